@@ -1,0 +1,10 @@
+import { ComponentRegistry } from '@oktel/core';
+import { debugExporterFactory } from '@oktel/exporter-debug';
+import { fileExporterFactory } from '@oktel/exporter-file';
+import { fileStorageExtensionFactory } from '@oktel/extension-file-storage';
+import { fileReceiverFactory } from '@oktel/receiver-file';
+
+/** The components this distribution of oktel is built with. */
+export function builtinComponents(): ComponentRegistry {
+  return new ComponentRegistry([fileReceiverFactory, debugExporterFactory, fileExporterFactory, fileStorageExtensionFactory]);
+}

@@ -1,0 +1,61 @@
+import { parseArgs } from 'node:util';
+import { ConfigError, errorMessage, formatConfigIssue } from '@oktel/core';
+import { builtinComponents } from './components.js';
+import { componentsCommand } from './commands/components.js';
+import { runCommand } from './commands/run.js';
+import { validateCommand } from './commands/validate.js';
+
+const USAGE = `Usage: oktel <command> [options]
+
+Commands:
+  run --config FILE [--config FILE ...]   Run the pipelines until stopped (or until finite input ends)
+  validate --config FILE [...]            Check a config and print the pipelines it defines
+  components                              List the component types built in
+  help                                    Show this text
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const registry = builtinComponents();
+  const configFiles = (): string[] => {
+    const { values } = parseArgs({ args: rest, options: { config: { type: 'string', short: 'c', multiple: true } }, strict: true });
+    if (!values.config?.length) throw new UsageError('--config FILE is required');
+    return values.config;
+  };
+  switch (command) {
+    case 'run':
+      return runCommand({ configFiles: configFiles(), registry });
+    case 'validate':
+      process.stdout.write(`${validateCommand(configFiles(), registry)}\n`);
+      return 0;
+    case 'components':
+      process.stdout.write(`${componentsCommand(registry)}\n`);
+      return 0;
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(USAGE);
+      return 0;
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+class UsageError extends Error {}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    if (err instanceof ConfigError) {
+      for (const issue of err.issues) process.stderr.write(`oktel: invalid configuration: ${formatConfigIssue(issue)}\n`);
+    } else if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`oktel: ${errorMessage(err)}\n\n${USAGE}`);
+    } else {
+      process.stderr.write(`oktel: ${errorMessage(err)}\n`);
+    }
+    process.exitCode = 2;
+  },
+);

@@ -1,0 +1,119 @@
+import type { z } from 'zod';
+import type { LogsConsumer } from './consumer.js';
+import type { Logger } from './logger.js';
+import type { ComponentTelemetry } from './service/telemetry.js';
+
+export type ComponentKind = 'receiver' | 'processor' | 'exporter' | 'extension';
+export type Stability = 'development' | 'alpha' | 'beta' | 'stable';
+
+/**
+ * Lifecycle shared by every component.
+ * - start resolves quickly; long-running work runs in the background until shutdown.
+ * - shutdown is safe without start and when called twice; it stops intake, aborts
+ *   background work and flushes what the component holds to its consumer.
+ */
+export interface Component {
+  start(host: Host): Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+export interface Receiver extends Component {
+  /**
+   * For receivers whose input ends (a file replay): resolves once everything was read and
+   * delivered. Receivers that run forever return undefined. When every receiver of a
+   * service is finite, the service drains and stops by itself once all are done.
+   */
+  whenDone?(): Promise<void> | undefined;
+  /** How far a finite receiver got, for progress display. */
+  progress?(): Progress | undefined;
+}
+
+export interface Progress {
+  readonly done: number;
+  readonly total: number;
+  readonly unit: 'bytes' | 'records';
+}
+
+export interface Processor extends Component, LogsConsumer {}
+export interface Exporter extends Component, LogsConsumer {}
+export type Extension = Component;
+
+export type HealthStatus = { healthy: true } | { healthy: false; reason: string };
+
+/** What a running component can ask of the service around it. */
+export interface Host {
+  /** The started extension with this id; undefined when none is configured. */
+  getExtension(id: string): unknown;
+  /** Feeds the health endpoint: a receiver that cannot authenticate reports itself unhealthy. */
+  reportHealth(componentId: string, status: HealthStatus): void;
+}
+
+export interface ComponentSettings {
+  /** The component's id in config, `type[/name]`. */
+  readonly id: string;
+  readonly kind: ComponentKind;
+  readonly logger: Logger;
+  readonly telemetry: ComponentTelemetry;
+  /** The pipeline a processor instance belongs to (processors are instantiated per pipeline). */
+  readonly pipelineId?: string;
+}
+
+/** A reference from one component's config to an extension, checked at load time. */
+export interface ExtensionRef {
+  readonly path: readonly (string | number)[];
+  readonly extensionId: string;
+  /** What the extension must be able to do, e.g. 'storage'. */
+  readonly capability: 'storage';
+}
+
+interface FactoryBase<K extends ComponentKind, C> {
+  /** lower_snake type id used in config, e.g. `okta`, `otlp_http`. */
+  readonly type: string;
+  /** Older names still accepted in config (the Collector's `otlphttp` for `otlp_http`). */
+  readonly aliases?: readonly string[];
+  readonly kind: K;
+  readonly description: string;
+  readonly stability: Stability;
+  /** The one declaration of the config: keys, types, defaults and the docs of each key. */
+  readonly configSchema: z.ZodType<C>;
+  extensionRefs?(config: C): ExtensionRef[];
+}
+
+export interface ReceiverFactory<C = any> extends FactoryBase<'receiver', C> {
+  create(settings: ComponentSettings, config: C, next: LogsConsumer): Receiver;
+}
+export interface ProcessorFactory<C = any> extends FactoryBase<'processor', C> {
+  create(settings: ComponentSettings, config: C, next: LogsConsumer): Processor;
+}
+export interface ExporterFactory<C = any> extends FactoryBase<'exporter', C> {
+  create(settings: ComponentSettings, config: C): Exporter;
+}
+export interface ExtensionFactory<C = any> extends FactoryBase<'extension', C> {
+  /** What other components may use this extension for, checked against their ExtensionRefs. */
+  readonly capabilities?: readonly 'storage'[];
+  create(settings: ComponentSettings, config: C): Extension;
+}
+
+export type AnyFactory = ReceiverFactory | ProcessorFactory | ExporterFactory | ExtensionFactory;
+
+export const TYPE_PATTERN = /^[a-zA-Z][0-9a-zA-Z_]{0,62}$/;
+
+export interface ComponentId {
+  readonly type: string;
+  readonly name: string | undefined;
+  readonly id: string;
+}
+
+export function parseComponentId(id: string): ComponentId | string {
+  const slash = id.indexOf('/');
+  const type = slash === -1 ? id : id.slice(0, slash);
+  const name = slash === -1 ? undefined : id.slice(slash + 1);
+  if (!TYPE_PATTERN.test(type)) return `"${id}" is not a valid component id: the type must match ${TYPE_PATTERN.source}`;
+  if (name !== undefined && (name === '' || /\s/.test(name))) return `"${id}" is not a valid component id: the name after "/" must be non-empty, without spaces`;
+  return { type, name, id };
+}
+
+/** The default config of a factory: its schema applied to an empty object. */
+export function createDefaultConfig<C>(factory: { configSchema: z.ZodType<C> }): C {
+  return factory.configSchema.parse({});
+}

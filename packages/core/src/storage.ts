@@ -1,0 +1,23 @@
+/**
+ * A crash-safe key/value store owned by one component. A `set` that resolved survives a
+ * kill -9; a `set` interrupted by one leaves either the old or the new value, never a mix.
+ */
+export interface StorageClient {
+  get(key: string): Promise<Buffer | undefined>;
+  set(key: string, value: Buffer | string): Promise<void>;
+  delete(key: string): Promise<void>;
+  /** Keys with the given prefix, sorted. */
+  list(prefix?: string): Promise<string[]>;
+  /** A directory this client may use for its own files (e.g. a write-ahead log). */
+  readonly directory: string;
+}
+
+export interface StorageExtension {
+  readonly isStorage: true;
+  /** The store for one component, isolated from every other component's keys. */
+  client(kind: string, componentId: string): Promise<StorageClient>;
+}
+
+export function isStorageExtension(value: unknown): value is StorageExtension {
+  return typeof value === 'object' && value !== null && (value as { isStorage?: unknown }).isStorage === true;
+}

@@ -1,0 +1,9 @@
+import { z } from 'zod';
+
+export const fileStorageConfigSchema = z.strictObject({
+  directory: z.string().min(1).default('./data/file_storage').describe('Directory holding one sub-directory per component that uses the store. Relative paths are relative to the working directory.'),
+  create_directory: z.boolean().default(true).describe('Create the directory (and parents) when missing; when false a missing directory fails start-up.'),
+  fsync: z.boolean().default(true).describe('fsync every write and its directory entry. Turning it off trades durability across power loss for speed; a process crash still never tears a value.'),
+});
+
+export type FileStorageConfig = z.output<typeof fileStorageConfigSchema>;

@@ -1,0 +1,64 @@
+/**
+ * The Okta System Log LogEvent as the API returns it (GET /api/v1/logs). Every nested object
+ * may be null; only the fields oktel reads are typed, the rest is carried through untouched.
+ */
+export interface OktaActor {
+  id?: string | null;
+  type?: string | null;
+  alternateId?: string | null;
+  displayName?: string | null;
+  detailEntry?: Record<string, unknown> | null;
+}
+
+export interface OktaLogEvent {
+  uuid: string;
+  published: string;
+  eventType: string;
+  version?: string;
+  severity?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | string;
+  legacyEventType?: string | null;
+  displayMessage?: string | null;
+  actor?: OktaActor | null;
+  client?: {
+    id?: string | null;
+    userAgent?: { rawUserAgent?: string | null; os?: string | null; browser?: string | null } | null;
+    zone?: string | null;
+    device?: string | null;
+    ipAddress?: string | null;
+    geographicalContext?: {
+      city?: string | null;
+      state?: string | null;
+      country?: string | null;
+      postalCode?: string | null;
+      geolocation?: { lat?: number | null; lon?: number | null } | null;
+    } | null;
+  } | null;
+  device?: Record<string, unknown> | null;
+  authenticationContext?: {
+    externalSessionId?: string | null;
+    rootSessionId?: string | null;
+    credentialType?: string | null;
+    [key: string]: unknown;
+  } | null;
+  outcome?: { result?: string | null; reason?: string | null } | null;
+  target?: OktaActor[] | null;
+  transaction?: { id?: string | null; type?: string | null; detail?: Record<string, unknown> | null } | null;
+  debugContext?: { debugData?: Record<string, unknown> | null } | null;
+  securityContext?: Record<string, unknown> | null;
+  request?: { ipChain?: unknown[] | null } | null;
+  [key: string]: unknown;
+}
+
+/**
+ * Why a parsed JSON value is not a LogEvent oktel can carry, or undefined when it is.
+ * Only what the pipeline depends on is checked (identity, time, type); everything else is Okta's business.
+ */
+export function logEventProblem(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return `expected a JSON object, got ${Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value}`;
+  const event = value as Record<string, unknown>;
+  for (const key of ['uuid', 'published', 'eventType'] as const) {
+    if (typeof event[key] !== 'string' || event[key] === '') return `missing or empty "${key}"`;
+  }
+  if (Number.isNaN(Date.parse(event.published as string))) return `"published" is not a timestamp: ${JSON.stringify(event.published)}`;
+  return undefined;
+}

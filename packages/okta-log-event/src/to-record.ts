@@ -1,0 +1,49 @@
+import type { AnyValue, AnyValueMap } from '@opentelemetry/api-logs';
+import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
+import type { InstrumentationScope } from '@opentelemetry/core';
+import { hrTimeFromMillis, type LogRecord } from '@oktel/core';
+import { attributesOf } from './attributes.js';
+import type { OktaLogEvent } from './log-event.js';
+import { severityNumberOf } from './severity.js';
+
+export interface RecordContext {
+  /** Shared by every record of one source: exporters group records by this object's identity. */
+  readonly resource: Resource;
+  readonly scope: InstrumentationScope;
+  /** When the event was received; defaults to now. */
+  readonly observedAtMs?: number;
+}
+
+export function oktaResource(options: { domain?: string; serviceName?: string; extra?: Record<string, string> } = {}): Resource {
+  const attributes: Record<string, string> = { 'service.name': options.serviceName ?? 'okta', ...(options.extra ?? {}) };
+  if (options.domain) attributes['okta.domain'] = options.domain;
+  return resourceFromAttributes(attributes);
+}
+
+/**
+ * One Okta LogEvent as one OpenTelemetry log record. The body is the event itself, unchanged
+ * (every field, nulls included), so nothing Okta sent is lost; the attributes are a promoted,
+ * searchable view of the same data.
+ */
+export function logEventToRecord(event: OktaLogEvent, context: RecordContext): LogRecord {
+  const observed = context.observedAtMs ?? Date.now();
+  return {
+    hrTime: hrTimeFromMillis(Date.parse(event.published)),
+    hrTimeObserved: hrTimeFromMillis(observed),
+    severityNumber: severityNumberOf(event.severity),
+    severityText: event.severity ?? undefined,
+    body: event as unknown as AnyValue,
+    eventName: event.eventType,
+    attributes: attributesOf(event) as AnyValueMap,
+    resource: context.resource,
+    instrumentationScope: context.scope,
+    droppedAttributesCount: 0,
+  };
+}
+
+/** The original event back from a record this package made (the body is the event). */
+export function logEventOf(record: LogRecord): OktaLogEvent | undefined {
+  const body = record.body;
+  if (typeof body !== 'object' || body === null || Array.isArray(body) || body instanceof Uint8Array) return undefined;
+  return body as unknown as OktaLogEvent;
+}

@@ -1,0 +1,26 @@
+import { createLogger, MemoryLogSink, Telemetry, type ComponentKind, type ComponentSettings, type HealthStatus, type Host } from '@oktel/core';
+
+export interface TestSettings extends ComponentSettings {
+  readonly logs: MemoryLogSink;
+  readonly telemetryRoot: Telemetry;
+}
+
+/** Settings for creating a component in a test, with its log captured in memory. */
+export function testSettings(kind: ComponentKind, id: string): TestSettings {
+  const logs = new MemoryLogSink();
+  const telemetryRoot = new Telemetry();
+  return { id, kind, logger: createLogger({ sink: logs, level: 'debug', component: `${kind} ${id}` }), telemetry: telemetryRoot.forComponent(kind, id), logs, telemetryRoot };
+}
+
+export interface TestHost extends Host {
+  readonly health: Map<string, HealthStatus>;
+}
+
+export function testHost(extensions: Record<string, unknown> = {}): TestHost {
+  const health = new Map<string, HealthStatus>();
+  return {
+    health,
+    getExtension: (id) => extensions[id],
+    reportHealth: (id, status) => health.set(id, status),
+  };
+}
