@@ -37,7 +37,7 @@ export const topLevelSchema = z.strictObject({
   processors: z.record(z.string(), z.unknown()).nullish(),
   exporters: z.record(z.string(), z.unknown()).nullish(),
   extensions: z.record(z.string(), z.unknown()).nullish(),
-  service: z.unknown(),
+  service: z.unknown().optional(),
 });
 
 export type PipelineConfig = z.output<typeof pipelineSchema>;

@@ -21,7 +21,8 @@ export class YamlSource {
     const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
     if (doc.errors.length > 0) {
       return {
-        issues: doc.errors.map((e) => ({
+        // Only the first: a parser that lost its footing reports every later line too.
+        issues: doc.errors.slice(0, 1).map((e) => ({
           path: [],
           file,
           line: e.linePos?.[0]?.line ?? lines.linePos(e.pos[0]).line,

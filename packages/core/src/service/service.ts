@@ -49,6 +49,14 @@ export class Service {
     return this.#receivers;
   }
 
+  /** Where the metrics and health endpoints listen (useful with port 0). */
+  endpointAddresses(): string[] {
+    return this.#servers.map((server) => {
+      const address = server.address();
+      return typeof address === 'object' && address ? `${address.address}:${address.port}` : String(address);
+    });
+  }
+
   get state(): string {
     return this.#state;
   }

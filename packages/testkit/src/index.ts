@@ -1,0 +1,5 @@
+export { LogsSink } from './logs-sink.js';
+export { testHost, testSettings, type TestHost, type TestSettings } from './settings.js';
+export { batchesReceiverFactory, sinkExporterFactory } from './sink-components.js';
+export { tempDir } from './temp-dir.js';
+export { writeLines, writeConfig } from './files.js';
