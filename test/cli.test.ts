@@ -1,0 +1,78 @@
+import { expect } from 'chai';
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tempDir } from '@oktel/testkit';
+
+const ROOT = new URL('..', import.meta.url).pathname;
+const CLI = join(ROOT, 'packages/cli/bin/oktel.mjs');
+
+function oktel(args: string[], cwd = ROOT, env: NodeJS.ProcessEnv = {}) {
+  return spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { ...process.env, ...env }, timeout: 60_000 });
+}
+
+describe('oktel CLI', () => {
+  let dir: ReturnType<typeof tempDir>;
+  beforeEach(() => (dir = tempDir()));
+  afterEach(() => dir.cleanup());
+
+  it('replays the demo config and exits 0 with a summary', function () {
+    this.timeout(60_000);
+    writeFileSync(join(dir.path, 'demo.yaml'), readFileSync(join(ROOT, 'configs/demo.yaml'), 'utf8').replace('./configs/samples', join(ROOT, 'configs/samples')));
+    const result = oktel(['run', '--config', 'demo.yaml'], dir.path);
+    expect(result.status, result.stderr).to.equal(0);
+    expect(result.stderr).to.match(/receiver file\/okta\s+1084\s+1084\s+0/);
+    expect(result.stderr).to.match(/exporter file\s+1084\s+1084\s+0/);
+    const lines = readFileSync(join(dir.path, 'out/okta-logs.otlp.jsonl'), 'utf8').trimEnd().split('\n');
+    const records = lines.reduce((n, line) => n + (JSON.parse(line) as { resourceLogs: { scopeLogs: { logRecords: unknown[] }[] }[] }).resourceLogs[0]!.scopeLogs[0]!.logRecords.length, 0);
+    expect(records).to.equal(1084);
+  });
+
+  it('validate names the file, key path and reason of a broken config and exits non-zero', () => {
+    const config = join(dir.path, 'broken.yaml');
+    writeFileSync(config, 'receivers:\n  file:\n    path: ./x.jsonl\n    folow: true\nexporters:\n  debug: {}\nservice:\n  pipelines:\n    logs: { receivers: [file], exporters: [debug, otlp] }\n');
+    const result = oktel(['validate', '--config', config]);
+    expect(result.status).to.equal(2);
+    expect(result.stderr).to.contain(`oktel: invalid configuration: ${config}:4: receivers::file::folow: unknown key "folow"`);
+    expect(result.stderr).to.contain(`oktel: invalid configuration: ${config}:9: service::pipelines::logs::exporters[1]: references exporter "otlp" which is not configured`);
+  });
+
+  it('validate prints the resolved pipelines of a good config', () => {
+    const result = oktel(['validate', '--config', 'configs/demo.yaml']);
+    expect(result.status, result.stderr).to.equal(0);
+    expect(result.stdout).to.contain('pipeline logs:\n  receivers:  file/okta\n  processors: (none)\n  exporters:  debug, file');
+  });
+
+  it('lists the built-in components', () => {
+    const result = oktel(['components']);
+    expect(result.status).to.equal(0);
+    expect(result.stdout).to.match(/^receiver\s+file\s+alpha/m);
+    expect(result.stdout).to.match(/^extension\s+file_storage\s+alpha/m);
+  });
+
+  it('rejects an unknown command with the usage text', () => {
+    const result = oktel(['frobnicate']);
+    expect(result.status).to.equal(2);
+    expect(result.stderr).to.contain('unknown command "frobnicate"');
+    expect(result.stderr).to.contain('Usage: oktel');
+  });
+
+  it('drains and exits 0 on SIGTERM while following a file', async function () {
+    this.timeout(60_000);
+    const input = join(dir.path, 'in.jsonl');
+    const fixture = readFileSync(join(ROOT, 'packages/okta-log-event/test/fixtures/user-session-start.json'), 'utf8');
+    writeFileSync(input, `${JSON.stringify(JSON.parse(fixture))}\n`);
+    writeFileSync(join(dir.path, 'follow.yaml'), `receivers:\n  file:\n    path: ${input}\n    follow: true\n    poll_interval: 50ms\nexporters:\n  file:\n    path: ${join(dir.path, 'out.jsonl')}\nservice:\n  pipelines:\n    logs: { receivers: [file], exporters: [file] }\n`);
+    const child = spawn(process.execPath, [CLI, 'run', '--config', join(dir.path, 'follow.yaml')], { cwd: dir.path, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const deadline = Date.now() + 30_000;
+    while (!stderr.includes('Started') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 300));
+    const exit = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    expect(await exit, stderr).to.equal(0);
+    expect(stderr).to.contain('Stopping (SIGTERM)');
+    expect(stderr).to.match(/exporter file\s+1\s+1\s+0/);
+  });
+});
