@@ -2,3 +2,10 @@ export { generateActivity, type GenerateOptions, type GeneratedActivity } from '
 export { createOrg, type Org, type OrgApp, type OrgUser } from './generator/org.js';
 export { Random } from './generator/random.js';
 export { SCENARIOS, type ScenarioName } from './generator/scenarios.js';
+export type { Fault } from './server/faults.js';
+export type { OAuthClient } from './server/oauth.js';
+export { ERRORS, oktaError, type OktaErrorBody } from './server/okta-error.js';
+export { RateLimiter, type RateLimitState } from './server/rate-limiter.js';
+export { parseFilter } from './server/scim-filter.js';
+export { OktaSimulator, type RecordedRequest, type SimulatorOptions } from './server/simulator.js';
+export { SystemLog, type LogPage, type LogQuery } from './server/system-log.js';

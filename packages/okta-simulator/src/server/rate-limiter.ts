@@ -1,0 +1,54 @@
+export interface RateLimitState {
+  limit: number;
+  remaining: number;
+  /** UTC epoch seconds at which the window resets, as X-Rate-Limit-Reset carries it. */
+  resetEpochSeconds: number;
+}
+
+/**
+ * Okta's per-minute bucket for /api/v1/logs: a window that starts with its first request
+ * (not aligned to wall-clock minutes), `limit` requests per window. `windowMs` is shortened in
+ * tests so a 429 storm does not take minutes.
+ */
+export class RateLimiter {
+  limit: number;
+  readonly windowMs: number;
+  #windowStart = 0;
+  #used = 0;
+
+  constructor(limit: number, windowMs = 60_000) {
+    this.limit = limit;
+    this.windowMs = windowMs;
+  }
+
+  #roll(now: number): void {
+    if (now >= this.#windowStart + this.windowMs) {
+      this.#windowStart = now;
+      this.#used = 0;
+    }
+  }
+
+  /** Counts one request; allowed is false when the bucket is empty (a 429). */
+  take(now: number): { allowed: boolean; state: RateLimitState } {
+    this.#roll(now);
+    const allowed = this.#used < this.limit;
+    if (allowed) this.#used++;
+    return { allowed, state: this.state(now) };
+  }
+
+  /** Requests by other integrations sharing the bucket. */
+  consumeExternal(count: number, now = Date.now()): void {
+    this.#roll(now);
+    this.#used = Math.min(this.limit, this.#used + count);
+  }
+
+  state(now: number): RateLimitState {
+    this.#roll(now);
+    return { limit: this.limit, remaining: Math.max(0, this.limit - this.#used), resetEpochSeconds: Math.ceil((this.#windowStart + this.windowMs) / 1000) };
+  }
+
+  /** When the current window ends, in epoch ms: no request before it can succeed once the bucket is empty. */
+  resetAtMs(now: number): number {
+    return this.state(now).resetEpochSeconds * 1000;
+  }
+}
