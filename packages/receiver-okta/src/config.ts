@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { block, duration, extensionId, secret } from '@oktel/core';
+import { parseOrgUrl } from './org-url.js';
+
+const oauthSchema = z.strictObject({
+  client_id: z.string().min(1).describe('Client ID of the API service app.'),
+  private_key_file: z.string().optional().describe('PEM (PKCS#8 or PKCS#1) or JWK JSON file with the private key registered on the app for private_key_jwt.'),
+  private_key: secret().optional().describe('The same key inline (PEM or JWK JSON), e.g. from ${env:OKTA_PRIVATE_KEY}. Use one of private_key or private_key_file.'),
+  key_id: z.string().optional().describe('kid of the key as registered on the app; taken from a JWK key when not set.'),
+  scopes: z.array(z.string()).default(['okta.logs.read']).describe('Scopes to request; the app must have them granted.'),
+  dpop: z.boolean().default(true).describe('Bind tokens with DPoP (RFC 9449): Okta requires it by default for service apps created since 2024. Set false only if the app has "Require DPoP" turned off.'),
+});
+
+export const oktaReceiverConfigSchema = z
+  .strictObject({
+    domain: z.string().min(1).describe('The org: acme.okta.com, or a full URL. http:// only for loopback addresses (the simulator).'),
+    auth: z
+      .strictObject({
+        api_token: secret().optional().describe('An SSWS API token. It acts with the privileges of the admin who created it and expires after 30 days unused.'),
+        oauth: oauthSchema.optional().describe('OAuth 2.0 client credentials with private_key_jwt for a service app (Okta recommends this over API tokens).'),
+      })
+      .describe('Exactly one of api_token or oauth.'),
+    since: duration().prefault('24h').describe('How far back to start when there is no checkpoint. Okta keeps 90 days.'),
+    poll_interval: duration().prefault('10s').describe('Wait between polls once caught up (a page shorter than page_size).'),
+    page_size: z.number().int().min(1).max(1000).default(1000).describe('Events per request (Okta allows up to 1000).'),
+    filter: z.string().default('').describe('Optional System Log filter expression (SCIM syntax), passed through, e.g. eventType sw "user.authentication".'),
+    rate_limit: block({
+      max_share: z.number().gt(0).max(1).default(0.5).describe("Largest share of the org's /api/v1/logs budget this receiver uses per window; it pauses until the window resets rather than go below the rest."),
+    }),
+    timeout: duration().prefault('30s').describe('Per-request timeout (Okta ends queries after 30s).'),
+    retry: block({
+      initial_interval: duration().prefault('1s').describe('First wait after a failed request (5xx, network error, malformed page); doubles with jitter.'),
+      max_interval: duration().prefault('1m').describe('Longest wait between retries.'),
+      auth_failure_interval: duration().prefault('5m').describe('Wait after a 401/403 before trying again: the error is logged once per attempt, never the credential.'),
+    }),
+    dedup: block({
+      max_entries: z.number().int().min(0).default(10_000).describe('Recently delivered event uuids remembered (and checkpointed) to drop events Okta returns twice.'),
+    }),
+    storage: extensionId().optional().describe('Storage extension (file_storage) for the cursor and de-duplication set. Without it the cursor lives in memory and a restart starts again at `since`.'),
+    service_name: z.string().default('okta').describe('Resource attribute service.name.'),
+  })
+  .superRefine((config, ctx) => {
+    const org = parseOrgUrl(config.domain);
+    if (typeof org === 'string') ctx.addIssue({ code: 'custom', path: ['domain'], message: org });
+    const { api_token, oauth } = config.auth;
+    if (!api_token && !oauth) ctx.addIssue({ code: 'custom', path: ['auth'], message: 'set auth.api_token or auth.oauth' });
+    if (api_token && oauth) ctx.addIssue({ code: 'custom', path: ['auth'], message: 'set only one of auth.api_token and auth.oauth' });
+    if (oauth && !oauth.private_key && !oauth.private_key_file) ctx.addIssue({ code: 'custom', path: ['auth', 'oauth'], message: 'set private_key_file or private_key' });
+    if (oauth?.private_key && oauth.private_key_file) ctx.addIssue({ code: 'custom', path: ['auth', 'oauth'], message: 'set only one of private_key_file and private_key' });
+    if (config.since > 180 * 86_400_000) ctx.addIssue({ code: 'custom', path: ['since'], message: 'Okta rejects a since more than 180 days back (and keeps 90 days)' });
+  });
+
+export type OktaReceiverConfig = z.output<typeof oktaReceiverConfigSchema>;

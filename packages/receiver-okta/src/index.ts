@@ -1,0 +1,12 @@
+export { OAuthAuthenticator, type OAuthOptions } from './auth/oauth-authenticator.js';
+export { sswsAuthenticator, type Authenticator } from './auth/authenticator.js';
+export { memoryCheckpoints, storageCheckpoints, type Checkpoint, type CheckpointStore } from './checkpoint.js';
+export { oktaReceiverConfigSchema, type OktaReceiverConfig } from './config.js';
+export { OktaAuthError } from './errors.js';
+export { oktaReceiverFactory } from './factory.js';
+export { nextLink } from './link-header.js';
+export { pollOktaIntoLogger, type PollIntoLoggerOptions } from './logger-adapter.js';
+export { parseOrgUrl } from './org-url.js';
+export { SystemLogPoller, type PollerDeps, type PollerSettings } from './poller.js';
+export { RatePacer, readRateLimitHeaders } from './rate-pacer.js';
+export { OktaReceiver, pollerSettings } from './receiver.js';

@@ -1,0 +1,74 @@
+import { errorMessage } from '@oktel/core';
+import type { Authenticator } from './auth/authenticator.js';
+import { nextLink } from './link-header.js';
+import { readRateLimitHeaders, type RateLimitHeaders } from './rate-pacer.js';
+
+export type PageResult =
+  | { kind: 'page'; events: unknown[]; next: string | undefined; rate: RateLimitHeaders; date: string | null }
+  | { kind: 'rate_limited'; rate: RateLimitHeaders; date: string | null }
+  | { kind: 'retry'; reason: string; rate?: RateLimitHeaders; date?: string | null }
+  | { kind: 'auth'; status: number; reason: string }
+  | { kind: 'rejected'; status: number; reason: string };
+
+interface OktaErrorBody {
+  errorCode?: string;
+  errorSummary?: string;
+  errorCauses?: { errorSummary?: string }[];
+}
+
+function describeOktaError(status: number, text: string): string {
+  try {
+    const body = JSON.parse(text) as OktaErrorBody;
+    if (body.errorCode) {
+      const causes = (body.errorCauses ?? []).map((c) => c.errorSummary).filter(Boolean);
+      return `${status} ${body.errorCode} ${body.errorSummary ?? ''}${causes.length ? ` (${causes.join('; ')})` : ''}`.trim();
+    }
+  } catch {
+    // not Okta's JSON error body
+  }
+  return `${status} ${text.replace(/\s+/g, ' ').slice(0, 120)}`.trim();
+}
+
+/**
+ * One GET of /api/v1/logs, classified: a page, a rate limit, a failure worth retrying (5xx,
+ * network, timeout, a body that is not a JSON array), an auth refusal, or a request Okta
+ * rejects (400). Never throws except when `signal` aborts.
+ */
+export async function fetchPage(url: string, auth: Authenticator, timeoutMs: number, signal: AbortSignal): Promise<PageResult> {
+  let response: Response;
+  try {
+    const headers = { accept: 'application/json', 'user-agent': 'oktel-receiver-okta/0.1.0', ...(await auth.headers('GET', new URL(url), signal)) };
+    response = await fetch(url, { headers, signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) });
+  } catch (err) {
+    if (signal.aborted) throw err;
+    if (err instanceof Error && err.name === 'OktaAuthError') return { kind: 'auth', status: 0, reason: err.message };
+    if (err instanceof Error && err.name === 'TimeoutError') return { kind: 'retry', reason: `no response within ${timeoutMs}ms` };
+    return { kind: 'retry', reason: `request failed: ${errorMessage((err as Error).cause ?? err)}` };
+  }
+  const rate = readRateLimitHeaders(response.headers);
+  const date = response.headers.get('date');
+  let text: string;
+  try {
+    text = await response.text();
+  } catch (err) {
+    if (signal.aborted) throw err;
+    return { kind: 'retry', reason: `the response body was cut off: ${errorMessage((err as Error).cause ?? err)}`, rate, date };
+  }
+
+  if (response.status === 429) return { kind: 'rate_limited', rate, date };
+  if (response.status === 401 || response.status === 403) {
+    const challenge = response.headers.get('www-authenticate');
+    return { kind: 'auth', status: response.status, reason: `${describeOktaError(response.status, text)}${challenge ? ` [${challenge}]` : ''}` };
+  }
+  if (response.status >= 500 || response.status === 408) return { kind: 'retry', reason: `Okta answered ${describeOktaError(response.status, text)}`, rate, date };
+  if (response.status !== 200) return { kind: 'rejected', status: response.status, reason: describeOktaError(response.status, text) };
+
+  let events: unknown;
+  try {
+    events = JSON.parse(text);
+  } catch {
+    return { kind: 'retry', reason: `the page is not valid JSON (${text.length} bytes, starting ${JSON.stringify(text.slice(0, 40))})`, rate, date };
+  }
+  if (!Array.isArray(events)) return { kind: 'retry', reason: 'the page is not a JSON array of events', rate, date };
+  return { kind: 'page', events, next: nextLink(response.headers.get('link')), rate, date };
+}

@@ -1,0 +1,79 @@
+import { errorMessage, isStorageExtension, type ComponentSettings, type Host, type LogsConsumer, type Receiver } from '@oktel/core';
+import { logEventToRecord, oktaResource, type RecordContext } from '@oktel/okta-log-event';
+import type { Authenticator } from './auth/authenticator.js';
+import { createAuthenticator } from './auth/create.js';
+import { memoryCheckpoints, storageCheckpoints, type CheckpointStore } from './checkpoint.js';
+import type { OktaReceiverConfig } from './config.js';
+import { parseOrgUrl } from './org-url.js';
+import { SystemLogPoller, type PollerSettings } from './poller.js';
+
+const SCOPE = { name: '@oktel/receiver-okta', version: '0.1.0' };
+
+export function pollerSettings(config: OktaReceiverConfig): PollerSettings {
+  return {
+    orgUrl: parseOrgUrl(config.domain) as URL,
+    since: config.since,
+    pollInterval: config.poll_interval,
+    pageSize: config.page_size,
+    filter: config.filter,
+    maxShare: config.rate_limit.max_share,
+    timeout: config.timeout,
+    retryInitial: config.retry.initial_interval,
+    retryMax: config.retry.max_interval,
+    authFailureInterval: config.retry.auth_failure_interval,
+    dedupEntries: config.dedup.max_entries,
+  };
+}
+
+/** The `okta` receiver: a SystemLogPoller whose pages go to the pipeline as one batch each. */
+export class OktaReceiver implements Receiver {
+  readonly #settings: ComponentSettings;
+  readonly #config: OktaReceiverConfig;
+  readonly #next: LogsConsumer;
+  readonly #abort = new AbortController();
+  readonly #context: RecordContext;
+  #run: Promise<void> | undefined;
+
+  constructor(settings: ComponentSettings, config: OktaReceiverConfig, next: LogsConsumer) {
+    this.#settings = settings;
+    this.#config = config;
+    this.#next = next;
+    const org = parseOrgUrl(config.domain) as URL;
+    this.#context = { resource: oktaResource({ domain: org.host, serviceName: config.service_name }), scope: SCOPE };
+  }
+
+  async start(host: Host): Promise<void> {
+    const settings = pollerSettings(this.#config);
+    const auth: Authenticator = createAuthenticator(this.#config, settings.orgUrl);
+    const checkpoints = await this.#checkpoints(host);
+    const poller = new SystemLogPoller(settings, {
+      auth,
+      checkpoints,
+      logger: this.#settings.logger,
+      telemetry: this.#settings.telemetry,
+      reportHealth: (status) => host.reportHealth(`receiver/${this.#settings.id}`, status),
+      deliver: (events) => {
+        const observed = Date.now();
+        return this.#next.consume(events.map((event) => logEventToRecord(event, { ...this.#context, observedAtMs: observed })));
+      },
+    });
+    this.#run = poller.run(this.#abort.signal).catch((err: unknown) => {
+      if (!this.#abort.signal.aborted) this.#settings.logger.error(`Polling stopped: ${errorMessage(err)}`);
+    });
+  }
+
+  async #checkpoints(host: Host): Promise<CheckpointStore> {
+    if (!this.#config.storage) {
+      this.#settings.logger.warn('No storage configured: the cursor is kept in memory and a restart starts again from since.');
+      return memoryCheckpoints();
+    }
+    const extension = host.getExtension(this.#config.storage);
+    if (!isStorageExtension(extension)) throw new Error(`storage extension "${this.#config.storage}" is not available`);
+    return storageCheckpoints(await extension.client('receiver', this.#settings.id));
+  }
+
+  async shutdown(): Promise<void> {
+    this.#abort.abort();
+    await this.#run;
+  }
+}
