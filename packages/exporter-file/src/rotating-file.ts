@@ -23,8 +23,14 @@ export class RotatingFile {
 
   async open(): Promise<void> {
     await mkdir(dirname(this.path), { recursive: true });
-    this.#handle = await open(this.path, 'a');
+    this.#handle = await open(this.path, 'a+');
     this.#size = (await stat(this.path)).size;
+    // A crash mid-append leaves a partial last line; end it so the next request starts on its own line.
+    if (this.#size > 0) {
+      const last = Buffer.alloc(1);
+      await this.#handle.read(last, 0, 1, this.#size - 1);
+      if (last[0] !== 0x0a) await this.append(Buffer.from('\n'));
+    }
   }
 
   async append(data: Buffer): Promise<void> {

@@ -99,6 +99,7 @@ export class SystemLogPoller {
           this.#setHealth({ healthy: true });
           this.#retriedWithNewToken = false;
           const next = result.next ?? url;
+          this.#d.logger.debug('Fetched a page.', { events: result.events.length, next: result.next !== undefined });
           const delivered = await this.#deliver(result.events, signal);
           if (!delivered) return;
           if (next !== url || delivered.length > 0) {
