@@ -91,7 +91,13 @@ export class SystemLogPoller {
       await this.#wait(this.#pacer.delayBeforeNextRequest(), signal);
       if (signal.aborted) return;
       this.#d.telemetry?.add('okta_requests', 1, 'Requests made to /api/v1/logs');
-      const result = await fetchPage(url, this.#d.auth, this.#s.timeout, signal);
+      let result: Awaited<ReturnType<typeof fetchPage>>;
+      try {
+        result = await fetchPage(url, this.#d.auth, this.#s.timeout, signal);
+      } catch (err) {
+        if (signal.aborted) return; // shut down mid-request: nothing was delivered, the cursor stays
+        throw err;
+      }
       switch (result.kind) {
         case 'page': {
           this.#pacer.observe(result.rate, result.date);

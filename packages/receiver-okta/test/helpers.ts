@@ -73,9 +73,9 @@ export function runPoller(sim: OktaSimulator, config: Record<string, unknown> = 
   };
 }
 
-export function rsaKeyFiles(dir: string): { privateKeyFile: string; publicJwk: Record<string, unknown> } {
+export function rsaKeyFiles(dir: string, name = 'key.pem'): { privateKeyFile: string; publicJwk: Record<string, unknown> } {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const privateKeyFile = join(dir, 'key.pem');
+  const privateKeyFile = join(dir, name);
   writeFileSync(privateKeyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }));
   return { privateKeyFile, publicJwk: { ...publicKey.export({ format: 'jwk' }), alg: 'RS256', kid: 'test-key' } };
 }

@@ -47,8 +47,18 @@ export class RateLimiter {
     return { limit: this.limit, remaining: Math.max(0, this.limit - this.#used), resetEpochSeconds: Math.ceil((this.#windowStart + this.windowMs) / 1000) };
   }
 
-  /** When the current window ends, in epoch ms: no request before it can succeed once the bucket is empty. */
-  resetAtMs(now: number): number {
-    return this.state(now).resetEpochSeconds * 1000;
+  readonly #announced: { at: number; resetMs: number }[] = [];
+
+  /** The reset announced (X-Rate-Limit-Reset, in ms) in the response to a request made at `at`. */
+  resetAtMsFor(at: number): number {
+    const found = this.#announced.findLast((a) => a.at <= at);
+    if (!found) throw new Error(`no request was answered at ${at}`);
+    return found.resetMs;
+  }
+
+  /** Remembers what a response announced, for tests that check clients honour it. */
+  announce(at: number, state: RateLimitState): void {
+    this.#announced.push({ at, resetMs: state.resetEpochSeconds * 1000 });
+    if (this.#announced.length > 10_000) this.#announced.shift();
   }
 }

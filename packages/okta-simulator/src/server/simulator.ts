@@ -124,6 +124,7 @@ export class OktaSimulator {
     const rateHeaders: Record<string, string> = this.#options.omitRateLimitHeaders
       ? {}
       : { 'x-rate-limit-limit': String(state.limit), 'x-rate-limit-remaining': String(state.remaining), 'x-rate-limit-reset': String(state.resetEpochSeconds) };
+    this.rateLimiter.announce(now, state);
     record.remaining = state.remaining;
     record.limit = state.limit;
     if (!allowed) {
