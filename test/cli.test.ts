@@ -76,3 +76,21 @@ describe('oktel CLI', () => {
     expect(stderr).to.match(/exporter file\s+1\s+1\s+0/);
   });
 });
+
+describe('oktel simulate-okta', () => {
+  it('serves a fake org with a backlog on loopback until SIGTERM', async function () {
+    this.timeout(30_000);
+    const child = spawn(process.execPath, [CLI, 'simulate-okta', '--port', '0', '--token', 'tok-cli-test-123456', '--backlog', '1h'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    const deadline = Date.now() + 20_000;
+    while (!/serving (http:\/\/127\.0\.0\.1:\d+)/.test(stdout) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    const origin = /serving (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)![1]!;
+    const response = await fetch(`${origin}/api/v1/logs?since=${new Date(Date.now() - 7_200_000).toISOString()}&limit=10`, { headers: { authorization: 'SSWS tok-cli-test-123456' } });
+    expect(response.status).to.equal(200);
+    expect(await response.json()).to.have.length(10);
+    const exit = new Promise<number | null>((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    expect(await exit).to.equal(0);
+  });
+});

@@ -3,6 +3,7 @@ import { ConfigError, errorMessage, formatConfigIssue } from '@oktel/core';
 import { builtinComponents } from './components.js';
 import { componentsCommand } from './commands/components.js';
 import { runCommand } from './commands/run.js';
+import { SIMULATE_USAGE, simulateOktaCommand } from './commands/simulate-okta.js';
 import { validateCommand } from './commands/validate.js';
 
 const USAGE = `Usage: oktel <command> [options]
@@ -11,7 +12,10 @@ Commands:
   run --config FILE [--config FILE ...]   Run the pipelines until stopped (or until finite input ends)
   validate --config FILE [...]            Check a config and print the pipelines it defines
   components                              List the component types built in
+  simulate-okta [options]                 Serve a fake Okta org on 127.0.0.1 (see below)
   help                                    Show this text
+
+  ${SIMULATE_USAGE}
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -28,6 +32,8 @@ async function main(argv: string[]): Promise<number> {
     case 'validate':
       process.stdout.write(`${validateCommand(configFiles(), registry)}\n`);
       return 0;
+    case 'simulate-okta':
+      return simulateOktaCommand(rest);
     case 'components':
       process.stdout.write(`${componentsCommand(registry)}\n`);
       return 0;

@@ -9,3 +9,4 @@ export { RateLimiter, type RateLimitState } from './server/rate-limiter.js';
 export { parseFilter } from './server/scim-filter.js';
 export { OktaSimulator, type RecordedRequest, type SimulatorOptions } from './server/simulator.js';
 export { SystemLog, type LogPage, type LogQuery } from './server/system-log.js';
+export { runLiveOrg, type LiveOrgOptions } from './live-org.js';
