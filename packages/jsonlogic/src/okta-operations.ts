@@ -1,0 +1,134 @@
+import { BlockList, isIP } from 'node:net';
+import safeRegex from 'safe-regex2';
+import { JsonLogicCompileError } from './errors.js';
+import { pathReader } from './var-path.js';
+
+/**
+ * Operations Okta detections need and JsonLogic lacks. Each takes already-evaluated arguments;
+ * `prepare` runs once at compile time on the raw arguments, so a regex or a CIDR list given as
+ * literals is built once per rule, never per event.
+ */
+export interface CustomOperation {
+  /** Called once per rule with the operation's raw (unevaluated) arguments; returns the evaluator. */
+  prepare(rawArgs: readonly unknown[], logicPath: string): (...args: unknown[]) => unknown;
+  readonly description: string;
+}
+
+const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined);
+
+const simple = (description: string, fn: (...args: unknown[]) => unknown): CustomOperation => ({ description, prepare: () => fn });
+
+/** Inputs longer than this are cut before regex matching, bounding the cost of any pattern. */
+export const MAX_REGEX_INPUT = 16_384;
+
+function literalString(raw: unknown, logicPath: string, what: string): string {
+  if (typeof raw !== 'string') throw new JsonLogicCompileError(logicPath, `${what} must be a literal string (it is compiled once, at load)`);
+  return raw;
+}
+
+/**
+ * Okta's `{key=value, key=value}` strings (debugData.behaviors, debugData.risk). Values may hold
+ * ", " themselves (`reasons=Anomalous Location, Anomalous Device`), so a pair starts only where
+ * ", " is followed by a `key=`.
+ */
+export function parseOktaKeyValues(text: unknown): Record<string, string> | null {
+  if (typeof text !== 'string') return null;
+  let body = text.trim();
+  const open = body.indexOf('{');
+  if (open === -1 || !body.endsWith('}')) return null;
+  body = body.slice(open + 1, -1);
+  const out: Record<string, string> = Object.create(null) as Record<string, string>;
+  if (body.trim() === '') return out;
+  const starts = [0];
+  for (const match of body.matchAll(/, (?=[A-Za-z][\w .-]*=)/g)) starts.push(match.index + 2);
+  for (let i = 0; i < starts.length; i++) {
+    const piece = body.slice(starts[i], i + 1 < starts.length ? starts[i + 1]! - 2 : undefined);
+    const eq = piece.indexOf('=');
+    if (eq > 0) out[piece.slice(0, eq).trim()] = piece.slice(eq + 1).trim();
+  }
+  return out;
+}
+
+function parseJsonString(text: unknown): unknown {
+  if (typeof text !== 'string') return typeof text === 'object' ? text : null;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return null;
+  }
+}
+
+export const OKTA_OPERATIONS: Readonly<Record<string, CustomOperation>> = {
+  iequals: simple('Case-insensitive equality of two strings: {"iequals":[{"var":"actor.alternateId"},"Admin@Example.com"]}.', (a, b) => {
+    const x = str(a);
+    const y = str(b);
+    return x !== undefined && y !== undefined && x.toLowerCase() === y.toLowerCase();
+  }),
+  lower: simple('Lower-cases a string (other values pass through): compose with startsWith, in, ==.', (a) => (typeof a === 'string' ? a.toLowerCase() : a)),
+  startsWith: simple('String prefix: {"startsWith":[{"var":"eventType"},"user.account."]}. False when the value is not a string.', (a, b) => {
+    const x = str(a);
+    const y = str(b);
+    return x !== undefined && y !== undefined && x.startsWith(y);
+  }),
+  endsWith: simple('String suffix: {"endsWith":[value, suffix]}.', (a, b) => {
+    const x = str(a);
+    const y = str(b);
+    return x !== undefined && y !== undefined && x.endsWith(y);
+  }),
+  contains: simple('Substring: {"contains":[value, part]}. False when the value is not a string.', (a, b) => {
+    const x = str(a);
+    const y = str(b);
+    return x !== undefined && y !== undefined && x.includes(y);
+  }),
+  isTrue: simple('True for true and for the string "true" in any case, as Okta sends both (threatSuspected, isProxy).', (a) => a === true || (typeof a === 'string' && a.toLowerCase() === 'true')),
+  regex: {
+    description: 'Regular expression test: {"regex":[value, "pattern", "flags"]}. The pattern is a literal, compiled once; patterns with nested quantifiers (catastrophic backtracking) are rejected at load, and inputs are cut at 16 KiB.',
+    prepare(raw, logicPath) {
+      const pattern = literalString(raw[1], `${logicPath}[1]`, 'the regex pattern');
+      const flags = raw[2] === undefined ? '' : literalString(raw[2], `${logicPath}[2]`, 'the regex flags');
+      if (!/^[imsu]*$/.test(flags)) throw new JsonLogicCompileError(`${logicPath}[2]`, `unsupported regex flags "${flags}" (use i, m, s, u)`);
+      let re: RegExp;
+      try {
+        re = new RegExp(pattern, flags);
+      } catch (err) {
+        throw new JsonLogicCompileError(`${logicPath}[1]`, `invalid regex: ${(err as Error).message}`);
+      }
+      if (!safeRegex(re)) throw new JsonLogicCompileError(`${logicPath}[1]`, `regex ${JSON.stringify(pattern)} may backtrack catastrophically (nested quantifiers); rewrite it`);
+      return (value) => {
+        const text = str(value);
+        return text !== undefined && re.test(text.length > MAX_REGEX_INPUT ? text.slice(0, MAX_REGEX_INPUT) : text);
+      };
+    },
+  },
+  cidr: {
+    description: 'IP in any of the given networks: {"cidr":[{"var":"client.ipAddress"}, ["10.0.0.0/8", "2001:db8::/32"]]}. Networks are literals.',
+    prepare(raw, logicPath) {
+      const list = Array.isArray(raw[1]) ? raw[1] : [raw[1]];
+      const blocks = new BlockList();
+      list.forEach((entry, i) => {
+        const text = literalString(entry, `${logicPath}[1]${Array.isArray(raw[1]) ? `[${i}]` : ''}`, 'a network');
+        const [address, bits] = text.split('/');
+        const family = isIP(address ?? '');
+        const prefix = bits === undefined ? (family === 6 ? 128 : 32) : Number(bits);
+        if (family === 0 || !Number.isInteger(prefix) || prefix < 0 || prefix > (family === 6 ? 128 : 32)) {
+          throw new JsonLogicCompileError(`${logicPath}[1]`, `"${text}" is not an IPv4 or IPv6 network (like 10.0.0.0/8)`);
+        }
+        blocks.addSubnet(address!, prefix, family === 6 ? 'ipv6' : 'ipv4');
+      });
+      return (value) => {
+        const ip = str(value);
+        const family = ip === undefined ? 0 : isIP(ip);
+        return family !== 0 && blocks.check(ip!, family === 6 ? 'ipv6' : 'ipv4');
+      };
+    },
+  },
+  kv: simple("Parses Okta's {key=value, …} strings: {\"kv\":[{\"var\":\"debugContext.debugData.behaviors\"},\"New Device\"]} → \"POSITIVE\"; without a key, the whole map.", (text, key) => {
+    const map = parseOktaKeyValues(text);
+    if (key === undefined) return map;
+    return map && typeof key === 'string' && Object.prototype.hasOwnProperty.call(map, key) ? map[key] : null;
+  }),
+  json: simple('Parses a JSON-in-a-string field, optionally reading a dotted path in it: {"json":[{"var":"debugContext.debugData.logOnlySecurityData"},"risk.level"]}.', (text, path) => {
+    const value = parseJsonString(text);
+    return path === undefined ? value : pathReader(path, null)(value);
+  }),
+};
