@@ -7,10 +7,21 @@ import { pathReader, type PathReader } from './var-path.js';
 /** A compiled rule: call it with the data (an Okta event, say). */
 export type Evaluator = (data: unknown) => unknown;
 
+/**
+ * Lets the top-level data be something other than a plain object (a record with its event,
+ * attributes and resource): `var` asks the scope to read a path when `is(data)` says the data is
+ * the scope's; inside iterators the data is an element again and read normally.
+ */
+export interface VarScope {
+  is(data: unknown): boolean;
+  reader(path: unknown, notFound: unknown): PathReader;
+}
+
 export interface CompileOptions {
   /** Extra operations; the Okta set is included unless `okta: false`. */
   operations?: Readonly<Record<string, CustomOperation>>;
   okta?: boolean;
+  scope?: VarScope;
 }
 
 const ITERATORS = new Set(['filter', 'map', 'reduce', 'all', 'none', 'some']);
@@ -51,11 +62,20 @@ function call(fn: Operation, args: readonly Evaluator[]): Evaluator {
  */
 export function compile(logic: unknown, options: CompileOptions = {}): Evaluator {
   const custom: Record<string, CustomOperation> = { ...(options.okta === false ? {} : OKTA_OPERATIONS), ...(options.operations ?? {}) };
-  return new Compiler(custom).node(logic, '');
+  return new Compiler(custom, options.scope).node(logic, '');
 }
 
 class Compiler {
-  constructor(readonly custom: Readonly<Record<string, CustomOperation>>) {}
+  constructor(readonly custom: Readonly<Record<string, CustomOperation>>, readonly scope: VarScope | undefined) {}
+
+  /** A path reader that honours the scope, if any. */
+  reader(path: unknown, notFound: unknown): PathReader {
+    const plain = pathReader(path, notFound);
+    const scope = this.scope;
+    if (!scope) return plain;
+    const scoped = scope.reader(path, notFound);
+    return (d) => (scope.is(d) ? scoped(d) : plain(d));
+  }
 
   node(node: unknown, path: string): Evaluator {
     if (Array.isArray(node)) {
@@ -128,8 +148,7 @@ class Compiler {
   #var(values: unknown[], at: string): Evaluator {
     const [pathArg, defaultArg] = values;
     if (!isLogic(pathArg) && !isLogic(defaultArg) && !Array.isArray(pathArg)) {
-      const read = pathReader(pathArg, defaultArg === undefined ? null : defaultArg);
-      return read;
+      return this.reader(pathArg, defaultArg === undefined ? null : defaultArg);
     }
     const pathEval = this.node(pathArg, `${at}[0]`);
     const defaultEval = this.node(defaultArg, `${at}[1]`);
@@ -140,7 +159,7 @@ class Compiler {
       const key = `${String(p)}\u0000`;
       let read = fallback === undefined || fallback === null ? cache.get(key) : undefined;
       if (!read) {
-        read = pathReader(p, fallback === undefined ? null : fallback);
+        read = this.reader(p, fallback === undefined ? null : fallback);
         if (fallback === undefined || fallback === null) cache.set(key, read);
       }
       return read(d);
@@ -156,7 +175,7 @@ class Compiler {
       for (const key of keys) {
         const id = String(key);
         let read = cache.get(id);
-        if (!read) cache.set(id, (read = pathReader(key, null)));
+        if (!read) cache.set(id, (read = this.reader(key, null)));
         const value = read(d);
         if (value === null || value === '') missing.push(key);
       }

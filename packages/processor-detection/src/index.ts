@@ -1,0 +1,11 @@
+export { ALERT_EVENT_NAME, alertRecord, groupAttributeName } from './alert-record.js';
+export { detectionConfigSchema, type DetectionConfig } from './config.js';
+export { DetectionProcessor } from './detection-processor.js';
+export { DetectionEngine, tagsFor, type EngineOptions, type Evaluation } from './engine.js';
+export { detectionProcessorFactory } from './factory.js';
+export { compileRule, type CompiledRule } from './rules/compiled-rule.js';
+export { describeIssue, expandRuleSources, loadRules, type LoadedRules } from './rules/load-rules.js';
+export { ATTRIBUTES_PREFIX, RESOURCE_PREFIX, RuleContext } from './rules/rule-context.js';
+export { ruleSchema, type RuleDefinition, type RuleTest, type Threat } from './rules/rule-schema.js';
+export { ALERT_SEVERITY_NUMBER, SEVERITIES, type Severity } from './rules/severity.js';
+export { missingTestKinds, renderTestTable, runRuleTests, type RuleTestResult } from './rules/rule-tests.js';

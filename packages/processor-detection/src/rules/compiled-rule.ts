@@ -1,0 +1,40 @@
+import type { AnyValueMap } from '@opentelemetry/api-logs';
+import { compile, pathReader, type Evaluator, type PathReader } from '@oktel/jsonlogic';
+import type { RuleDefinition } from './rule-schema.js';
+import { ruleScope } from './rule-context.js';
+import { DEFAULT_RISK_SCORE, severityRank } from './severity.js';
+
+export interface CompiledRule {
+  readonly definition: RuleDefinition;
+  readonly file: string;
+  readonly match: Evaluator;
+  /** Readers for group_by paths (native event paths, evaluated on the event). */
+  readonly groupBy: readonly { path: string; read: PathReader }[];
+  readonly riskScore: number;
+  readonly severityRank: number;
+  /** Attributes every tagged record and alert of this rule carries (ATT&CK, rule identity). */
+  readonly tagAttributes: AnyValueMap;
+}
+
+export function compileRule(definition: RuleDefinition, file: string): CompiledRule {
+  const tactics = definition.threat.map((t) => t.tactic);
+  const techniques = definition.threat.flatMap((t) => t.techniques.flatMap((tech) => [tech, ...tech.subtechniques]));
+  return {
+    definition,
+    file,
+    match: compile(definition.match, { scope: ruleScope }),
+    groupBy: definition.group_by.map((path) => ({ path, read: pathReader(path, null) })),
+    riskScore: definition.risk_score ?? DEFAULT_RISK_SCORE[definition.severity],
+    severityRank: severityRank(definition.severity),
+    tagAttributes: {
+      'security_rule.uuid': definition.id,
+      'security_rule.name': definition.name,
+      'security_rule.version': String(definition.version),
+      'threat.framework': 'MITRE ATT&CK',
+      'threat.tactic.id': tactics.map((t) => t.id),
+      'threat.tactic.name': tactics.map((t) => t.name),
+      'threat.technique.id': techniques.map((t) => t.id),
+      'threat.technique.name': techniques.map((t) => t.name),
+    },
+  };
+}

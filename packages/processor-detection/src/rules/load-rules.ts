@@ -1,0 +1,92 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { globSync } from 'tinyglobby';
+import { formatKeyPath, YamlSource, zodIssues, type ConfigIssue } from '@oktel/core';
+import { JsonLogicCompileError } from '@oktel/jsonlogic';
+import { compileRule, type CompiledRule } from './compiled-rule.js';
+import { ruleSchema } from './rule-schema.js';
+
+const RULE_FILE = /\.ya?ml$/i;
+
+/** Files named by `rules:` entries: files, directories (recursively, *.yaml / *.yml) and globs. */
+export function expandRuleSources(sources: readonly string[]): { files: string[]; issues: ConfigIssue[] } {
+  const files: string[] = [];
+  const issues: ConfigIssue[] = [];
+  sources.forEach((source, i) => {
+    if (/[*?[\]{}]/.test(source)) {
+      const found = globSync(source, { absolute: true }).filter((f) => RULE_FILE.test(f)).sort();
+      if (found.length === 0) issues.push({ path: [i], message: `no rule files match ${source}` });
+      files.push(...found);
+      return;
+    }
+    let info;
+    try {
+      info = statSync(source);
+    } catch {
+      issues.push({ path: [i], message: `${source} does not exist` });
+      return;
+    }
+    if (info.isDirectory()) {
+      const walk = (dir: string): void => {
+        for (const name of readdirSync(dir).sort()) {
+          const full = join(dir, name);
+          if (statSync(full).isDirectory()) walk(full);
+          else if (RULE_FILE.test(name)) files.push(resolve(full));
+        }
+      };
+      walk(source);
+    } else files.push(resolve(source));
+  });
+  return { files: [...new Set(files)], issues };
+}
+
+export interface LoadedRules {
+  rules: CompiledRule[];
+  files: string[];
+}
+
+/**
+ * Loads, validates and compiles every rule; any fault in any file fails the whole load with
+ * file, line, rule id and the path of the fault, so a pipeline never runs a half-loaded pack.
+ */
+export function loadRules(sources: readonly string[]): { loaded?: LoadedRules; issues: ConfigIssue[] } {
+  const { files, issues } = expandRuleSources(sources);
+  const rules: CompiledRule[] = [];
+  const seen = new Map<string, string>();
+  for (const file of files) {
+    const { source, issues: yamlIssues } = YamlSource.fromText(file, readFileSync(file, 'utf8'));
+    if (!source) {
+      issues.push(...yamlIssues);
+      continue;
+    }
+    const locate = (path: readonly (string | number)[]): number | undefined => source.locate(path)?.line;
+    const idOf = (source.value as { id?: unknown })?.id;
+    const label = typeof idOf === 'string' ? `rule ${idOf}: ` : '';
+    const parsed = ruleSchema.safeParse(source.value);
+    if (!parsed.success) {
+      for (const issue of zodIssues(parsed.error, [], ruleSchema)) issues.push({ ...issue, file, line: locate(issue.path), message: `${label}${issue.message}` });
+      continue;
+    }
+    const definition = parsed.data;
+    const previous = seen.get(definition.id);
+    if (previous) {
+      issues.push({ path: ['id'], file, line: locate(['id']), message: `rule ${definition.id}: the id is already used by ${previous}` });
+      continue;
+    }
+    seen.set(definition.id, file);
+    try {
+      rules.push(compileRule(definition, file));
+    } catch (err) {
+      if (!(err instanceof JsonLogicCompileError)) throw err;
+      issues.push({ path: ['match'], file, line: locate(['match']), message: `rule ${definition.id}: match${err.logicPath ? ` at ${err.logicPath}` : ''}: ${err.reason}` });
+    }
+  }
+  if (files.length === 0 && issues.length === 0) issues.push({ path: [], message: 'no rule files found' });
+  return issues.length > 0 ? { issues } : { loaded: { rules, files }, issues };
+}
+
+export function describeIssue(issue: ConfigIssue): string {
+  const where = issue.file ? `${issue.file}${issue.line ? `:${issue.line}` : ''}: ` : '';
+  const path = issue.path.length > 0 && !issue.message.includes(' at ') ? `${formatKeyPath(issue.path)}: ` : '';
+  return `${where}${path}${issue.message}`;
+}

@@ -1,0 +1,93 @@
+import type { AnyValue } from '@opentelemetry/api-logs';
+import type { LogRecord } from '@oktel/core';
+import { alertRecord } from './alert-record.js';
+import type { CompiledRule } from './rules/compiled-rule.js';
+
+interface Entry {
+  rule: CompiledRule;
+  group: Record<string, AnyValue>;
+  windowEndMs: number;
+  count: number;
+  reportedCount: number;
+  firstMs: number;
+  lastMs: number;
+  uuids: string[];
+  resource: LogRecord['resource'];
+}
+
+export interface SuppressionOptions {
+  defaultWindowMs: number;
+  maxEventUuids: number;
+  maxEntries: number;
+  onEvict?: () => void;
+}
+
+/**
+ * One alert per rule and group per window (on event time). Later hits in the window only
+ * count; when the window closes — or the pipeline stops — a follow-up alert reports the hits
+ * that came after the first one, so nothing is hidden and nothing floods.
+ */
+export class Suppression {
+  readonly #entries = new Map<string, Entry>();
+  #watermark = 0;
+
+  constructor(readonly options: SuppressionOptions) {}
+
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  /**
+   * Records a hit; returns what to emit now: nothing inside an open window, else the new alert,
+   * preceded by the follow-up of the window this hit closed, if that window had more hits.
+   */
+  hit(rule: CompiledRule, group: Record<string, AnyValue>, eventMs: number, uuid: string, resource: LogRecord['resource']): LogRecord[] {
+    this.#watermark = Math.max(this.#watermark, eventMs);
+    const key = `${rule.definition.id}\u0000${JSON.stringify(group)}`;
+    const existing = this.#entries.get(key);
+    if (existing && eventMs < existing.windowEndMs) {
+      existing.count++;
+      existing.firstMs = Math.min(existing.firstMs, eventMs);
+      existing.lastMs = Math.max(existing.lastMs, eventMs);
+      if (existing.uuids.length < this.options.maxEventUuids) existing.uuids.push(uuid);
+      return [];
+    }
+    const followUp = existing ? this.#followUp(existing) : undefined;
+    if (existing) this.#entries.delete(key);
+    if (this.#entries.size >= this.options.maxEntries) {
+      const oldest = this.#entries.keys().next().value as string;
+      this.#entries.delete(oldest);
+      this.options.onEvict?.();
+    }
+    const windowMs = rule.definition.suppression.window ?? this.options.defaultWindowMs;
+    const entry: Entry = { rule, group, windowEndMs: eventMs + windowMs, count: 1, reportedCount: 1, firstMs: eventMs, lastMs: eventMs, uuids: [uuid], resource };
+    this.#entries.set(key, entry);
+    const alert = alertRecord({ rule, group, count: 1, firstMs: eventMs, lastMs: eventMs, uuids: [uuid], update: false, resource });
+    return followUp ? [followUp, alert] : [alert];
+  }
+
+  /** Follow-ups for windows that event time has moved past. */
+  expire(): LogRecord[] {
+    const out: LogRecord[] = [];
+    for (const [key, entry] of this.#entries) {
+      if (entry.windowEndMs > this.#watermark) continue;
+      const update = this.#followUp(entry);
+      if (update) out.push(update);
+      this.#entries.delete(key);
+    }
+    return out;
+  }
+
+  /** Follow-ups for every open window (the pipeline is stopping). */
+  flush(): LogRecord[] {
+    const out = [...this.#entries.values()].map((e) => this.#followUp(e)).filter((r): r is LogRecord => r !== undefined);
+    this.#entries.clear();
+    return out;
+  }
+
+  #followUp(entry: Entry): LogRecord | undefined {
+    if (entry.count <= entry.reportedCount) return undefined;
+    entry.reportedCount = entry.count;
+    return alertRecord({ rule: entry.rule, group: entry.group, count: entry.count, firstMs: entry.firstMs, lastMs: entry.lastMs, uuids: entry.uuids, update: true, resource: entry.resource });
+  }
+}
