@@ -16,16 +16,19 @@ describe('oktel CLI', () => {
   beforeEach(() => (dir = tempDir()));
   afterEach(() => dir.cleanup());
 
-  it('replays the demo config and exits 0 with a summary', function () {
+  it('replays the demo config through detection, logs the alerts and exits 0 with a summary', function () {
     this.timeout(60_000);
     writeFileSync(join(dir.path, 'demo.yaml'), readFileSync(join(ROOT, 'configs/demo.yaml'), 'utf8').replace('./configs/samples', join(ROOT, 'configs/samples')));
     const result = oktel(['run', '--config', 'demo.yaml'], dir.path);
     expect(result.status, result.stderr).to.equal(0);
     expect(result.stderr).to.match(/receiver file\/okta\s+1084\s+1084\s+0/);
-    expect(result.stderr).to.match(/exporter file\s+1084\s+1084\s+0/);
+    const alerts = result.stderr.split('\n').filter((l) => l.includes('ALERT ['));
+    expect(alerts.length).to.be.greaterThan(2);
+    expect(result.stderr).to.match(new RegExp(`exporter file\\s+${1084 + alerts.length}\\s+${1084 + alerts.length}\\s+0`));
     const lines = readFileSync(join(dir.path, 'out/okta-logs.otlp.jsonl'), 'utf8').trimEnd().split('\n');
-    const records = lines.reduce((n, line) => n + (JSON.parse(line) as { resourceLogs: { scopeLogs: { logRecords: unknown[] }[] }[] }).resourceLogs[0]!.scopeLogs[0]!.logRecords.length, 0);
-    expect(records).to.equal(1084);
+    type Request = { resourceLogs: { scopeLogs: { logRecords: unknown[] }[] }[] };
+    const records = lines.reduce((n, line) => n + (JSON.parse(line) as Request).resourceLogs.flatMap((rl) => rl.scopeLogs).reduce((m, sl) => m + sl.logRecords.length, 0), 0);
+    expect(records).to.equal(1084 + alerts.length);
   });
 
   it('validate names the file, key path and reason of a broken config and exits non-zero', () => {
@@ -40,7 +43,7 @@ describe('oktel CLI', () => {
   it('validate prints the resolved pipelines of a good config', () => {
     const result = oktel(['validate', '--config', 'configs/demo.yaml']);
     expect(result.status, result.stderr).to.equal(0);
-    expect(result.stdout).to.contain('pipeline logs:\n  receivers:  file/okta\n  processors: (none)\n  exporters:  debug, file');
+    expect(result.stdout).to.contain('pipeline logs:\n  receivers:  file/okta\n  processors: detection\n  exporters:  debug, file');
   });
 
   it('lists the built-in components', () => {

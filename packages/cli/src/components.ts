@@ -4,8 +4,9 @@ import { fileExporterFactory } from '@oktel/exporter-file';
 import { fileStorageExtensionFactory } from '@oktel/extension-file-storage';
 import { fileReceiverFactory } from '@oktel/receiver-file';
 import { oktaReceiverFactory } from '@oktel/receiver-okta';
+import { detectionProcessorFactory } from '@oktel/processor-detection';
 
 /** The components this distribution of oktel is built with. */
 export function builtinComponents(): ComponentRegistry {
-  return new ComponentRegistry([oktaReceiverFactory, fileReceiverFactory, debugExporterFactory, fileExporterFactory, fileStorageExtensionFactory]);
+  return new ComponentRegistry([oktaReceiverFactory, fileReceiverFactory, detectionProcessorFactory, debugExporterFactory, fileExporterFactory, fileStorageExtensionFactory]);
 }

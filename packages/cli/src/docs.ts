@@ -17,6 +17,7 @@ export interface GeneratedSection {
 const PACKAGE_OF: Record<string, string> = {
   'receiver file': 'receiver-file',
   'receiver okta': 'receiver-okta',
+  'processor detection': 'processor-detection',
   'exporter debug': 'exporter-debug',
   'exporter file': 'exporter-file',
   'extension file_storage': 'extension-file-storage',

@@ -3,6 +3,7 @@ import { ConfigError, errorMessage, formatConfigIssue } from '@oktel/core';
 import { builtinComponents } from './components.js';
 import { componentsCommand } from './commands/components.js';
 import { runCommand } from './commands/run.js';
+import { rulesTestCommand } from './commands/rules.js';
 import { SIMULATE_USAGE, simulateOktaCommand } from './commands/simulate-okta.js';
 import { validateCommand } from './commands/validate.js';
 
@@ -13,6 +14,7 @@ Commands:
   validate --config FILE [...]            Check a config and print the pipelines it defines
   components                              List the component types built in
   simulate-okta [options]                 Serve a fake Okta org on 127.0.0.1 (see below)
+  rules test [PATH ...]                   Run the rules' embedded tests (default: the shipped Okta pack)
   help                                    Show this text
 
   ${SIMULATE_USAGE}
@@ -32,6 +34,9 @@ async function main(argv: string[]): Promise<number> {
     case 'validate':
       process.stdout.write(`${validateCommand(configFiles(), registry)}\n`);
       return 0;
+    case 'rules':
+      if (rest[0] !== 'test') throw new UsageError(`unknown rules command "${rest[0] ?? ''}" (try: rules test)`);
+      return rulesTestCommand(rest.slice(1));
     case 'simulate-okta':
       return simulateOktaCommand(rest);
     case 'components':

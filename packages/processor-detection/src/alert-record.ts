@@ -56,7 +56,8 @@ export function alertRecord(facts: AlertFacts): LogRecord {
   };
   if (def.references.length > 0) attributes['security_rule.reference'] = def.references[0]!;
   for (const [path, value] of Object.entries(group)) if (value !== null && value !== undefined) attributes[groupAttributeName(path)] = value;
-  const body = `${def.name}${describeGroup(group)}: ${count} event${count === 1 ? '' : 's'} between ${new Date(facts.firstMs).toISOString()} and ${new Date(facts.lastMs).toISOString()}${facts.update ? ' (update: more hits after the first alert)' : ''}.`;
+  const when = facts.firstMs === facts.lastMs ? `at ${new Date(facts.firstMs).toISOString()}` : `between ${new Date(facts.firstMs).toISOString()} and ${new Date(facts.lastMs).toISOString()}`;
+  const body = `${def.name}${describeGroup(group)}: ${count} event${count === 1 ? "" : "s"} ${when}${facts.update ? " (update: more hits after the first alert)" : ""}.`;
   return {
     hrTime: hrTimeFromMillis(facts.lastMs),
     hrTimeObserved: hrTimeFromMillis(Date.now()),

@@ -12,11 +12,13 @@ export class DetectionProcessor implements Processor {
   readonly #settings: ComponentSettings;
   readonly #next: LogsConsumer;
   readonly #engine: DetectionEngine;
+  readonly #logAlerts: boolean;
   #stopped = false;
 
   constructor(settings: ComponentSettings, config: DetectionConfig, next: LogsConsumer) {
     this.#settings = settings;
     this.#next = next;
+    this.#logAlerts = config.log_alerts;
     let reported = 0;
     this.#engine = new DetectionEngine({
       rules: config.loaded.rules,
@@ -59,7 +61,7 @@ export class DetectionProcessor implements Processor {
       alerts.push(...result.alerts);
     }
     alerts.push(...this.#engine.expired());
-    if (alerts.length > 0) this.#settings.telemetry.add('alerts', alerts.length, 'Alert records emitted');
+    this.#report(alerts);
     await this.#next.consume(alerts.length > 0 ? [...out, ...alerts] : out);
   }
 
@@ -68,8 +70,15 @@ export class DetectionProcessor implements Processor {
     this.#stopped = true;
     const pending = this.#engine.flush();
     if (pending.length === 0) return;
-    this.#settings.telemetry.add('alerts', pending.length);
+    this.#report(pending);
     await this.#next.consume(pending);
+  }
+
+  #report(alerts: readonly LogRecord[]): void {
+    if (alerts.length === 0) return;
+    this.#settings.telemetry.add('alerts', alerts.length, 'Alert records emitted');
+    if (!this.#logAlerts) return;
+    for (const alert of alerts) this.#settings.logger.info(`ALERT [${String(alert.attributes['security_rule.severity'])}] ${String(alert.body)}`, { rule: String(alert.attributes['security_rule.uuid']) });
   }
 }
 

@@ -78,11 +78,19 @@ export function loadRules(sources: readonly string[]): { loaded?: LoadedRules; i
       rules.push(compileRule(definition, file));
     } catch (err) {
       if (!(err instanceof JsonLogicCompileError)) throw err;
-      issues.push({ path: ['match'], file, line: locate(['match']), message: `rule ${definition.id}: match${err.logicPath ? ` at ${err.logicPath}` : ''}: ${err.reason}` });
+      const logicPath = logicPathSegments(err.logicPath);
+      issues.push({ path: ['match', ...logicPath], file, line: locate(['match', ...logicPath]) ?? locate(['match']), message: `rule ${definition.id}: match${err.logicPath ? ` at ${err.logicPath}` : ''}: ${err.reason}` });
     }
   }
   if (files.length === 0 && issues.length === 0) issues.push({ path: [], message: 'no rule files found' });
   return issues.length > 0 ? { issues } : { loaded: { rules, files }, issues };
+}
+
+/** `and[1].regex[1]` → ['and', 1, 'regex', 1], the YAML path of the fault under `match`. */
+function logicPathSegments(path: string): (string | number)[] {
+  const segments: (string | number)[] = [];
+  for (const match of path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) segments.push(match[2] !== undefined ? Number(match[2]) : match[1]!);
+  return segments;
 }
 
 export function describeIssue(issue: ConfigIssue): string {

@@ -1,0 +1,57 @@
+import { expect } from 'chai';
+import { loadRules, missingTestKinds, runRuleTests, DetectionEngine } from '@oktel/processor-detection';
+import { OKTA_RULES_DIR } from '@oktel/rules-okta';
+import { generateActivity, SCENARIOS } from '@oktel/okta-simulator';
+import { logEventToRecord, oktaResource } from '@oktel/okta-log-event';
+
+const { loaded, issues } = loadRules([OKTA_RULES_DIR]);
+const rules = loaded?.rules ?? [];
+
+describe('okta rule pack', () => {
+  it('loads without a single fault', () => {
+    expect(issues).to.deep.equal([]);
+    expect(rules.length).to.be.greaterThan(0);
+  });
+
+  it('has the seed detections under their ids', () => {
+    expect(rules.map((r) => r.definition.id)).to.include.members(['okta-identity-verification-denied', 'okta-threatinsight-unknown-users-spike', 'okta-unauthorized-app-access']);
+  });
+
+  for (const rule of rules) {
+    describe(rule.definition.id, () => {
+      it('carries a positive and a negative test', () => {
+        expect(missingTestKinds(rule)).to.deep.equal([]);
+      });
+      for (const result of runRuleTests([rule])) {
+        it(`${result.test} (${result.expect})`, () => {
+          expect(result.passed, result.detail).to.equal(true);
+        });
+      }
+    });
+  }
+
+  describe('against generated org activity', () => {
+    const context = { resource: oktaResource({ domain: 'example.okta.com' }), scope: { name: 'test' } };
+    const alertsFor = (scenarios: readonly (typeof SCENARIOS)[number][]) => {
+      const engine = new DetectionEngine({ rules, suppressionWindowMs: 3_600_000, maxAlertEventUuids: 20, maxSuppressionEntries: 10_000, errorMode: 'propagate' });
+      const { events, injected } = generateActivity({ seed: 99, start: Date.parse('2026-11-20T08:00:00Z'), signIns: 400, meanGapMs: 60_000, scenarios });
+      const alerts = events.flatMap((e) => engine.evaluate(logEventToRecord(e, context)).alerts).concat(engine.flush());
+      return { alerts, injected };
+    };
+
+    it('stays silent on a benign day of sign-ins, SSO and admin work', () => {
+      expect(alertsFor([]).alerts.map((a) => a.body)).to.deep.equal([]);
+    });
+
+    it('alerts on the injected attacks, and only with their events', () => {
+      const { alerts, injected } = alertsFor(SCENARIOS);
+      const attackUuids = new Set(injected.flatMap((i) => i.uuids));
+      expect(alerts.length).to.be.greaterThan(0);
+      for (const alert of alerts) {
+        for (const uuid of alert.attributes['oktel.alert.event_uuids'] as string[]) expect(attackUuids.has(uuid), String(alert.body)).to.equal(true);
+      }
+      const fired = new Set(alerts.map((a) => a.attributes['security_rule.uuid']));
+      expect([...fired]).to.include.members(['okta-identity-verification-denied', 'okta-threatinsight-unknown-users-spike', 'okta-unauthorized-app-access']);
+    });
+  });
+});
