@@ -2,9 +2,11 @@ import type { AnyValue, AnyValueMap } from '@opentelemetry/api-logs';
 import { millisFromHrTime, type LogRecord } from '@oktel/core';
 import { truthy } from '@oktel/jsonlogic';
 import { logEventOf } from '@oktel/okta-log-event';
+import type { Fire } from './correlation/item.js';
 import type { CompiledRule } from './rules/compiled-rule.js';
 import { RuleContext } from './rules/rule-context.js';
 import { SEVERITIES } from './rules/severity.js';
+import { StatefulRule } from './correlation/stateful-rule.js';
 import { Suppression } from './suppression.js';
 
 export interface EngineOptions {
@@ -16,6 +18,11 @@ export interface EngineOptions {
   errorMode: 'ignore' | 'propagate';
   onRuleError?: (rule: CompiledRule, err: unknown) => void;
   onEvict?: () => void;
+  /** Stateful rules: how out of order events may arrive, and how many groups each keeps. */
+  allowedLatenessMs?: number;
+  maxGroupsPerRule?: number;
+  onStateEvict?: (rule: CompiledRule) => void;
+  onTooLate?: (rule: CompiledRule) => void;
 }
 
 export interface Evaluation {
@@ -31,9 +38,21 @@ export interface Evaluation {
 export class DetectionEngine {
   readonly #options: EngineOptions;
   readonly #suppression: Suppression;
+  readonly #stateful = new Map<CompiledRule, StatefulRule>();
+  #maxEventMs = Number.NEGATIVE_INFINITY;
+  #lastResource: LogRecord['resource'] | undefined;
 
   constructor(options: EngineOptions) {
     this.#options = options;
+    for (const rule of options.rules) {
+      if (!rule.definition.correlate) continue;
+      this.#stateful.set(rule, new StatefulRule(rule.definition.correlate, {
+        lateness: options.allowedLatenessMs ?? 60_000,
+        maxGroups: options.maxGroupsPerRule ?? 10_000,
+        onEvict: () => options.onStateEvict?.(rule),
+        onTooLate: () => options.onTooLate?.(rule),
+      }));
+    }
     this.#suppression = new Suppression({
       defaultWindowMs: options.suppressionWindowMs,
       maxEventUuids: options.maxAlertEventUuids,
@@ -65,23 +84,70 @@ export class DetectionEngine {
     if (matched.length === 0) return { matched, tags: {}, alerts: [] };
 
     const eventMs = millisFromHrTime(record.hrTime);
+    this.#maxEventMs = Math.max(this.#maxEventMs, eventMs);
+    this.#lastResource = record.resource;
     const alerts: LogRecord[] = [];
+    const single: CompiledRule[] = [];
     for (const rule of matched) {
       const group: Record<string, AnyValue> = {};
       for (const { path, read } of rule.groupBy) group[path] = read(event) as AnyValue;
-      alerts.push(...this.#suppression.hit(rule, group, eventMs, event.uuid, record.resource));
+      const stateful = this.#stateful.get(rule);
+      if (stateful) {
+        for (const fire of stateful.add(ctx, eventMs, event.uuid, group, record.resource)) alerts.push(...this.#alert(rule, fire));
+      } else {
+        single.push(rule);
+        alerts.push(...this.#suppression.hit(rule, group, { count: 1, firstMs: eventMs, lastMs: eventMs, uuids: [event.uuid] }, record.resource));
+      }
     }
-    return { matched, tags: tagsFor(matched), alerts };
+    // Stateful rules speak through their alerts; only single-event matches tag the raw record.
+    return { matched: single, tags: single.length > 0 ? tagsFor(single) : {}, alerts };
   }
 
-  /** Follow-up alerts for suppression windows that event time has closed. */
+  #alert(rule: CompiledRule, fire: Fire): LogRecord[] {
+    const resource = fire.resource ?? this.#lastResource;
+    if (!resource) return [];
+    return this.#suppression.hit(rule, fire.group, fire, resource);
+  }
+
+  /** Alerts that event time has settled: correlation windows closed, suppression follow-ups. */
   expired(): LogRecord[] {
-    return this.#suppression.expire();
+    const alerts: LogRecord[] = [];
+    const watermark = this.#maxEventMs - (this.#options.allowedLatenessMs ?? 60_000);
+    for (const [rule, stateful] of this.#stateful) for (const fire of stateful.advance(watermark)) alerts.push(...this.#alert(rule, fire));
+    return [...alerts, ...this.#suppression.expire()];
   }
 
-  /** Follow-up alerts for every open window: the pipeline is stopping. */
+  /** The input ended or the pipeline is stopping: judge open correlation windows, then report suppressed hits. */
   flush(): LogRecord[] {
+    const alerts: LogRecord[] = [];
+    for (const [rule, stateful] of this.#stateful) for (const fire of stateful.finish()) alerts.push(...this.#alert(rule, fire));
+    return [...alerts, ...this.#suppression.flush()];
+  }
+
+  /** Follow-ups for suppressed hits only; correlation windows stay open (their state is being saved). */
+  flushSuppression(): LogRecord[] {
     return this.#suppression.flush();
+  }
+
+  /** Correlation state by rule id, for the storage extension. */
+  snapshot(): Record<string, unknown> {
+    return Object.fromEntries([...this.#stateful].map(([rule, s]) => [rule.definition.id, s.snapshot()]));
+  }
+
+  restore(snapshot: Record<string, unknown>, fallback: LogRecord['resource']): number {
+    let restored = 0;
+    for (const [rule, stateful] of this.#stateful) {
+      const state = snapshot[rule.definition.id];
+      if (state === undefined) continue;
+      stateful.restore(state, fallback);
+      restored += stateful.groupCount;
+    }
+    return restored;
+  }
+
+  /** Open correlation groups, per rule id. */
+  stateSizes(): Record<string, number> {
+    return Object.fromEntries([...this.#stateful].map(([rule, s]) => [rule.definition.id, s.groupCount]));
   }
 }
 

@@ -15,6 +15,14 @@ interface Entry {
   resource: LogRecord['resource'];
 }
 
+/** What one detection contributes: a single event, or a correlation's events. */
+export interface Hit {
+  count: number;
+  firstMs: number;
+  lastMs: number;
+  uuids: readonly string[];
+}
+
 export interface SuppressionOptions {
   defaultWindowMs: number;
   maxEventUuids: number;
@@ -41,15 +49,16 @@ export class Suppression {
    * Records a hit; returns what to emit now: nothing inside an open window, else the new alert,
    * preceded by the follow-up of the window this hit closed, if that window had more hits.
    */
-  hit(rule: CompiledRule, group: Record<string, AnyValue>, eventMs: number, uuid: string, resource: LogRecord['resource']): LogRecord[] {
+  hit(rule: CompiledRule, group: Record<string, AnyValue>, hit: Hit, resource: LogRecord['resource']): LogRecord[] {
+    const eventMs = hit.lastMs;
     this.#watermark = Math.max(this.#watermark, eventMs);
     const key = `${rule.definition.id}\u0000${JSON.stringify(group)}`;
     const existing = this.#entries.get(key);
     if (existing && eventMs < existing.windowEndMs) {
-      existing.count++;
-      existing.firstMs = Math.min(existing.firstMs, eventMs);
+      existing.count += hit.count;
+      existing.firstMs = Math.min(existing.firstMs, hit.firstMs);
       existing.lastMs = Math.max(existing.lastMs, eventMs);
-      if (existing.uuids.length < this.options.maxEventUuids) existing.uuids.push(uuid);
+      for (const uuid of hit.uuids) if (existing.uuids.length < this.options.maxEventUuids) existing.uuids.push(uuid);
       return [];
     }
     const followUp = existing ? this.#followUp(existing) : undefined;
@@ -60,9 +69,10 @@ export class Suppression {
       this.options.onEvict?.();
     }
     const windowMs = rule.definition.suppression.window ?? this.options.defaultWindowMs;
-    const entry: Entry = { rule, group, windowEndMs: eventMs + windowMs, count: 1, reportedCount: 1, firstMs: eventMs, lastMs: eventMs, uuids: [uuid], resource };
+    const uuids = hit.uuids.slice(0, this.options.maxEventUuids);
+    const entry: Entry = { rule, group, windowEndMs: eventMs + windowMs, count: hit.count, reportedCount: hit.count, firstMs: hit.firstMs, lastMs: eventMs, uuids: [...uuids], resource };
     this.#entries.set(key, entry);
-    const alert = alertRecord({ rule, group, count: 1, firstMs: eventMs, lastMs: eventMs, uuids: [uuid], update: false, resource });
+    const alert = alertRecord({ rule, group, count: hit.count, firstMs: hit.firstMs, lastMs: eventMs, uuids, update: false, resource });
     return followUp ? [followUp, alert] : [alert];
   }
 

@@ -14,7 +14,9 @@ describe('okta rule pack', () => {
   });
 
   it('has the seed detections under their ids', () => {
-    expect(rules.map((r) => r.definition.id)).to.include.members(['okta-identity-verification-denied', 'okta-threatinsight-unknown-users-spike', 'okta-unauthorized-app-access']);
+    expect(rules.map((r) => r.definition.id)).to.include.members([
+      'okta-identity-verification-denied', 'okta-push-denied-then-login', 'okta-threatinsight-unknown-users-spike', 'okta-unauthorized-app-access', 'okta-verify-push-source-response-mismatch',
+    ]);
   });
 
   for (const rule of rules) {
@@ -51,7 +53,9 @@ describe('okta rule pack', () => {
         for (const uuid of alert.attributes['oktel.alert.event_uuids'] as string[]) expect(attackUuids.has(uuid), String(alert.body)).to.equal(true);
       }
       const fired = new Set(alerts.map((a) => a.attributes['security_rule.uuid']));
-      expect([...fired]).to.include.members(['okta-identity-verification-denied', 'okta-threatinsight-unknown-users-spike', 'okta-unauthorized-app-access']);
+      expect([...fired]).to.include.members([
+        'okta-identity-verification-denied', 'okta-threatinsight-unknown-users-spike', 'okta-unauthorized-app-access', 'okta-push-denied-then-login', 'okta-verify-push-source-response-mismatch',
+      ]);
     });
   });
 });

@@ -1,5 +1,5 @@
 import type { AnyValueMap } from '@opentelemetry/api-logs';
-import { compile, pathReader, type Evaluator, type PathReader } from '@oktel/jsonlogic';
+import { compile, JsonLogicCompileError, pathReader, type Evaluator, type PathReader } from '@oktel/jsonlogic';
 import type { RuleDefinition } from './rule-schema.js';
 import { ruleScope } from './rule-context.js';
 import { DEFAULT_RISK_SCORE, severityRank } from './severity.js';
@@ -16,13 +16,36 @@ export interface CompiledRule {
   readonly tagAttributes: AnyValueMap;
 }
 
+/** A JsonLogic fault somewhere in a rule: `field` is where the expression sits (match, a step, the condition). */
+export class RuleLogicError extends Error {
+  constructor(readonly field: (string | number)[], readonly logicPath: string, readonly reason: string) {
+    super(reason);
+  }
+}
+
+function compileAt(logic: unknown, field: (string | number)[], scoped: boolean): Evaluator {
+  try {
+    return compile(logic, scoped ? { scope: ruleScope } : {});
+  } catch (err) {
+    if (err instanceof JsonLogicCompileError) throw new RuleLogicError(field, err.logicPath, err.reason);
+    throw err;
+  }
+}
+
 export function compileRule(definition: RuleDefinition, file: string): CompiledRule {
+  // Stateful parts are compiled again per engine; compiling here reports their faults at load.
+  const c = definition.correlate;
+  if (c?.type === 'sequence') c.steps.forEach((s, i) => compileAt(s.match, ['correlate', 'steps', i, 'match'], true));
+  if (c?.type === 'aggregate') {
+    compileAt(c.condition, ['correlate', 'condition'], false);
+    for (const [name, a] of Object.entries(c.aggregates)) if ('count' in a && a.count.match !== undefined) compileAt(a.count.match, ['correlate', 'aggregates', name, 'count', 'match'], true);
+  }
   const tactics = definition.threat.map((t) => t.tactic);
   const techniques = definition.threat.flatMap((t) => t.techniques.flatMap((tech) => [tech, ...tech.subtechniques]));
   return {
     definition,
     file,
-    match: compile(definition.match, { scope: ruleScope }),
+    match: compileAt(definition.match, ['match'], true),
     groupBy: definition.group_by.map((path) => ({ path, read: pathReader(path, null) })),
     riskScore: definition.risk_score ?? DEFAULT_RISK_SCORE[definition.severity],
     severityRank: severityRank(definition.severity),

@@ -2,8 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { globSync } from 'tinyglobby';
 import { formatKeyPath, YamlSource, zodIssues, type ConfigIssue } from '@oktel/core';
-import { JsonLogicCompileError } from '@oktel/jsonlogic';
-import { compileRule, type CompiledRule } from './compiled-rule.js';
+import { compileRule, RuleLogicError, type CompiledRule } from './compiled-rule.js';
 import { ruleSchema } from './rule-schema.js';
 
 const RULE_FILE = /\.ya?ml$/i;
@@ -77,9 +76,10 @@ export function loadRules(sources: readonly string[]): { loaded?: LoadedRules; i
     try {
       rules.push(compileRule(definition, file));
     } catch (err) {
-      if (!(err instanceof JsonLogicCompileError)) throw err;
-      const logicPath = logicPathSegments(err.logicPath);
-      issues.push({ path: ['match', ...logicPath], file, line: locate(['match', ...logicPath]) ?? locate(['match']), message: `rule ${definition.id}: match${err.logicPath ? ` at ${err.logicPath}` : ''}: ${err.reason}` });
+      if (!(err instanceof RuleLogicError)) throw err;
+      const path = [...err.field, ...logicPathSegments(err.logicPath)];
+      const field = formatKeyPath(err.field).replace(/::/g, '.');
+      issues.push({ path, file, line: locate(path) ?? locate(err.field), message: `rule ${definition.id}: ${field}${err.logicPath ? ` at ${err.logicPath}` : ''}: ${err.reason}` });
     }
   }
   if (files.length === 0 && issues.length === 0) issues.push({ path: [], message: 'no rule files found' });

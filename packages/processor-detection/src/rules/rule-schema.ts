@@ -25,6 +25,29 @@ export const ruleTestSchema = z.strictObject({
   group: z.record(z.string(), z.unknown()).optional(),
 });
 
+const step = z.strictObject({
+  name: z.string().min(1),
+  match: jsonLogic,
+  min_count: z.number().int().min(1).default(1),
+});
+
+const aggregateSpec = z.union([
+  z.strictObject({ count: z.strictObject({ match: jsonLogic.optional() }) }),
+  z.strictObject({ distinct: z.string().min(1) }),
+  z.strictObject({ sum: z.string().min(1) }),
+  z.strictObject({ min: z.string().min(1) }),
+  z.strictObject({ max: z.string().min(1) }),
+  z.strictObject({ values: z.string().min(1) }),
+]);
+
+/** Stateful rules: what to count per group within an event-time window. */
+export const correlateSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('threshold'), window: duration(), count: z.number().int().min(1) }),
+  z.strictObject({ type: z.literal('value_count'), window: duration(), field: z.string().min(1), distinct: z.number().int().min(1) }),
+  z.strictObject({ type: z.literal('sequence'), window: duration(), steps: z.array(step).min(2, 'a sequence needs at least two steps') }),
+  z.strictObject({ type: z.literal('aggregate'), window: duration(), aggregates: z.record(z.string().regex(/^[a-z_][a-z0-9_]*$/), aggregateSpec), condition: jsonLogic }),
+]);
+
 export const ruleSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]{2,99}$/, 'a rule id is lower-case letters, digits and dashes'),
   name: z.string().min(1),
@@ -39,6 +62,7 @@ export const ruleSchema = z.strictObject({
   author: z.string().default('oktel'),
   match: jsonLogic,
   group_by: z.array(z.string().min(1)).default([]),
+  correlate: correlateSchema.optional(),
   suppression: z.strictObject({ window: duration().optional() }).default({}),
   tests: z.array(ruleTestSchema).min(1, 'every rule carries tests: at least one event that must match and one that must not'),
 });
@@ -46,3 +70,4 @@ export const ruleSchema = z.strictObject({
 export type RuleDefinition = z.output<typeof ruleSchema>;
 export type RuleTest = z.output<typeof ruleTestSchema>;
 export type Threat = z.output<typeof threatSchema>;
+export type Correlate = z.output<typeof correlateSchema>;
