@@ -25,12 +25,20 @@ export interface CompileOptions {
 }
 
 const ITERATORS = new Set(['filter', 'map', 'reduce', 'all', 'none', 'some']);
+const BOOLEAN_OPERATIONS = new Set(['==', '===', '!=', '!==', '>', '>=', '<', '<=', '!', '!!', 'in']);
 
 function isLogic(node: unknown): node is Record<string, unknown> {
   return typeof node === 'object' && node !== null && !Array.isArray(node) && Object.keys(node).length === 1;
 }
 
 const constant = (value: unknown): Evaluator => () => value;
+
+/** Evaluators known to return true or false, so and/or over them can use plain && and ||. */
+const BOOLEAN = new WeakSet<Evaluator>();
+function boolean(e: Evaluator): Evaluator {
+  BOOLEAN.add(e);
+  return e;
+}
 
 /** Calls `fn` with evaluated arguments, without allocating an array for the common arities. */
 function call(fn: Operation, args: readonly Evaluator[]): Evaluator {
@@ -131,6 +139,17 @@ class Compiler {
 
   /** Short-circuit and/or returning the deciding operand, as JsonLogic does. */
   #andOr(parts: Evaluator[], isAnd: boolean): Evaluator {
+    if (parts.length > 0 && parts.every((p) => BOOLEAN.has(p))) {
+      // Over true/false the deciding operand is the plain &&/|| result.
+      const [a, b, c, e] = parts as [Evaluator, Evaluator, Evaluator, Evaluator];
+      switch (parts.length) {
+        case 1: return a;
+        case 2: return boolean(isAnd ? (d) => a(d) && b(d) : (d) => a(d) || b(d));
+        case 3: return boolean(isAnd ? (d) => a(d) && b(d) && c(d) : (d) => a(d) || b(d) || c(d));
+        case 4: return boolean(isAnd ? (d) => a(d) && b(d) && c(d) && e(d) : (d) => a(d) || b(d) || c(d) || e(d));
+        default: return boolean(isAnd ? (d) => parts.every((p) => p(d)) : (d) => parts.some((p) => p(d)));
+      }
+    }
     if (parts.length === 2) {
       const [a, b] = parts as [Evaluator, Evaluator];
       return isAnd ? (d) => { const x = a(d); return truthy(x) ? b(d) : x; } : (d) => { const x = a(d); return truthy(x) ? x : b(d); };
@@ -206,23 +225,23 @@ class Compiler {
         };
       }
       case 'all':
-        return (d) => {
+        return boolean((d) => {
           const items = source(d) as unknown[] | null | undefined;
           // Like json-logic-js: anything that is not a non-empty array is "all of nothing", false.
           if (!Array.isArray(items) || !items.length) return false;
           for (const item of items) if (!truthy(body(item))) return false;
           return true;
-        };
+        });
       case 'none':
-        return (d) => {
+        return boolean((d) => {
           const items = source(d);
           return !Array.isArray(items) || !items.some((item) => truthy(body(item)));
-        };
+        });
       default: // some
-        return (d) => {
+        return boolean((d) => {
           const items = source(d);
           return Array.isArray(items) && items.some((item) => truthy(body(item)));
-        };
+        });
     }
   }
 
@@ -233,14 +252,32 @@ class Compiler {
     if (op === 'in' && Array.isArray(values[1]) && values[1].length > 8 && values[1].every((v) => typeof v === 'string')) {
       const set = new Set(values[1] as string[]);
       const needle = args[0]!;
-      return (d) => set.has(needle(d) as string);
+      return boolean((d) => set.has(needle(d) as string));
     }
-    if (op === '==' && args.length === 2 && !isLogic(values[1]) && !Array.isArray(values[1]) && (typeof values[1] === 'string' || typeof values[1] === 'number')) {
+    // A comparison with a literal: one closure, no argument array.
+    const literal = (v: unknown): boolean => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || v === null;
+    if ((op === '==' || op === '===' || op === '!=' || op === '!==') && values.length === 2 && literal(values[1]) && !literal(values[0])) {
       const left = args[0]!;
       const right = values[1];
-      // eslint-disable-next-line eqeqeq
-      return (d) => left(d) == right;
+      /* eslint-disable eqeqeq */
+      switch (op) {
+        case '==': return boolean((d) => left(d) == right);
+        case '===': return boolean((d) => left(d) === right);
+        case '!=': return boolean((d) => left(d) != right);
+        default: return boolean((d) => left(d) !== right);
+      }
+      /* eslint-enable eqeqeq */
     }
-    return call(fn, args);
+    if ((op === '!' || op === '!!') && values.length === 1) {
+      const inner = args[0]!;
+      return boolean(op === '!' ? (d) => !truthy(inner(d)) : (d) => truthy(inner(d)));
+    }
+    if (op === 'in' && values.length === 2 && Array.isArray(values[1]) && values[1].every(literal)) {
+      const list = values[1] as unknown[];
+      const needle = args[0]!;
+      return boolean((d) => list.indexOf(needle(d)) !== -1);
+    }
+    const evaluator = call(fn, args);
+    return BOOLEAN_OPERATIONS.has(op) ? boolean(evaluator) : evaluator;
   }
 }

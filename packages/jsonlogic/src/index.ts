@@ -4,3 +4,4 @@ export { MAX_REGEX_INPUT, OKTA_OPERATIONS, parseOktaKeyValues, type CustomOperat
 export { STANDARD_OPERATIONS } from './standard-operations.js';
 export { truthy } from './truthy.js';
 export { pathReader, type PathReader } from './var-path.js';
+export { compileRuleSet, guardValues, type RuleSet, type RuleSetOptions } from './rule-set.js';

@@ -1,6 +1,6 @@
 import type { AnyValue, AnyValueMap } from '@opentelemetry/api-logs';
 import { millisFromHrTime, type LogRecord } from '@oktel/core';
-import { truthy } from '@oktel/jsonlogic';
+import { guardValues, truthy } from '@oktel/jsonlogic';
 import { logEventOf } from '@oktel/okta-log-event';
 import type { Fire } from './correlation/item.js';
 import type { CompiledRule } from './rules/compiled-rule.js';
@@ -39,11 +39,21 @@ export class DetectionEngine {
   readonly #options: EngineOptions;
   readonly #suppression: Suppression;
   readonly #stateful = new Map<CompiledRule, StatefulRule>();
+  /** Rules to test per eventType (rules that pin eventType are skipped for other events). */
+  readonly #byEventType = new Map<string, CompiledRule[]>();
+  readonly #unguarded: CompiledRule[] = [];
   #maxEventMs = Number.NEGATIVE_INFINITY;
   #lastResource: LogRecord['resource'] | undefined;
 
   constructor(options: EngineOptions) {
     this.#options = options;
+    const guarded = new Map<string, Set<CompiledRule>>();
+    for (const rule of options.rules) {
+      const values = guardValues(rule.definition.match, 'eventType');
+      if (!values) this.#unguarded.push(rule);
+      else for (const v of values) guarded.set(v, (guarded.get(v) ?? new Set()).add(rule));
+    }
+    for (const [value, rules] of guarded) this.#byEventType.set(value, options.rules.filter((r) => rules.has(r) || this.#unguarded.includes(r)));
     for (const rule of options.rules) {
       if (!rule.definition.correlate) continue;
       this.#stateful.set(rule, new StatefulRule(rule.definition.correlate, {
@@ -70,7 +80,9 @@ export class DetectionEngine {
     if (!event) return { matched: [], tags: {}, alerts: [] };
     const ctx = new RuleContext(event, record.attributes, record.resource.attributes as Record<string, unknown>);
     const matched: CompiledRule[] = [];
-    for (const rule of this.#options.rules) {
+    const eventType = (event as { eventType?: unknown }).eventType;
+    const candidates = typeof eventType === 'string' ? (this.#byEventType.get(eventType) ?? this.#unguarded) : this.#options.rules;
+    for (const rule of candidates) {
       let result: unknown;
       try {
         result = rule.match(ctx);

@@ -52,14 +52,20 @@ export class StatefulRule {
     }
     const at = this.#buffer.findLastIndex((b) => b.ms <= ms);
     this.#buffer.splice(at + 1, 0, item);
-    return this.advance(Math.max(this.#watermark, ms - this.#limits.lateness));
+    return this.#release(Math.max(this.#watermark, ms - this.#limits.lateness));
   }
 
-  /** Moves the watermark: releases buffered events up to it and closes windows behind it. */
-  advance(watermark: number): Fire[] {
+  /** Feeds buffered events up to the watermark, in event-time order. Per event: no sweep of all groups. */
+  #release(watermark: number): Fire[] {
     this.#watermark = Math.max(this.#watermark, watermark);
     const fires: Fire[] = [];
     while (this.#buffer.length > 0 && this.#buffer[0]!.ms <= this.#watermark) fires.push(...this.#feed(this.#buffer.shift()!));
+    return fires;
+  }
+
+  /** Moves the watermark, then closes the windows behind it (once per batch: it visits every group). */
+  advance(watermark: number): Fire[] {
+    const fires = this.#release(watermark);
     for (const [key, correlator] of this.#groups) {
       const { fire, done } = correlator.expire(this.#watermark);
       if (fire) fires.push(fire);
