@@ -9,3 +9,4 @@ export { ATTRIBUTES_PREFIX, RESOURCE_PREFIX, RuleContext } from './rules/rule-co
 export { ruleSchema, type RuleDefinition, type RuleTest, type Threat } from './rules/rule-schema.js';
 export { ALERT_SEVERITY_NUMBER, SEVERITIES, type Severity } from './rules/severity.js';
 export { missingTestKinds, renderTestTable, runRuleTests, type RuleTestResult } from './rules/rule-tests.js';
+export { DetectionLogRecordProcessor, type DetectionLogRecordProcessorOptions } from './sdk-processor.js';

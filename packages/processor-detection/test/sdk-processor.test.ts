@@ -1,0 +1,29 @@
+import { expect } from 'chai';
+import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
+import { DetectionLogRecordProcessor } from '@oktel/processor-detection';
+
+describe('detection as an OpenTelemetry JS LogRecordProcessor', () => {
+  it('tags Okta events emitted into a LoggerProvider and emits alerts through the alert logger', async () => {
+    const exporter = new InMemoryLogRecordExporter();
+    const alertsProvider = new LoggerProvider({ processors: [new SimpleLogRecordProcessor({ exporter })] });
+    const provider = new LoggerProvider({
+      processors: [new DetectionLogRecordProcessor({ alertLogger: alertsProvider.getLogger('oktel-alerts') }), new SimpleLogRecordProcessor({ exporter })],
+    });
+    const logger = provider.getLogger('okta');
+    const event = { uuid: 'u-1', published: '2026-11-20T10:00:00.000Z', eventType: 'app.generic.unauth_app_access_attempt', actor: { type: 'User', alternateId: 'sam@example.com' }, outcome: { result: 'FAILURE' } };
+    logger.emit({ timestamp: Date.parse(event.published), eventName: event.eventType, body: event });
+    logger.emit({ timestamp: Date.parse(event.published), eventName: 'user.session.start', body: { ...event, uuid: 'u-2', eventType: 'user.session.start' } });
+    await provider.forceFlush();
+    await alertsProvider.forceFlush();
+    // Read before shutdown: the in-memory exporter forgets its records when shut down.
+    const records = exporter.getFinishedLogRecords();
+    const raw = records.filter((r) => r.attributes['event.kind'] !== 'alert');
+    expect(raw.map((r) => r.attributes['security_rule.uuid'])).to.deep.equal(['okta-unauthorized-app-access', undefined]);
+    const alerts = records.filter((r) => r.attributes['event.kind'] === 'alert');
+    expect(alerts).to.have.length(1);
+    expect(alerts[0]!.attributes['user.name']).to.equal('sam@example.com');
+    expect(alerts[0]!.severityText).to.equal('LOW');
+    await provider.shutdown();
+    await alertsProvider.shutdown();
+  });
+});
