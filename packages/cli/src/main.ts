@@ -3,7 +3,7 @@ import { ConfigError, errorMessage, formatConfigIssue } from '@oktel/core';
 import { builtinComponents } from './components.js';
 import { componentsCommand } from './commands/components.js';
 import { runCommand } from './commands/run.js';
-import { rulesTestCommand } from './commands/rules.js';
+import { rulesCoverageCommand, rulesLintCommand, rulesTestCommand } from './commands/rules.js';
 import { SIMULATE_USAGE, simulateOktaCommand } from './commands/simulate-okta.js';
 import { validateCommand } from './commands/validate.js';
 
@@ -15,6 +15,9 @@ Commands:
   components                              List the component types built in
   simulate-okta [options]                 Serve a fake Okta org on 127.0.0.1 (see below)
   rules test [PATH ...]                   Run the rules' embedded tests (default: the shipped Okta pack)
+  rules lint [PATH ...]                   Check rules: ATT&CK ids and names, unreachable conditions, tests
+  rules coverage [PATH ...] [--format navigator|markdown] [--output FILE]
+                                          ATT&CK coverage as a Navigator layer or a markdown table
   help                                    Show this text
 
   ${SIMULATE_USAGE}
@@ -35,8 +38,16 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(`${validateCommand(configFiles(), registry)}\n`);
       return 0;
     case 'rules':
-      if (rest[0] !== 'test') throw new UsageError(`unknown rules command "${rest[0] ?? ''}" (try: rules test)`);
-      return rulesTestCommand(rest.slice(1));
+      switch (rest[0]) {
+        case 'test':
+          return rulesTestCommand(rest.slice(1));
+        case 'lint':
+          return rulesLintCommand(rest.slice(1));
+        case 'coverage':
+          return rulesCoverageCommand(rest.slice(1));
+        default:
+          throw new UsageError(`unknown rules command "${rest[0] ?? ''}" (rules test | lint | coverage)`);
+      }
     case 'simulate-okta':
       return simulateOktaCommand(rest);
     case 'components':

@@ -59,3 +59,10 @@ describe('okta rule pack', () => {
     });
   });
 });
+
+describe('okta rule pack: lint', () => {
+  it('has no lint findings (ATT&CK v19 ids and names, reachable conditions, tests, references)', async () => {
+    const { lintRules } = await import('@oktel/processor-detection');
+    expect(lintRules(rules)).to.deep.equal([]);
+  });
+});

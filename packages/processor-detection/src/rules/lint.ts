@@ -1,0 +1,65 @@
+import { ATTACK_VERSION, TACTICS, TECHNIQUES } from '../attack/attack-v19.js';
+import type { CompiledRule } from './compiled-rule.js';
+import { missingTestKinds } from './rule-tests.js';
+
+export interface LintFinding {
+  rule: string;
+  file: string;
+  message: string;
+}
+
+function varPath(node: unknown): string | undefined {
+  if (typeof node !== 'object' || node === null || Array.isArray(node) || Object.keys(node).length !== 1 || !('var' in node)) return undefined;
+  const arg = (node as { var: unknown }).var;
+  return typeof arg === 'string' ? arg : Array.isArray(arg) && typeof arg[0] === 'string' ? arg[0] : undefined;
+}
+
+/** Conditions that can never hold, found by looking at the rule, not by running it. */
+export function unreachable(logic: unknown, at = 'match'): string[] {
+  if (typeof logic !== 'object' || logic === null || Array.isArray(logic)) return [];
+  const [op] = Object.keys(logic);
+  const args = (logic as Record<string, unknown>)[op!];
+  const list = Array.isArray(args) ? args : [args];
+  const found: string[] = list.flatMap((child, i) => unreachable(child, `${at}.${op}[${i}]`));
+  if (op === 'in' && Array.isArray(list[1]) && list[1].length === 0) found.push(`${at}: "in" an empty list never holds`);
+  if (op === 'and') {
+    if (list.some((c) => c === false || c === null || c === 0 || c === '')) found.push(`${at}: "and" with a literal false never holds`);
+    const pinned = new Map<string, unknown>();
+    for (const clause of list) {
+      if (typeof clause !== 'object' || clause === null || Array.isArray(clause)) continue;
+      const [cop] = Object.keys(clause);
+      const cargs = (clause as Record<string, unknown>)[cop!];
+      if ((cop !== '==' && cop !== '===') || !Array.isArray(cargs) || cargs.length !== 2) continue;
+      const path = varPath(cargs[0]) ?? varPath(cargs[1]);
+      const value = varPath(cargs[0]) ? cargs[1] : cargs[0];
+      if (!path || typeof value === 'object') continue;
+      if (pinned.has(path) && pinned.get(path) !== value) found.push(`${at}: "and" requires ${path} to be both ${JSON.stringify(pinned.get(path))} and ${JSON.stringify(value)}`);
+      pinned.set(path, value);
+    }
+  }
+  return found;
+}
+
+/** Everything `oktel rules lint` checks beyond what loading already enforces (schema, ids, JsonLogic). */
+export function lintRules(rules: readonly CompiledRule[]): LintFinding[] {
+  const findings: LintFinding[] = [];
+  for (const rule of rules) {
+    const def = rule.definition;
+    const add = (message: string): void => void findings.push({ rule: def.id, file: rule.file, message });
+    for (const threat of def.threat) {
+      const tactic = TACTICS[threat.tactic.id];
+      if (!tactic) add(`unknown ATT&CK v${ATTACK_VERSION} tactic ${threat.tactic.id}`);
+      else if (tactic.name !== threat.tactic.name) add(`tactic ${threat.tactic.id} is "${tactic.name}" in ATT&CK v${ATTACK_VERSION}, not "${threat.tactic.name}"`);
+      for (const technique of threat.techniques.flatMap((t) => [t, ...t.subtechniques])) {
+        const name = TECHNIQUES[technique.id];
+        if (!name) add(`unknown ATT&CK v${ATTACK_VERSION} technique ${technique.id}`);
+        else if (name !== technique.name) add(`technique ${technique.id} is "${name}" in ATT&CK v${ATTACK_VERSION}, not "${technique.name}"`);
+      }
+    }
+    for (const problem of unreachable(def.match)) add(problem);
+    if (def.correlate?.type === 'sequence') def.correlate.steps.forEach((s, i) => unreachable(s.match, `correlate.steps[${i}].match`).forEach(add));
+    for (const missing of missingTestKinds(rule)) add(`missing ${missing}`);
+    if (def.references.length === 0) add('no references: say where the logic comes from');
+  }
+  return findings;
+}
