@@ -20,6 +20,7 @@ const PACKAGE_OF: Record<string, string> = {
   'processor detection': 'processor-detection',
   'exporter debug': 'exporter-debug',
   'exporter file': 'exporter-file',
+  'exporter otlp_http': 'exporter-otlp',
   'extension file_storage': 'extension-file-storage',
 };
 

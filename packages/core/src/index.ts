@@ -16,7 +16,7 @@ export { isStorageExtension, type StorageClient, type StorageExtension } from '.
 
 export { describeConfig, renderConfigTable, type ConfigKeyDoc } from './config/docs.js';
 export { loadConfig, resolveConfig, zodIssues, type ResolvedComponent, type ResolvedConfig, type ResolvedPipeline } from './config/loader.js';
-export { block, duration, extensionId, knownSecrets, secret, size } from './config/schema.js';
+export { block, duration, extensionId, knownSecrets, registerSecret, secret, size } from './config/schema.js';
 export { serviceSchema, type ServiceConfig, type TelemetryConfig } from './config/service-schema.js';
 export { formatDuration, parseDuration, parseSize } from './config/units.js';
 export { YamlSource } from './config/yaml-source.js';

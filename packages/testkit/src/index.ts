@@ -3,3 +3,4 @@ export { testHost, testSettings, type TestHost, type TestSettings } from './sett
 export { batchesReceiverFactory, sinkExporterFactory } from './sink-components.js';
 export { tempDir } from './temp-dir.js';
 export { writeLines, writeConfig } from './files.js';
+export { OtlpTestServer, type ReceivedRequest, type ScriptedResponse } from './otlp-server.js';

@@ -53,6 +53,11 @@ export function secret() {
     .meta({ format: 'secret' });
 }
 
+/** Marks a value as a credential that no log line may show (e.g. a header holding an API key). */
+export function registerSecret(value: string): void {
+  if (value !== '') secrets.add(value);
+}
+
 /** Every secret value seen while parsing config in this process. */
 export function knownSecrets(): ReadonlySet<string> {
   return secrets;

@@ -1,0 +1,117 @@
+import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import { otlpHttpConfigSchema, OtlpHttpExporter } from '@oktel/exporter-otlp';
+import { logEventToRecord, oktaResource, type OktaLogEvent } from '@oktel/okta-log-event';
+import { OtlpTestServer, testHost, testSettings } from '@oktel/testkit';
+
+const fixture = JSON.parse(readFileSync(new URL('../../okta-log-event/test/fixtures/user-session-start.json', import.meta.url), 'utf8')) as OktaLogEvent;
+const context = { resource: oktaResource({ domain: 'acme.okta.com' }), scope: { name: 'test' } };
+const records = (n: number, from = 0) => Array.from({ length: n }, (_, i) => logEventToRecord({ ...fixture, uuid: `u-${from + i}` }, context));
+const uuidsOf = (server: OtlpTestServer) => server.jsonRecords().map((r) => ((r.attributes as { key: string; value: { stringValue: string } }[]).find((a) => a.key === 'okta.uuid')!.value.stringValue));
+
+describe('otlp_http exporter', () => {
+  let server: OtlpTestServer;
+  beforeEach(async () => {
+    server = new OtlpTestServer();
+    await server.start();
+  });
+  afterEach(() => server.stop());
+
+  function exporter(extra: Record<string, unknown> = {}) {
+    const settings = testSettings('exporter', 'otlp_http');
+    const config = otlpHttpConfigSchema.parse({ logs_endpoint: server.url, encoding: 'json', headers: { 'dd-api-key': 'secret-api-key-123' }, retry_on_failure: { initial_interval: '50ms', max_interval: '200ms' }, batch: { flush_timeout: '20ms' }, ...extra });
+    return { settings, exporter: new OtlpHttpExporter(settings, config) };
+  }
+
+  it('sends OTLP/JSON with gzip and the configured headers; body, attributes, timestamps and severity round-trip', async () => {
+    const { exporter: e, settings } = exporter();
+    await e.start(testHost());
+    await e.consume(records(3));
+    await e.shutdown();
+    expect(server.requests).to.have.length(1);
+    const request = server.requests[0]!;
+    expect(request.headers['content-type']).to.equal('application/json');
+    expect(request.headers['content-encoding']).to.equal('gzip');
+    expect(request.headers['dd-api-key']).to.equal('secret-api-key-123');
+    const [first] = server.jsonRecords() as { timeUnixNano: string; severityNumber: number; severityText: string; eventName: string; body: { kvlistValue: { values: { key: string }[] } } }[];
+    expect(first!.timeUnixNano).to.equal('1795183407481000000');
+    expect(first!.severityNumber).to.equal(9);
+    expect(first!.severityText).to.equal('INFO');
+    expect(first!.eventName).to.equal('user.session.start');
+    expect(first!.body.kvlistValue.values.map((v) => v.key)).to.include.members(['uuid', 'published', 'debugContext', 'target']);
+    expect(uuidsOf(server)).to.deep.equal(['u-0', 'u-1', 'u-2']);
+    expect(settings.telemetry.get('sent_log_records')).to.equal(3);
+  });
+
+  it('sends protobuf as application/x-protobuf by default', async () => {
+    const { exporter: e } = exporter({ encoding: 'proto' });
+    await e.start(testHost());
+    await e.consume(records(2));
+    await e.shutdown();
+    expect(server.requests[0]!.headers['content-type']).to.equal('application/x-protobuf');
+    expect(server.requests[0]!.body.includes(Buffer.from('user.session.start'))).to.equal(true);
+  });
+
+  it('honours Retry-After on 503, then delivers', async () => {
+    server.respondWith({ status: 503, headers: { 'retry-after': '1' } });
+    const { exporter: e } = exporter();
+    await e.start(testHost());
+    const started = Date.now();
+    await e.consume(records(2));
+    await e.shutdown();
+    expect(uuidsOf(server)).to.deep.equal(['u-0', 'u-1']);
+    expect(server.requests[0]!.at - started).to.be.at.least(1000);
+  });
+
+  it('drops a batch the backend rejects with 400, says why once, and carries on', async () => {
+    server.respondWith({ status: 400, body: '{"code":3,"message":"invalid log record: body too large"}' });
+    const { exporter: e, settings } = exporter({ sending_queue: { enabled: false } });
+    await e.start(testHost());
+    let error: unknown;
+    await e.consume(records(2)).catch((err: unknown) => (error = err));
+    await e.consume(records(1, 10));
+    await e.shutdown();
+    expect(String(error)).to.contain('rejected the batch with 400');
+    expect(settings.logs.text).to.contain('invalid log record: body too large');
+    expect(settings.telemetry.get('send_failed_log_records')).to.equal(2);
+    expect(uuidsOf(server)).to.deep.equal(['u-10']);
+    expect(settings.logs.text).to.not.contain('secret-api-key-123');
+  });
+
+  it('delivers everything once a sink that was down comes back', async () => {
+    const { exporter: e } = exporter();
+    await e.start(testHost());
+    await server.stop();
+    await e.consume(records(5));
+    await new Promise((r) => setTimeout(r, 400));
+    await server.start();
+    await e.consume(records(5, 5));
+    await e.shutdown();
+    expect(new Set(uuidsOf(server))).to.deep.equal(new Set(Array.from({ length: 10 }, (_, i) => `u-${i}`)));
+  });
+
+  it('makes the pipeline wait when the queue is full, keeping memory bounded and dropping nothing', async () => {
+    server.delayMs = 50;
+    const { exporter: e, settings } = exporter({ sending_queue: { queue_size: 20, num_consumers: 1 }, batch: { max_size: 10, flush_timeout: '5ms' } });
+    await e.start(testHost());
+    let maxQueued = 0;
+    for (let i = 0; i < 10; i++) {
+      await e.consume(records(10, i * 10));
+      maxQueued = Math.max(maxQueued, settings.telemetry.get('queue_size'));
+    }
+    await e.shutdown();
+    expect(maxQueued).to.be.at.most(20);
+    expect(uuidsOf(server)).to.have.length(100);
+    expect(settings.telemetry.get('enqueue_failed_log_records')).to.equal(0);
+  });
+
+  it('drops with a counter instead when block_on_overflow is false', async () => {
+    server.delayMs = 100;
+    const { exporter: e, settings } = exporter({ sending_queue: { queue_size: 10, num_consumers: 1, block_on_overflow: false }, batch: { max_size: 10, flush_timeout: '5ms' } });
+    await e.start(testHost());
+    for (let i = 0; i < 5; i++) await e.consume(records(10, i * 10));
+    await e.shutdown();
+    expect(settings.telemetry.get('enqueue_failed_log_records')).to.be.greaterThan(0);
+    expect(uuidsOf(server).length + settings.telemetry.get('enqueue_failed_log_records')).to.equal(50);
+  });
+});
