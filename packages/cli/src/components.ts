@@ -2,6 +2,7 @@ import { ComponentRegistry } from '@oktel/core';
 import { debugExporterFactory } from '@oktel/exporter-debug';
 import { fileExporterFactory } from '@oktel/exporter-file';
 import { otlpHttpExporterFactory } from '@oktel/exporter-otlp';
+import { routingConnectorFactory } from '@oktel/connector-routing';
 import { fileStorageExtensionFactory } from '@oktel/extension-file-storage';
 import { fileReceiverFactory } from '@oktel/receiver-file';
 import { oktaReceiverFactory } from '@oktel/receiver-okta';
@@ -9,5 +10,5 @@ import { detectionProcessorFactory } from '@oktel/processor-detection';
 
 /** The components this distribution of oktel is built with. */
 export function builtinComponents(): ComponentRegistry {
-  return new ComponentRegistry([oktaReceiverFactory, fileReceiverFactory, detectionProcessorFactory, debugExporterFactory, fileExporterFactory, otlpHttpExporterFactory, fileStorageExtensionFactory]);
+  return new ComponentRegistry([oktaReceiverFactory, fileReceiverFactory, detectionProcessorFactory, debugExporterFactory, fileExporterFactory, otlpHttpExporterFactory, fileStorageExtensionFactory, routingConnectorFactory]);
 }

@@ -22,6 +22,7 @@ const PACKAGE_OF: Record<string, string> = {
   'exporter file': 'exporter-file',
   'exporter otlp_http': 'exporter-otlp',
   'extension file_storage': 'extension-file-storage',
+  'connector routing': 'connector-routing',
 };
 
 export function generatedSections(): GeneratedSection[] {

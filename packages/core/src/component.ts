@@ -3,7 +3,7 @@ import type { LogsConsumer } from './consumer.js';
 import type { Logger } from './logger.js';
 import type { ComponentTelemetry } from './service/telemetry.js';
 
-export type ComponentKind = 'receiver' | 'processor' | 'exporter' | 'extension';
+export type ComponentKind = 'receiver' | 'processor' | 'exporter' | 'extension' | 'connector';
 export type Stability = 'development' | 'alpha' | 'beta' | 'stable';
 
 /**
@@ -36,6 +36,8 @@ export interface Progress {
 
 export interface Processor extends Component, LogsConsumer {}
 export interface Exporter extends Component, LogsConsumer {}
+/** The end of one pipeline and the start of others (the Collector's connector), e.g. a router. */
+export interface Connector extends Component, LogsConsumer {}
 export type Extension = Component;
 
 export type HealthStatus = { healthy: true } | { healthy: false; reason: string };
@@ -77,6 +79,8 @@ interface FactoryBase<K extends ComponentKind, C> {
   /** The one declaration of the config: keys, types, defaults and the docs of each key. */
   readonly configSchema: z.ZodType<C>;
   extensionRefs?(config: C): ExtensionRef[];
+  /** Pipelines a connector's config names (routes), checked to exist and to list the connector as a receiver. */
+  pipelineRefs?(config: C): { path: readonly (string | number)[]; pipelineId: string }[];
 }
 
 export interface ReceiverFactory<C = any> extends FactoryBase<'receiver', C> {
@@ -94,7 +98,12 @@ export interface ExtensionFactory<C = any> extends FactoryBase<'extension', C> {
   create(settings: ComponentSettings, config: C): Extension;
 }
 
-export type AnyFactory = ReceiverFactory | ProcessorFactory | ExporterFactory | ExtensionFactory;
+export interface ConnectorFactory<C = any> extends FactoryBase<'connector', C> {
+  /** `pipelines`: the first consumer of every pipeline that lists this connector as a receiver, by pipeline id. */
+  create(settings: ComponentSettings, config: C, pipelines: ReadonlyMap<string, LogsConsumer>): Connector;
+}
+
+export type AnyFactory = ReceiverFactory | ProcessorFactory | ExporterFactory | ExtensionFactory | ConnectorFactory;
 
 export const TYPE_PATTERN = /^[a-zA-Z][0-9a-zA-Z_]{0,62}$/;
 

@@ -31,6 +31,7 @@ const SECTIONS: readonly [ComponentKind, string][] = [
   ['processor', 'processors'],
   ['exporter', 'exporters'],
   ['extension', 'extensions'],
+  ['connector', 'connectors'],
 ];
 const PIPELINE_ID = /^logs(\/\S+)?$/;
 
@@ -151,13 +152,30 @@ function checkServiceReferences(service: ServiceConfig, components: Map<Componen
       list.forEach((id, i) => {
         if (seen.has(id)) issues.push({ path: [...at, section, i], message: `references ${kind} "${id}" more than once` });
         seen.add(id);
-        if (!configured(kind, section, id)) issues.push({ path: [...at, section, i], message: `references ${kind} "${id}" which is not configured` });
+        // A connector stands where a receiver or an exporter would.
+        const isConnector = kind !== 'processor' && configured('connector', 'connectors', id);
+        if (!configured(kind, section, id) && !isConnector) issues.push({ path: [...at, section, i], message: `references ${kind} "${id}" which is not configured` });
       });
+    }
+  }
+
+  // A connector must end at least one pipeline and start at least one other.
+  for (const [id, connector] of components.get('connector')!) {
+    for (const ref of connector.factory.pipelineRefs?.(connector.config as never) ?? []) {
+      const target = service.pipelines[ref.pipelineId];
+      if (!target) issues.push({ path: ['connectors', id, ...ref.path], message: `references pipeline "${ref.pipelineId}" which is not defined` });
+      else if (!target.receivers.includes(id)) issues.push({ path: ['connectors', id, ...ref.path], message: `routes to pipeline "${ref.pipelineId}", which does not list "${id}" among its receivers` });
+    }
+    const asExporter = Object.values(service.pipelines).some((p) => p.exporters.includes(id));
+    const asReceiver = Object.values(service.pipelines).some((p) => p.receivers.includes(id));
+    if (asExporter !== asReceiver) {
+      issues.push({ path: ['connectors', id], message: asExporter ? `connector "${id}" is an exporter of a pipeline but no pipeline lists it as a receiver` : `connector "${id}" is a receiver of a pipeline but no pipeline lists it as an exporter` });
     }
   }
 
   // Extensions used by enabled components must exist, be enabled, and be able to do the job.
   const enabled = new Set<string>(Object.values(service.pipelines).flatMap((p) => [...p.receivers, ...p.processors, ...p.exporters]));
+
   for (const [kind, section] of SECTIONS) {
     for (const component of components.get(kind)!.values()) {
       if (kind !== 'extension' && !enabled.has(component.id)) continue;

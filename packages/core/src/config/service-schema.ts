@@ -37,6 +37,7 @@ export const topLevelSchema = z.strictObject({
   processors: z.record(z.string(), z.unknown()).nullish(),
   exporters: z.record(z.string(), z.unknown()).nullish(),
   extensions: z.record(z.string(), z.unknown()).nullish(),
+  connectors: z.record(z.string(), z.unknown()).nullish(),
   service: z.unknown().optional(),
 });
 

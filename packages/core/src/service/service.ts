@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type {
-  Component, ComponentKind, ComponentSettings, ExporterFactory, ExtensionFactory, HealthStatus, Host, Processor,
+  Component, ComponentKind, ComponentSettings, ConnectorFactory, ExporterFactory, ExtensionFactory, HealthStatus, Host, Processor,
   ProcessorFactory, Receiver, ReceiverFactory,
 } from '../component.js';
 import type { ResolvedComponent, ResolvedConfig } from '../config/loader.js';
@@ -135,18 +135,28 @@ export class Service {
       this.#extensions.set(id, extension);
     }
 
+    const isConnector = (id: string): boolean => components.get('connector')?.has(id) ?? false;
     const exporters = new Map<string, LogsConsumer>();
-    for (const id of new Set(pipelines.flatMap((p) => p.exporters))) {
+    for (const id of new Set(pipelines.flatMap((p) => p.exporters).filter((id) => !isConnector(id)))) {
       const { factory, config } = resolved('exporter', id);
       const exporter = (factory as ExporterFactory).create(this.#settings('exporter', id), config);
       await this.#startOne(host, 'exporter', id, exporter);
       exporters.set(id, exporter);
     }
 
-    // Processors are instantiated once per pipeline (the Collector's rule), built back to front.
+    // Processors are instantiated once per pipeline (the Collector's rule), built back to front;
+    // a pipeline that ends in a connector is built after the pipelines the connector feeds.
     const pipelineHeads = new Map<string, LogsConsumer>();
-    for (const pipeline of pipelines) {
-      let next: LogsConsumer = fanout(pipeline.exporters.map((id) => exporters.get(id)!));
+    const connectors = new Map<string, LogsConsumer>();
+    const building = new Set<string>();
+    const buildPipeline = async (pipeline: (typeof pipelines)[number]): Promise<LogsConsumer> => {
+      const built = pipelineHeads.get(pipeline.id);
+      if (built) return built;
+      if (building.has(pipeline.id)) throw new Error(`pipelines form a cycle through connectors at "${pipeline.id}"`);
+      building.add(pipeline.id);
+      const ends: LogsConsumer[] = [];
+      for (const id of pipeline.exporters) ends.push(isConnector(id) ? await buildConnector(id) : exporters.get(id)!);
+      let next: LogsConsumer = fanout(ends);
       for (const id of [...pipeline.processors].reverse()) {
         const { factory, config } = resolved('processor', id);
         const settings = this.#settings('processor', id, pipelines.length > 1 ? pipeline.id : undefined);
@@ -155,10 +165,25 @@ export class Service {
         next = countingProcessorInput(settings.telemetry, processor);
       }
       pipelineHeads.set(pipeline.id, next);
-    }
+      return next;
+    };
+    const buildConnector = async (id: string): Promise<LogsConsumer> => {
+      const existing = connectors.get(id);
+      if (existing) return existing;
+      const settings = this.#settings('connector', id);
+      const targets = new Map<string, LogsConsumer>();
+      for (const fed of pipelines.filter((p) => p.receivers.includes(id))) targets.set(fed.id, countingProcessorOutput(settings.telemetry, await buildPipeline(fed)));
+      const { factory, config } = resolved('connector', id);
+      const connector = (factory as ConnectorFactory).create(settings, config, targets);
+      await this.#startOne(host, 'connector', id, connector);
+      const counted = countingProcessorInput(settings.telemetry, connector);
+      connectors.set(id, counted);
+      return counted;
+    };
+    for (const pipeline of pipelines) await buildPipeline(pipeline);
 
     // A receiver is one instance however many pipelines it feeds.
-    for (const id of new Set(pipelines.flatMap((p) => p.receivers))) {
+    for (const id of new Set(pipelines.flatMap((p) => p.receivers).filter((id) => !isConnector(id)))) {
       const { factory, config } = resolved('receiver', id);
       const heads = pipelines.filter((p) => p.receivers.includes(id)).map((p) => pipelineHeads.get(p.id)!);
       const settings = this.#settings('receiver', id);

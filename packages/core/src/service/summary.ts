@@ -11,7 +11,7 @@ export interface SummaryRow {
 
 /** Records in, out and failed per component, from the same counters Prometheus serves. */
 export function summarize(telemetry: Telemetry): SummaryRow[] {
-  const order: ComponentKind[] = ['receiver', 'processor', 'exporter'];
+  const order: ComponentKind[] = ['receiver', 'processor', 'connector', 'exporter'];
   return telemetry
     .snapshot()
     .filter((c) => c.kind !== 'extension')
@@ -24,6 +24,7 @@ export function summarize(telemetry: Telemetry): SummaryRow[] {
           return { kind, id, in: n(Counters.receiverAccepted) + failed, out: n(Counters.receiverAccepted), failed };
         }
         case 'processor':
+        case 'connector':
           return { kind, id, in: n(Counters.processorIncoming), out: n(Counters.processorOutgoing), failed: 0 };
         default: {
           const failed = n(Counters.exporterSendFailed) + n(Counters.exporterEnqueueFailed);
