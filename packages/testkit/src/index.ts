@@ -4,3 +4,4 @@ export { batchesReceiverFactory, sinkExporterFactory } from './sink-components.j
 export { tempDir } from './temp-dir.js';
 export { writeLines, writeConfig } from './files.js';
 export { OtlpTestServer, type ReceivedRequest, type ScriptedResponse } from './otlp-server.js';
+export { decodeOtlpLogsProto } from './otlp-proto.js';

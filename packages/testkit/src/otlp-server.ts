@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
+import { decodeOtlpLogsProto } from './otlp-proto.js';
 
 export interface ReceivedRequest {
   at: number;
@@ -68,11 +69,18 @@ export class OtlpTestServer {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
-  /** Records in JSON requests, flattened. */
+  /** Every request decoded: OTLP/JSON parsed, protobuf decoded with the official schema. */
+  decoded(): Record<string, unknown>[] {
+    return this.requests.map((r) =>
+      String(r.headers['content-type']).includes('protobuf') ? decodeOtlpLogsProto(r.body) : (JSON.parse(r.body.toString('utf8')) as Record<string, unknown>),
+    );
+  }
+
+  /** Records of all requests (JSON or protobuf), flattened. */
   jsonRecords(): Record<string, unknown>[] {
-    return this.requests.flatMap((r) => {
-      const request = JSON.parse(r.body.toString('utf8')) as { resourceLogs: { scopeLogs: { logRecords: Record<string, unknown>[] }[] }[] };
-      return request.resourceLogs.flatMap((rl) => rl.scopeLogs.flatMap((sl) => sl.logRecords));
+    return this.decoded().flatMap((request) => {
+      const typed = request as { resourceLogs: { scopeLogs: { logRecords: Record<string, unknown>[] }[] }[] };
+      return typed.resourceLogs.flatMap((rl) => rl.scopeLogs.flatMap((sl) => sl.logRecords));
     });
   }
 }
