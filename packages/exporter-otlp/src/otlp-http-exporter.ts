@@ -33,7 +33,7 @@ export class OtlpHttpExporter implements Exporter {
 
   async start(host: Host): Promise<void> {
     const q = this.#config.sending_queue;
-    if (!q.enabled) return;
+    if (!q.enabled || this.#queue) return; // started already: one queue, one set of consumers
     let store;
     if (q.storage) {
       const extension = host.getExtension(q.storage);
