@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateActivity, OktaSimulator } from '@oktel/okta-simulator';
-import { tempDir } from '@oktel/testkit';
+import { tempDir, waitUntil } from '@oktel/testkit';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const CLI = join(ROOT, 'packages/cli/bin/oktel.mjs');
@@ -49,13 +49,6 @@ class OutputReader {
   }
 }
 
-async function until(condition: () => boolean, timeoutMs: number, what: () => string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what()}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describe('okta receiver in a real oktel process', () => {
   let dir: ReturnType<typeof tempDir>;
@@ -101,7 +94,7 @@ service:
 `);
     const output = new OutputReader(out);
     const first = startOktel(config, dir.path, children);
-    await until(() => output.read().length >= 4000, 60_000, () => `the first 4000 events; output so far:\n${first.output().slice(-3000)}`);
+    await waitUntil(() => output.read().length >= 4000, 60_000, () => `the first 4000 events; output so far:\n${first.output().slice(-3000)}`);
     const killed = new Promise((r) => first.child.once('exit', r));
     first.child.kill('SIGKILL');
     await killed;
@@ -109,7 +102,7 @@ service:
     expect(beforeRestart).to.be.below(backlog.length);
 
     const second = startOktel(config, dir.path, children);
-    await until(() => new Set(output.read()).size >= backlog.length, 90_000, () => `every event after the restart (${new Set(output.read()).size} so far, ${sim.logRequests().length} requests, last ${JSON.stringify(sim.logRequests().at(-1))}):\n${second.output().slice(-3000)}`);
+    await waitUntil(() => new Set(output.read()).size >= backlog.length, 90_000, () => `every event after the restart (${new Set(output.read()).size} so far, ${sim.logRequests().length} requests, last ${JSON.stringify(sim.logRequests().at(-1))}):\n${second.output().slice(-3000)}`);
     const stopped = new Promise<number | null>((r) => second.child.once('exit', r));
     second.child.kill('SIGTERM');
     expect(await stopped).to.equal(0);

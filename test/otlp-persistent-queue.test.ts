@@ -3,18 +3,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateActivity } from '@oktel/okta-simulator';
-import { OtlpTestServer, tempDir } from '@oktel/testkit';
+import { OtlpTestServer, tempDir, waitUntil } from '@oktel/testkit';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const CLI = join(ROOT, 'packages/cli/bin/oktel.mjs');
 
-async function until(condition: () => boolean, timeoutMs: number, what: () => string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what()}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('otlp_http exporter with a persistent queue, in a real oktel process', () => {
   let dir: ReturnType<typeof tempDir>;
@@ -66,7 +59,7 @@ service:
     sink.respondWith({ status: 503 }, 1_000_000);
     const first = spawn(process.execPath, [CLI, 'run', '--config', config(input)], { cwd: dir.path, stdio: 'ignore' });
     children.push(first);
-    await until(() => existsSync(queueDir) && queued() === events.length, 60_000, () => `${events.length} queued records (have ${existsSync(queueDir) ? queued() : 0})`);
+    await waitUntil(() => existsSync(queueDir) && queued() === events.length, 60_000, () => `${events.length} queued records (have ${existsSync(queueDir) ? queued() : 0})`);
     const killed = new Promise((r) => first.once('exit', r));
     first.kill('SIGKILL');
     await killed;
@@ -80,7 +73,7 @@ service:
     const configFile = config(empty);
     const second = spawn(process.execPath, [CLI, 'run', '--config', configFile], { cwd: dir.path, stdio: 'ignore' });
     children.push(second);
-    await until(() => sink.requests.length > 0 && sink.jsonRecords().length >= events.length, 60_000, () => `delivery (have ${sink.jsonRecords().length})`);
+    await waitUntil(() => sink.requests.length > 0 && sink.jsonRecords().length >= events.length, 60_000, () => `delivery (have ${sink.jsonRecords().length})`);
     const stopped = new Promise<number | null>((r) => second.once('exit', r));
     second.kill('SIGTERM');
     expect(await stopped).to.equal(0);

@@ -5,3 +5,4 @@ export { tempDir } from './temp-dir.js';
 export { writeLines, writeConfig } from './files.js';
 export { OtlpTestServer, type ReceivedRequest, type ScriptedResponse } from './otlp-server.js';
 export { decodeOtlpLogsProto } from './otlp-proto.js';
+export { waitUntil } from './wait.js';
