@@ -42,12 +42,33 @@ export type Extension = Component;
 
 export type HealthStatus = { healthy: true } | { healthy: false; reason: string };
 
+/**
+ * The Collector's component status model. `recoverable_error`: the component keeps retrying
+ * and may recover by itself (backend down, storage full). `permanent_error`: it will not
+ * recover without a human (bad credentials, a corrupt file it set aside) but the rest of
+ * the service can run. `fatal_error`: the service must stop and exit non-zero so that a
+ * supervisor restarts it.
+ */
+export type ComponentStatus = 'starting' | 'ok' | 'recoverable_error' | 'permanent_error' | 'fatal_error' | 'stopping' | 'stopped';
+
+export interface StatusEvent {
+  readonly status: ComponentStatus;
+  /** What went wrong, for the error statuses: shown in /health, the log and the exit summary. */
+  readonly reason?: string;
+  readonly error?: unknown;
+}
+
 /** What a running component can ask of the service around it. */
 export interface Host {
   /** The started extension with this id; undefined when none is configured. */
   getExtension(id: string): unknown;
   /** Feeds the health endpoint: a receiver that cannot authenticate reports itself unhealthy. */
   reportHealth(componentId: string, status: HealthStatus): void;
+  /**
+   * Reports a status change, keyed `kind/id` as reportHealth is. A `fatal_error` makes the
+   * service shut down and the process exit non-zero; the error statuses make /health 503.
+   */
+  reportStatus(componentId: string, event: StatusEvent): void;
 }
 
 export interface ComponentSettings {

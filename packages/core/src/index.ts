@@ -1,5 +1,5 @@
 export type {
-  AnyFactory, Component, ComponentId, ComponentKind, ComponentSettings, Connector, ConnectorFactory, Exporter, ExporterFactory, Extension, ExtensionFactory,
+  AnyFactory, Component, ComponentId, ComponentKind, ComponentSettings, ComponentStatus, StatusEvent, Connector, ConnectorFactory, Exporter, ExporterFactory, Extension, ExtensionFactory,
   ExtensionRef, HealthStatus, Host, Processor, ProcessorFactory, Progress, Receiver, ReceiverFactory, Stability,
 } from './component.js';
 export { createDefaultConfig, parseComponentId, TYPE_PATTERN } from './component.js';

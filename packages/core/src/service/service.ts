@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type {
   Component, ComponentKind, ComponentSettings, ConnectorFactory, ExporterFactory, ExtensionFactory, HealthStatus, Host, Processor,
-  ProcessorFactory, Receiver, ReceiverFactory,
+  ProcessorFactory, Receiver, ReceiverFactory, StatusEvent,
 } from '../component.js';
 import type { ResolvedComponent, ResolvedConfig } from '../config/loader.js';
 import { fanout, type LogsConsumer } from '../consumer.js';
@@ -38,6 +38,8 @@ export class Service {
   #servers: Server[] = [];
   #state: 'new' | 'starting' | 'running' | 'stopping' | 'stopped' = 'new';
   #shutdownPromise: Promise<void> | undefined;
+  #fatal: StatusEvent | undefined;
+  #onFatal: ((componentId: string, event: StatusEvent) => void) | undefined;
 
   constructor(config: ResolvedConfig, options: ServiceOptions) {
     this.#config = config;
@@ -67,6 +69,7 @@ export class Service {
     const host: Host = {
       getExtension: (id) => this.#extensions.get(id),
       reportHealth: (id, status) => this.#reportHealth(id, status),
+      reportStatus: (id, event) => this.#reportStatus(id, event),
     };
     try {
       await this.#startEndpoints();
@@ -107,6 +110,26 @@ export class Service {
     this.#health.set(id, status);
     if (!status.healthy && (previous?.healthy ?? true)) this.#logger.warn(`Component ${id} is unhealthy: ${status.reason}`);
     if (status.healthy && previous && !previous.healthy) this.#logger.info(`Component ${id} is healthy again.`);
+  }
+
+  #reportStatus(id: string, event: StatusEvent): void {
+    const failing = event.status === 'recoverable_error' || event.status === 'permanent_error' || event.status === 'fatal_error';
+    this.#reportHealth(id, failing ? { healthy: false, reason: `${event.status}: ${event.reason ?? (event.error === undefined ? 'no reason given' : errorMessage(event.error))}` } : { healthy: true });
+    if (event.status === 'fatal_error') {
+      this.#fatal ??= event;
+      this.#logger.error(`Component ${id} reported a fatal error; stopping the service.`);
+      this.#onFatal?.(id, event);
+    }
+  }
+
+  /** The first fatal error a component reported, if any: the process must exit non-zero. */
+  get fatalError(): StatusEvent | undefined {
+    return this.#fatal;
+  }
+
+  /** Called once a component reports a fatal error, so the owner (the CLI) can stop the service. */
+  onFatal(listener: (componentId: string, event: StatusEvent) => void): void {
+    this.#onFatal = listener;
   }
 
   #settings(kind: ComponentKind, id: string, pipelineId?: string): ComponentSettings {
