@@ -50,6 +50,26 @@ export interface OktaLogEvent {
 }
 
 /**
+ * How deeply an event may nest. Okta's deepest documented paths (debugContext.debugData,
+ * target[].detailEntry) are under 10 levels; a hostile or broken source can send thousands,
+ * which overflow recursive serializers downstream. Refused where the event is parsed.
+ */
+export const MAX_EVENT_DEPTH = 64;
+
+/** The nesting depth of a JSON value, walked iteratively so a hostile value cannot overflow the stack; stops counting past `limit`. */
+export function jsonDepthExceeds(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop()!;
+    if (typeof current !== 'object' || current === null) continue;
+    if (depth > limit) return true;
+    const children = Array.isArray(current) ? current : Object.values(current);
+    for (const child of children) if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+/**
  * Why a parsed JSON value is not a LogEvent oktel can carry, or undefined when it is.
  * Only what the pipeline depends on is checked (identity, time, type); everything else is Okta's business.
  */
@@ -60,5 +80,6 @@ export function logEventProblem(value: unknown): string | undefined {
     if (typeof event[key] !== 'string' || event[key] === '') return `missing or empty "${key}"`;
   }
   if (Number.isNaN(Date.parse(event.published as string))) return `"published" is not a timestamp: ${JSON.stringify(event.published)}`;
+  if (jsonDepthExceeds(event, MAX_EVENT_DEPTH)) return `nested deeper than ${MAX_EVENT_DEPTH} levels`;
   return undefined;
 }
