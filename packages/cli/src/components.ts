@@ -7,8 +7,11 @@ import { fileStorageExtensionFactory } from '@oktel/extension-file-storage';
 import { fileReceiverFactory } from '@oktel/receiver-file';
 import { oktaReceiverFactory } from '@oktel/receiver-okta';
 import { detectionProcessorFactory } from '@oktel/processor-detection';
+import { attributesProcessorFactory } from '@oktel/processor-attributes';
+import { filterProcessorFactory } from '@oktel/processor-filter';
+import { resourceProcessorFactory } from '@oktel/processor-resource';
 
 /** The components this distribution of oktel is built with. */
 export function builtinComponents(): ComponentRegistry {
-  return new ComponentRegistry([oktaReceiverFactory, fileReceiverFactory, detectionProcessorFactory, debugExporterFactory, fileExporterFactory, otlpHttpExporterFactory, fileStorageExtensionFactory, routingConnectorFactory]);
+  return new ComponentRegistry([oktaReceiverFactory, fileReceiverFactory, detectionProcessorFactory, resourceProcessorFactory, attributesProcessorFactory, filterProcessorFactory, debugExporterFactory, fileExporterFactory, otlpHttpExporterFactory, fileStorageExtensionFactory, routingConnectorFactory]);
 }

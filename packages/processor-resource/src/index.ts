@@ -1,0 +1,3 @@
+export { resourceConfigSchema, type ResourceConfig } from './config.js';
+export { resourceProcessorFactory } from './factory.js';
+export { ResourceProcessor } from './resource-processor.js';
