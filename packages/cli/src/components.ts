@@ -2,6 +2,7 @@ import { ComponentRegistry } from '@oktel/core';
 import { debugExporterFactory } from '@oktel/exporter-debug';
 import { fileExporterFactory } from '@oktel/exporter-file';
 import { otlpHttpExporterFactory } from '@oktel/exporter-otlp';
+import { splunkHecExporterFactory } from '@oktel/exporter-splunk-hec';
 import { routingConnectorFactory } from '@oktel/connector-routing';
 import { fileStorageExtensionFactory } from '@oktel/extension-file-storage';
 import { fileReceiverFactory } from '@oktel/receiver-file';
@@ -13,5 +14,5 @@ import { resourceProcessorFactory } from '@oktel/processor-resource';
 
 /** The components this distribution of oktel is built with. */
 export function builtinComponents(): ComponentRegistry {
-  return new ComponentRegistry([oktaReceiverFactory, fileReceiverFactory, detectionProcessorFactory, resourceProcessorFactory, attributesProcessorFactory, filterProcessorFactory, debugExporterFactory, fileExporterFactory, otlpHttpExporterFactory, fileStorageExtensionFactory, routingConnectorFactory]);
+  return new ComponentRegistry([oktaReceiverFactory, fileReceiverFactory, detectionProcessorFactory, resourceProcessorFactory, attributesProcessorFactory, filterProcessorFactory, debugExporterFactory, fileExporterFactory, otlpHttpExporterFactory, splunkHecExporterFactory, fileStorageExtensionFactory, routingConnectorFactory]);
 }

@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { block, duration, extensionId, secret, size } from '@oktel/core';
+
+export const splunkHecConfigSchema = z
+  .strictObject({
+    endpoint: z.string().url().optional().describe('Base URL of HEC, e.g. https://splunk.example.com:8088 (Splunk Cloud: https://http-inputs-<stack>.splunkcloud.com); /services/collector/event is appended unless the URL already has a /services/collector path. Required.'),
+    token: secret().optional().describe('HEC token, sent as `Authorization: Splunk <token>`. A secret: never logged. Required.'),
+    index: z.string().min(1).optional().describe('Index for raw events (the token\'s default index when unset). A record\'s `com.splunk.index` attribute wins. The token must allow it.'),
+    sourcetype: z.string().min(1).default('OktaIM2:log').describe('Sourcetype of raw events: OktaIM2:log is what the Splunk Add-on for Okta Identity Cloud extracts and the ESCU Okta detections search. A record\'s `com.splunk.sourcetype` attribute wins.'),
+    source: z.string().min(1).default('oktel').describe('Source of every event unless the record has `com.splunk.source`.'),
+    host: z.string().min(1).optional().describe('HEC host when the record has no `host.name` (attribute or resource); unset: the resource\'s okta.domain.'),
+    alerts: block({
+      index: z.string().min(1).optional().describe('Index for alerts (records with event.kind=alert); unset: the raw events\' index.'),
+      sourcetype: z.string().min(1).default('oktel:alert').describe('Sourcetype of alerts, so they are never parsed as Okta events.'),
+      source: z.string().min(1).optional().describe('Source of alerts; unset: source.'),
+    }),
+    disable_compression: z.boolean().default(false).describe('Send uncompressed; by default bodies are gzipped (Content-Encoding: gzip).'),
+    max_content_length: size().prefault('1MiB').describe('Most bytes of events (before gzip) in one request; Splunk refuses bodies above its max_content_length (limits.conf). An event larger than this alone is dropped and counted.'),
+    max_events_per_request: z.number().int().min(1).default(1000).describe('Most events in one request.'),
+    timeout: duration().prefault('10s').describe('Per-request timeout.'),
+    tls: block({
+      ca_file: z.string().optional().describe('PEM file with CA certificates to trust, in addition to the system ones.'),
+      insecure_skip_verify: z.boolean().default(false).describe('Do not verify the server certificate (testing only).'),
+    }),
+    ack: block({
+      enabled: z.boolean().default(false).describe('Indexer acknowledgement: a batch counts as sent only once Splunk says it is indexed (the token must have indexer acknowledgement on). Sends X-Splunk-Request-Channel.'),
+      channel: z.string().uuid().optional().describe('The channel GUID; unset: a random one per start.'),
+      poll_interval: duration().prefault('1s').describe('How often to ask /services/collector/ack about pending batches.'),
+      timeout: duration().prefault('60s').describe('A batch not acknowledged within this is sent again (at-least-once: Splunk may then hold it twice).'),
+    }),
+    sending_queue: block({
+      enabled: z.boolean().default(true).describe('Queue requests and send them in the background; when false, consume waits for the send.'),
+      queue_size: z.number().int().min(1).default(10_000).describe('Records the queue holds at most.'),
+      num_consumers: z.number().int().min(1).max(64).default(4).describe('Requests sent concurrently.'),
+      block_on_overflow: z.boolean().default(true).describe('When full, make the pipeline wait instead of dropping; false drops and counts enqueue_failed.'),
+      storage: extensionId().optional().describe('Storage extension for a persistent queue: requests survive restarts and kill -9.'),
+      drain_timeout: duration().prefault('30s').describe('At shutdown, how long to keep sending what is queued.'),
+    }),
+    retry_on_failure: block({
+      enabled: z.boolean().default(true).describe('Retry server busy (503, code 9), 429, 500, 502, 504, timeouts, network errors and unacknowledged batches.'),
+      initial_interval: duration().prefault('5s').describe('First wait; doubles with jitter, honouring Retry-After.'),
+      max_interval: duration().prefault('30s').describe('Longest wait between attempts.'),
+      max_elapsed_time: duration().prefault('0').describe('Give up on a request after this long (0 = never).'),
+    }),
+    batch: block({
+      flush_timeout: duration().prefault('1s').describe('Send a partial request after this long.'),
+    }),
+  })
+  .superRefine((config, ctx) => {
+    if (!config.endpoint) ctx.addIssue({ code: 'custom', path: ['endpoint'], message: 'set endpoint, e.g. https://splunk.example.com:8088' });
+    else if (!/^https?:\/\//.test(config.endpoint)) ctx.addIssue({ code: 'custom', path: ['endpoint'], message: 'must be an http(s) URL' });
+    if (!config.token) ctx.addIssue({ code: 'custom', path: ['token'], message: 'set token (the HEC token), e.g. token: ${env:SPLUNK_HEC_TOKEN}' });
+  });
+
+export type SplunkHecConfig = z.output<typeof splunkHecConfigSchema>;
+
+/** The event endpoint; a URL that already names a /services/collector path is used as is (`/services/collector` becomes `/event`). */
+export function eventUrl(endpoint: string): URL {
+  const url = new URL(endpoint);
+  const path = url.pathname.replace(/\/+$/, '');
+  if (path === '/services/collector' || path === '/services/collector/event/1.0') url.pathname = '/services/collector/event';
+  else if (!path.startsWith('/services/collector')) url.pathname = `${path}/services/collector/event`;
+  return url;
+}
+
+export function ackUrl(endpoint: string, channel: string): URL {
+  const url = eventUrl(endpoint);
+  url.pathname = url.pathname.replace(/\/services\/collector\/event.*$/, '/services/collector/ack');
+  url.searchParams.set('channel', channel);
+  return url;
+}
