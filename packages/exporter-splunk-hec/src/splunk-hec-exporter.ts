@@ -173,7 +173,13 @@ export class SplunkHecExporter implements Exporter {
     await this.#flushPending();
     if (!this.#queue) return;
     this.#queue.close();
-    const drained = await Promise.race([Promise.all(this.#workers).then(() => true), sleep(this.#config.sending_queue.drain_timeout).then(() => false)]);
+    // The drain timer is cancelled once the queue is empty, so it never holds the process open.
+    const timer = new AbortController();
+    const drained = await Promise.race([
+      Promise.all(this.#workers).then(() => true),
+      sleep(this.#config.sending_queue.drain_timeout, false, { signal: timer.signal }).catch(() => false),
+    ]);
+    timer.abort();
     if (!drained) {
       this.#abort.abort();
       await Promise.all(this.#workers);
