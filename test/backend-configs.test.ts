@@ -48,7 +48,9 @@ describe('shipped backend configs', () => {
       expect(raw.resource.attributes).to.include({ 'data_stream.dataset': 'okta.system', 'data_stream.namespace': 'default' });
       const alert = await throughProcessor(config, 'attributes/alerts', { ...raw, attributes: { 'event.kind': 'alert' } });
       expect(alert.attributes['data_stream.dataset']).to.equal('oktel.alert');
-      expect(config.pipelines.find((p) => p.id === 'logs/alerts')!.processors).to.deep.equal(['attributes/alerts']);
+      const event = await throughProcessor(config, 'attributes/alerts', { ...raw, attributes: { 'event.kind': 'event' } });
+      expect(event.attributes).to.not.have.property('data_stream.dataset');
+      expect(config.pipelines.find((p) => p.id === 'logs')!.processors).to.deep.equal(['detection', 'resource/elastic', 'attributes/alerts']);
     });
   }
 

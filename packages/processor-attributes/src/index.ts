@@ -3,3 +3,4 @@ export { compileActions, hashValue, type AttributeActions } from './actions.js';
 export { AttributesProcessor } from './attributes-processor.js';
 export { attributesConfigSchema, type AttributesConfig } from './config.js';
 export { attributesProcessorFactory } from './factory.js';
+export { compileMatch, matchSchema, type MatchConfig, type RecordMatcher } from './match.js';
