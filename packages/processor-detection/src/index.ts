@@ -1,4 +1,4 @@
-export { ALERT_EVENT_NAME, alertRecord, groupAttributeName } from './alert-record.js';
+export { ALERT_EVENT_NAME, alertRecord, countryIsoCode, ENTITY_ATTRIBUTES, EntityCollector, entitiesOf, groupAttributeName, primaryEntity, writeEntityAttributes, type AlertEntities, type AlertFacts } from './alert-record.js';
 export { detectionConfigSchema, type DetectionConfig } from './config.js';
 export { DetectionProcessor } from './detection-processor.js';
 export { DetectionEngine, tagsFor, type EngineOptions, type Evaluation } from './engine.js';
