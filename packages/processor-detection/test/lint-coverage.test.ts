@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { applyV19 } from '../scripts/generate-attack.js';
 import { compileRule, lintRules, navigatorLayer, ruleSchema, TACTICS, TECHNIQUE_TACTICS, TECHNIQUES, unreachable } from '@oktel/processor-detection';
 
 const base = {
@@ -58,6 +59,26 @@ describe('oktel rules lint', () => {
     expect(unreachable({ or: [{ in: [{ var: 'x' }, []] }] })).to.deep.equal(['match.or[0]: "in" an empty list never holds']);
     expect(unreachable({ and: [true, false] })).to.deep.equal(['match: "and" with a literal false never holds']);
     expect(lintRules([rule({ references: [] })]).map((f) => f.message)).to.deep.equal(['no references: say where the logic comes from']);
+  });
+});
+
+describe('ATT&CK v19 generator', () => {
+  it('splits Defense Evasion into Stealth and Defense Impairment, and drops revoked ids for their replacements', () => {
+    const { tactics, techniques } = applyV19({
+      source: 'test',
+      tactics: [{ id: 'TA0005', shortname: 'defense-evasion', name: 'Defense Evasion' }, { id: 'TA0006', shortname: 'credential-access', name: 'Credential Access' }],
+      techniques: [
+        { id: 'T1078', name: 'Valid Accounts', tactics: ['defense-evasion', 'initial-access'] },
+        { id: 'T1556.006', name: 'Multi-Factor Authentication', tactics: ['credential-access', 'defense-evasion'] },
+        { id: 'T1562.008', name: 'Disable or Modify Cloud Logs', tactics: ['defense-evasion'] },
+      ],
+    });
+    expect(tactics.map((t) => `${t.id} ${t.name}`)).to.deep.equal(['TA0005 Stealth', 'TA0112 Defense Impairment', 'TA0006 Credential Access']);
+    const byId = Object.fromEntries(techniques.map((t) => [t.id, t.tactics]));
+    expect(byId['T1078']).to.deep.equal(['stealth', 'initial-access']);
+    expect(byId['T1556.006']).to.deep.equal(['credential-access', 'defense-impairment']);
+    expect(byId).to.not.have.property('T1562.008');
+    expect(byId['T1685.002']).to.deep.equal(['defense-impairment']);
   });
 });
 
