@@ -8,7 +8,7 @@ import type { OktaActor } from './log-event.js';
  * makes unrelated failures look like one session or one address. This is the one definition
  * of "no value" oktel uses — for attribute mapping, for `group_by`, for alert entities.
  */
-const PLACEHOLDERS: ReadonlySet<string> = new Set(['unknown', 'null', 'undefined', 'none', 'n/a']);
+const PLACEHOLDERS: ReadonlySet<string> = new Set(['unknown', 'null']);
 
 /** True when an Okta field carries no value: undefined, null, empty/blank, or a placeholder string (case-insensitive). */
 export function isAbsent(value: unknown): boolean {

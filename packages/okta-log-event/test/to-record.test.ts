@@ -108,7 +108,7 @@ describe('okta log event to record', () => {
 describe('absent values', () => {
   it('treats undefined, null, blank, "unknown" and "null" (any case) as no value, and real values as values', () => {
     for (const v of [undefined, null, '', '  ', 'unknown', 'UNKNOWN', 'Unknown', 'null', 'NULL', Number.NaN]) expect(isAbsent(v), String(v)).to.equal(true);
-    for (const v of ['dana@example.com', '0', 0, false, 'unknownuser@example.com', '198.51.100.1']) expect(isAbsent(v), String(v)).to.equal(false);
+    for (const v of ['dana@example.com', '0', 0, false, 'unknownuser@example.com', '198.51.100.1', 'NONE']) expect(isAbsent(v), String(v)).to.equal(false);
   });
 
   it('recognises the principal that names nobody', () => {
