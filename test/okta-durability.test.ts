@@ -43,7 +43,7 @@ class OutputReader {
       } catch {
         continue;
       }
-      for (const rl of request.resourceLogs) for (const sl of rl.scopeLogs) for (const r of sl.logRecords) this.uuids.push(r.attributes.find((a) => a.key === 'okta.uuid')!.value.stringValue!);
+      for (const rl of request.resourceLogs) for (const sl of rl.scopeLogs) for (const r of sl.logRecords) this.uuids.push(r.attributes.find((a) => a.key === 'log.record.uid')!.value.stringValue!);
     }
     return this.uuids;
   }

@@ -77,7 +77,7 @@ service:
     const stopped = new Promise<number | null>((r) => second.once('exit', r));
     second.kill('SIGTERM');
     expect(await stopped).to.equal(0);
-    const uuids = sink.jsonRecords().map((r) => (r.attributes as { key: string; value: { stringValue: string } }[]).find((a) => a.key === 'okta.uuid')!.value.stringValue);
+    const uuids = sink.jsonRecords().map((r) => (r.attributes as { key: string; value: { stringValue: string } }[]).find((a) => a.key === 'log.record.uid')!.value.stringValue);
     expect(new Set(uuids)).to.deep.equal(new Set(events.map((e) => e.uuid)));
     expect(uuids).to.have.length(events.length);
     expect(queued()).to.equal(0);

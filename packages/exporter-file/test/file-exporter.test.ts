@@ -39,7 +39,7 @@ describe('file exporter', () => {
     expect(first.severityNumber).to.equal(9);
     expect(first.severityText).to.equal('INFO');
     expect(first.eventName).to.equal('user.session.start');
-    expect(first.attributes).to.deep.include({ key: 'okta.uuid', value: { stringValue: 'u-0' } });
+    expect(first.attributes).to.deep.include({ key: 'log.record.uid', value: { stringValue: 'u-0' } });
     const body = first.body as { kvlistValue: { values: OtlpKeyValue[] } };
     const eventType = body.kvlistValue.values.find((kv) => kv.key === 'eventType');
     expect(eventType?.value).to.deep.equal({ stringValue: 'user.session.start' });

@@ -1,3 +1,5 @@
+import { publishedMillis } from './published.js';
+
 /**
  * The Okta System Log LogEvent as the API returns it (GET /api/v1/logs). Every nested object
  * may be null; only the fields oktel reads are typed, the rest is carried through untouched.
@@ -79,7 +81,7 @@ export function logEventProblem(value: unknown): string | undefined {
   for (const key of ['uuid', 'published', 'eventType'] as const) {
     if (typeof event[key] !== 'string' || event[key] === '') return `missing or empty "${key}"`;
   }
-  if (Number.isNaN(Date.parse(event.published as string))) return `"published" is not a timestamp: ${JSON.stringify(event.published)}`;
+  if (Number.isNaN(publishedMillis(event.published as string))) return `"published" is not an ISO 8601 timestamp: ${JSON.stringify(event.published)}`;
   if (jsonDepthExceeds(event, MAX_EVENT_DEPTH)) return `nested deeper than ${MAX_EVENT_DEPTH} levels`;
   return undefined;
 }

@@ -2,8 +2,9 @@ import type { AnyValue, AnyValueMap } from '@opentelemetry/api-logs';
 import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
 import type { InstrumentationScope } from '@opentelemetry/core';
 import { hrTimeFromMillis, type LogRecord } from '@oktel/core';
-import { attributesOf } from './attributes.js';
+import { attributesOf, DEFAULT_ATTRIBUTE_PROFILE, type AttributeProfile } from './attributes.js';
 import type { OktaLogEvent } from './log-event.js';
+import { publishedMillis } from './published.js';
 import { severityNumberOf } from './severity.js';
 
 export interface RecordContext {
@@ -12,6 +13,8 @@ export interface RecordContext {
   readonly scope: InstrumentationScope;
   /** When the event was received; defaults to now. */
   readonly observedAtMs?: number;
+  /** Which attribute names to promote (see `AttributeProfile`); default `semantic`, no duplicates. */
+  readonly attributeProfile?: AttributeProfile;
 }
 
 export function oktaResource(options: { domain?: string; serviceName?: string; extra?: Record<string, string> } = {}): Resource {
@@ -28,13 +31,13 @@ export function oktaResource(options: { domain?: string; serviceName?: string; e
 export function logEventToRecord(event: OktaLogEvent, context: RecordContext): LogRecord {
   const observed = context.observedAtMs ?? Date.now();
   return {
-    hrTime: hrTimeFromMillis(Date.parse(event.published)),
+    hrTime: hrTimeFromMillis(publishedMillis(event.published)),
     hrTimeObserved: hrTimeFromMillis(observed),
     severityNumber: severityNumberOf(event.severity),
     severityText: event.severity ?? undefined,
     body: event as unknown as AnyValue,
     eventName: event.eventType,
-    attributes: attributesOf(event) as AnyValueMap,
+    attributes: attributesOf(event, context.attributeProfile ?? DEFAULT_ATTRIBUTE_PROFILE) as AnyValueMap,
     resource: context.resource,
     instrumentationScope: context.scope,
     droppedAttributesCount: 0,

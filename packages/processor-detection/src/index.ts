@@ -1,4 +1,4 @@
-export { ALERT_EVENT_NAME, alertRecord, groupAttributeName } from './alert-record.js';
+export { ALERT_EVENT_NAME, alertRecord, countryIsoCode, ENTITY_ATTRIBUTES, EntityCollector, entitiesOf, groupAttributeName, primaryEntity, writeEntityAttributes, type AlertEntities, type AlertFacts } from './alert-record.js';
 export { detectionConfigSchema, type DetectionConfig } from './config.js';
 export { DetectionProcessor } from './detection-processor.js';
 export { DetectionEngine, tagsFor, type EngineOptions, type Evaluation } from './engine.js';
@@ -10,6 +10,6 @@ export { ruleSchema, type RuleDefinition, type RuleTest, type Threat } from './r
 export { ALERT_SEVERITY_NUMBER, SEVERITIES, type Severity } from './rules/severity.js';
 export { missingTestKinds, renderTestTable, runRuleTests, type RuleTestResult } from './rules/rule-tests.js';
 export { DetectionLogRecordProcessor, type DetectionLogRecordProcessorOptions } from './sdk-processor.js';
-export { ATTACK_VERSION, TACTICS, TECHNIQUES } from './attack/attack-v19.js';
+export { ATTACK_VERSION, RENUMBERED, TACTICS, TECHNIQUE_TACTICS, TECHNIQUES, tacticContains } from './attack/attack-v19.js';
 export { coverageTable, navigatorLayer } from './rules/coverage.js';
 export { lintRules, unreachable, type LintFinding } from './rules/lint.js';

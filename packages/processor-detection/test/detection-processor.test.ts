@@ -56,7 +56,7 @@ describe('detection processor', () => {
     expect(alert.severityNumber).to.equal(14);
     expect(alert.body).to.equal('Rule rule-a for actor.alternateId=dana@example.com: 1 event at 2026-11-20T10:00:00.000Z.');
     expect(alert.attributes).to.deep.include({ 'event.kind': 'alert', 'user.name': 'dana@example.com', 'event.risk_score': 47, 'oktel.alert.event_count': 1, 'security_rule.uuid': 'rule-a' });
-    expect(alert.attributes['oktel.alert.event_uuids']).to.deep.equal([hit.attributes['okta.uuid']]);
+    expect(alert.attributes['oktel.alert.event_uuids']).to.deep.equal([hit.attributes['log.record.uid']]);
     expect(alert.resource).to.equal(hit.resource);
   });
 

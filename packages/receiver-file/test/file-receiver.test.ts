@@ -20,7 +20,7 @@ async function replay(config: Record<string, unknown>) {
   await receiver.start(testHost());
   await receiver.whenDone!();
   await receiver.shutdown();
-  return { sink, settings, uuids: sink.records.map((r) => r.attributes['okta.uuid']) };
+  return { sink, settings, uuids: sink.records.map((r) => r.attributes['log.record.uid']) };
 }
 
 describe('file receiver', () => {
@@ -111,6 +111,6 @@ describe('file receiver', () => {
     writeLines(join(dir.path, 'in'), 'b.jsonl', [event(4)]);
     await sink.waitFor(4);
     await receiver.shutdown();
-    expect(sink.records.map((r) => r.attributes['okta.uuid'])).to.deep.equal(['uuid-1', 'uuid-2', 'uuid-3', 'uuid-4']);
+    expect(sink.records.map((r) => r.attributes['log.record.uid'])).to.deep.equal(['uuid-1', 'uuid-2', 'uuid-3', 'uuid-4']);
   });
 });

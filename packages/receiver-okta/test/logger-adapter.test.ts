@@ -27,7 +27,7 @@ describe('okta receiver as a library', () => {
     abort.abort();
     await run;
     const records = exporter.getFinishedLogRecords();
-    expect(records.map((r) => r.attributes['okta.uuid'])).to.deep.equal(backlog.map((e) => e.uuid));
+    expect(records.map((r) => r.attributes['log.record.uid'])).to.deep.equal(backlog.map((e) => e.uuid));
     const first = records[0]!;
     expect(first.eventName).to.equal(backlog[0]!.eventType);
     expect(first.hrTime[0] * 1000 + first.hrTime[1] / 1e6).to.equal(Date.parse(backlog[0]!.published));

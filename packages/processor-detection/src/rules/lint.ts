@@ -1,4 +1,4 @@
-import { ATTACK_VERSION, TACTICS, TECHNIQUES } from '../attack/attack-v19.js';
+import { ATTACK_VERSION, RENUMBERED, TACTICS, TECHNIQUE_TACTICS, TECHNIQUES, tacticContains } from '../attack/attack-v19.js';
 import type { CompiledRule } from './compiled-rule.js';
 import { missingTestKinds } from './rule-tests.js';
 
@@ -50,10 +50,21 @@ export function lintRules(rules: readonly CompiledRule[]): LintFinding[] {
       const tactic = TACTICS[threat.tactic.id];
       if (!tactic) add(`unknown ATT&CK v${ATTACK_VERSION} tactic ${threat.tactic.id}`);
       else if (tactic.name !== threat.tactic.name) add(`tactic ${threat.tactic.id} is "${tactic.name}" in ATT&CK v${ATTACK_VERSION}, not "${threat.tactic.name}"`);
-      for (const technique of threat.techniques.flatMap((t) => [t, ...t.subtechniques])) {
-        const name = TECHNIQUES[technique.id];
-        if (!name) add(`unknown ATT&CK v${ATTACK_VERSION} technique ${technique.id}`);
-        else if (name !== technique.name) add(`technique ${technique.id} is "${name}" in ATT&CK v${ATTACK_VERSION}, not "${technique.name}"`);
+      for (const parent of threat.techniques) {
+        for (const technique of [parent, ...parent.subtechniques]) {
+          const name = TECHNIQUES[technique.id];
+          if (!name) {
+            const replacement = RENUMBERED[technique.id];
+            add(`unknown ATT&CK v${ATTACK_VERSION} technique ${technique.id}${replacement ? ` (revoked in v${ATTACK_VERSION}: use ${replacement} ${TECHNIQUES[replacement] ?? ''})` : ''}`);
+            continue;
+          }
+          if (name !== technique.name) add(`technique ${technique.id} is "${name}" in ATT&CK v${ATTACK_VERSION}, not "${technique.name}"`);
+          if (technique !== parent && !technique.id.startsWith(`${parent.id}.`)) add(`sub-technique ${technique.id} is not a sub-technique of ${parent.id}`);
+          if (tactic && !tacticContains(threat.tactic.id, technique.id)) {
+            const homes = (TECHNIQUE_TACTICS[technique.id] ?? []).map((id) => `${id} ${TACTICS[id]?.name ?? ''}`).join(', ');
+            add(`technique ${technique.id} ${name} is not under tactic ${threat.tactic.id} ${tactic.name} in ATT&CK v${ATTACK_VERSION} (it is under ${homes})`);
+          }
+        }
       }
     }
     for (const problem of unreachable(def.match)) add(problem);
