@@ -73,6 +73,7 @@ export class MisbehavingServer {
         }
         case 'slow-drip':
           res.writeHead(200, { 'content-type': 'application/json' });
+          write(' ');
           this.#every(2000, () => write(' '));
           return;
         case 'never-answer':

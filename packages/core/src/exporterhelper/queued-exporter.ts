@@ -46,6 +46,9 @@ const REJECTED = 'rejected_log_records';
 const QUEUE_SIZE = 'queue_size';
 const QUEUE_CAPACITY = 'queue_capacity';
 
+/** How long an aborted push may take to settle before it is abandoned. */
+const ABORT_GRACE_MS = 200;
+
 type Outcome = 'sent' | 'failed' | 'interrupted';
 
 class ExporterHelperError extends OktelError {}
@@ -211,8 +214,13 @@ class QueuedExporter<R> implements Exporter {
     const onShutdown = (): void => attempt.abort(new RetryableError(`exporter ${this.#settings.id} is shutting down`));
     this.#abort.signal.addEventListener('abort', onShutdown, { once: true });
     let timer: NodeJS.Timeout | undefined;
+    let grace: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
-      const fail = (): void => reject(attempt.signal.reason instanceof Error ? attempt.signal.reason : new RetryableError('aborted'));
+      // A push that honours the signal settles at once, and may still report delivery (a 2xx
+      // whose body was cut off); one that ignores it is given up on after a short grace.
+      const fail = (): void => {
+        grace = setTimeout(() => reject(attempt.signal.reason instanceof Error ? attempt.signal.reason : new RetryableError('aborted')), ABORT_GRACE_MS);
+      };
       attempt.signal.addEventListener('abort', fail, { once: true });
       if (timeout > 0) timer = setTimeout(() => attempt.abort(new RetryableError(`no complete response within the ${formatDuration(timeout)} timeout`)), Math.min(timeout, 2 ** 31 - 1));
     });
@@ -220,6 +228,7 @@ class QueuedExporter<R> implements Exporter {
       return await Promise.race([this.#options.push(request, attempt.signal), deadline]);
     } finally {
       clearTimeout(timer);
+      clearTimeout(grace);
       this.#abort.signal.removeEventListener('abort', onShutdown);
       if (!attempt.signal.aborted) attempt.abort(new RetryableError('attempt finished'));
     }
