@@ -188,17 +188,25 @@ class QueuedExporter<R> implements Exporter {
         this.#leave(queue, item);
         continue;
       }
-      const request = await queue.load(item);
-      if (request === undefined) {
-        this.#settings.telemetry.add(SEND_FAILED, item.records);
-        this.#gauges();
-        continue;
+      try {
+        await this.#workOn(queue, item);
+      } catch (err) {
+        // A bug or a storage fault must not kill the consumer (nor become an unhandled rejection).
+        this.#settings.logger.error(`A queued batch of ${item.records} records could not be handled: ${errorMessage(err)}`);
       }
-      const outcome = await this.#deliver(request, false);
-      if (outcome === 'interrupted') this.#leave(queue, item);
-      else await queue.done(item).catch((err: unknown) => this.#settings.logger.error(`Could not delete a sent batch from the persistent queue (it may be sent again after a restart): ${errorMessage(err)}`));
       this.#gauges();
     }
+  }
+
+  async #workOn(queue: SendingQueue<R>, item: QueueItem<R>): Promise<void> {
+    const request = await queue.load(item);
+    if (request === undefined) {
+      this.#settings.telemetry.add(SEND_FAILED, item.records);
+      return;
+    }
+    const outcome = await this.#deliver(request, false);
+    if (outcome === 'interrupted') this.#leave(queue, item);
+    else await queue.done(item).catch((err: unknown) => this.#settings.logger.error(`Could not delete a sent batch from the persistent queue (it may be sent again after a restart): ${errorMessage(err)}`));
   }
 
   /** What shutdown could not send: kept on disk for the next run, or counted as lost. */
