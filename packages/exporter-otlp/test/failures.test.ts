@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { otlpHttpConfigSchema, OtlpHttpExporter } from '@oktel/exporter-otlp';
-import { fileStorageConfigSchema, fileStorageExtensionFactory, FileStorage } from '@oktel/extension-file-storage';
+import { fileStorageConfigSchema, fileStorageExtensionFactory } from '@oktel/extension-file-storage';
 import { OtlpTestServer, tempDir, testHost, testSettings, waitUntil } from '@oktel/testkit';
+import type { StorageExtension } from '@oktel/core';
 import { records } from './records.js';
 
 describe('otlp_http failures are visible, and a hostile backend cannot multiply or spin', () => {
@@ -95,7 +96,7 @@ describe('otlp_http failures are visible, and a hostile backend cannot multiply 
       const storage = fileStorageExtensionFactory.create(testSettings('extension', 'file_storage'), fileStorageConfigSchema.parse({ directory: dir.path }));
       const host = testHost({ file_storage: storage });
       await storage.start(host);
-      const client = await (storage as unknown as { client(kind: string, id: string): Promise<FileStorage> }).client('exporter', 'otlp_http');
+      const client = await (storage as unknown as StorageExtension).client('exporter', 'otlp_http');
       await client.set('batch/000000000000', '{"records": 2, "body": "trunc');
       await client.set('batch/000000000001', '{"records": 2, "contentType": 5}');
       const { exporter: e, settings } = exporter({ sending_queue: { storage: 'file_storage' } });
