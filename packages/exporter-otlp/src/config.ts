@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { block, exporterHelperShape, registerSecret } from '@oktel/core';
 
@@ -21,6 +22,10 @@ export const otlpHttpConfigSchema = z
     if (!config.endpoint && !config.logs_endpoint) ctx.addIssue({ code: 'custom', path: ['endpoint'], message: 'set endpoint or logs_endpoint' });
     for (const url of [config.endpoint, config.logs_endpoint]) if (url && !/^https?:\/\//.test(url)) ctx.addIssue({ code: 'custom', path: ['endpoint'], message: 'must be an http(s) URL' });
     if (Boolean(config.tls.cert_file) !== Boolean(config.tls.key_file)) ctx.addIssue({ code: 'custom', path: ['tls', config.tls.cert_file ? 'key_file' : 'cert_file'], message: 'mutual TLS needs both cert_file and key_file' });
+    for (const key of ['ca_file', 'cert_file', 'key_file'] as const) {
+      const file = config.tls[key];
+      if (file && !existsSync(file)) ctx.addIssue({ code: 'custom', path: ['tls', key], message: `file not found: ${file}` });
+    }
     const url = config.logs_endpoint ?? config.endpoint;
     if (url && Object.keys(config.headers).length > 0 && !config.tls.insecure && sendsInClearToRemote(url)) {
       ctx.addIssue({

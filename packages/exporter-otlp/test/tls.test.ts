@@ -92,6 +92,13 @@ describe('otlp_http TLS', function () {
     expect(options.ca).to.include(readFileSync(pki.ca, 'utf8'));
   });
 
+  it('names a TLS file that does not exist at load', () => {
+    const parsed = otlpHttpConfigSchema.safeParse({ logs_endpoint: 'https://example.com', tls: { ca_file: join(dir.path, 'missing.pem') } });
+    expect(parsed.success).to.equal(false);
+    expect(parsed.error!.issues[0]!.path).to.deep.equal(['tls', 'ca_file']);
+    expect(parsed.error!.issues[0]!.message).to.contain('file not found');
+  });
+
   it('refuses half an mTLS pair at load', () => {
     const parsed = otlpHttpConfigSchema.safeParse({ logs_endpoint: 'https://example.com', tls: { cert_file: pki.clientCert } });
     expect(parsed.success).to.equal(false);

@@ -337,7 +337,7 @@ class QueuedExporter<R> implements Exporter {
       this.#queue?.close();
     }, Math.min(drainTimeout, 2 ** 31 - 1));
     try {
-      await this.#flushPending();
+      await this.#flushPending().catch((err: unknown) => this.#settings.logger.error(`Shutting down: could not queue the last records: ${errorMessage(err)}`));
       this.#queue?.close();
       await Promise.all([...this.#workers, ...[...this.#inFlight].map((p) => p.catch(() => undefined))]);
     } finally {
