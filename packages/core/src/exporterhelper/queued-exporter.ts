@@ -5,7 +5,7 @@ import type { LogBatch, LogRecord } from '../record.js';
 import { isStorageExtension } from '../storage.js';
 import type { ExporterHelperConfig } from './config.js';
 import { SendingQueue, type QueueItem, type RequestCodec } from './queue.js';
-import { abortableSleep } from './wait.js';
+import { abortableSleep, MAX_TIMER_MS } from './wait.js';
 
 /** What a push learned from a backend that accepted the request (a 2xx is delivery). */
 export interface PushResult {
@@ -126,7 +126,7 @@ class QueuedExporter<R> implements Exporter {
     if (this.#options.mergeBatches && this.#queue && !this.#config.sending_queue.storage) {
       this.#pending.push(...batch);
       if (this.#pending.length >= this.#config.batch.max_size) await this.#flushPending();
-      else this.#flushTimer ??= setTimeout(() => void this.#flushPending().catch((err: unknown) => this.#settings.logger.error(`Flushing a batch failed: ${errorMessage(err)}`)), this.#config.batch.flush_timeout);
+      else this.#flushTimer ??= setTimeout(() => void this.#flushPending().catch((err: unknown) => this.#settings.logger.error(`Flushing a batch failed: ${errorMessage(err)}`)), Math.min(this.#config.batch.flush_timeout, MAX_TIMER_MS));
       return;
     }
     await this.#track(this.#enqueueOrSend(batch));
@@ -230,7 +230,7 @@ class QueuedExporter<R> implements Exporter {
         grace = setTimeout(() => reject(attempt.signal.reason instanceof Error ? attempt.signal.reason : new RetryableError('aborted')), ABORT_GRACE_MS);
       };
       attempt.signal.addEventListener('abort', fail, { once: true });
-      if (timeout > 0) timer = setTimeout(() => attempt.abort(new RetryableError(`no complete response within the ${formatDuration(timeout)} timeout`)), Math.min(timeout, 2 ** 31 - 1));
+      if (timeout > 0) timer = setTimeout(() => attempt.abort(new RetryableError(`no complete response within the ${formatDuration(timeout)} timeout`)), Math.min(timeout, MAX_TIMER_MS));
     });
     try {
       return await Promise.race([this.#options.push(request, attempt.signal), deadline]);
@@ -335,7 +335,7 @@ class QueuedExporter<R> implements Exporter {
     const deadline = setTimeout(() => {
       this.#abort.abort();
       this.#queue?.close();
-    }, Math.min(drainTimeout, 2 ** 31 - 1));
+    }, Math.min(drainTimeout, MAX_TIMER_MS));
     try {
       await this.#flushPending().catch((err: unknown) => this.#settings.logger.error(`Shutting down: could not queue the last records: ${errorMessage(err)}`));
       this.#queue?.close();
