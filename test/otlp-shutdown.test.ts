@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { generateActivity } from '@oktel/okta-simulator';
 import { OtlpTestServer, tempDir, waitUntil } from '@oktel/testkit';
@@ -18,7 +19,7 @@ describe('oktel run with an otlp_http exporter stops promptly', () => {
     dir.cleanup();
   });
 
-  function run(endpoint: string, options: { follow: boolean; drainTimeout: string }): { child: ChildProcess; exited: () => boolean; startedAt: number } {
+  function run(endpoint: string, options: { follow: boolean; drainTimeout: string; healthPort?: number }): { child: ChildProcess; exited: () => boolean; startedAt: number } {
     const { events } = generateActivity({ seed: 3, start: Date.parse('2026-11-20T00:00:00Z'), signIns: 30, meanGapMs: 10_000 });
     const input = join(dir.path, 'in.jsonl');
     writeFileSync(input, events.map((e) => JSON.stringify(e)).join('\n') + '\n');
@@ -29,11 +30,11 @@ exporters:
   otlp_http:
     logs_endpoint: ${endpoint}
     encoding: json
-    retry_on_failure: { initial_interval: 100ms, max_interval: 200ms }
     sending_queue: { drain_timeout: ${options.drainTimeout} }
+    retry_on_failure: { initial_interval: 100ms, max_interval: 200ms, unhealthy_after: 500ms }
 service:
   pipelines: { logs: { receivers: [file], exporters: [otlp_http] } }
-  telemetry: { progress: { interval: 0 } }
+  telemetry: { progress: { interval: 0 }${options.healthPort ? `, health: { enabled: true, address: 127.0.0.1:${options.healthPort} }` : ''} }
 `);
     const child = spawn(process.execPath, [CLI, 'run', '--config', config], { cwd: dir.path, stdio: 'ignore' });
     children.push(child);
@@ -72,4 +73,28 @@ service:
       }
     });
   }
+
+  it('turns /health to 503 naming the exporter once every send has failed for unhealthy_after', async function () {
+    this.timeout(60_000);
+    const backend = await new MisbehavingServer('unavailable').start();
+    const port = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port: free } = probe.address() as { port: number };
+        probe.close(() => resolve(free));
+      });
+    });
+    try {
+      run(backend.url, { follow: true, drainTimeout: '1s', healthPort: port });
+      // Bounded polling: at most 100 requests, 300 ms apart.
+      let last: { status: number; body: string } | undefined;
+      for (let i = 0; i < 100 && last?.status !== 503; i++) {
+        await new Promise((r) => setTimeout(r, 300));
+        last = await fetch(`http://127.0.0.1:${port}/health`).then(async (r) => ({ status: r.status, body: await r.text() }), () => undefined);
+      }
+      expect(last?.status).to.equal(503);
+      expect(last!.body).to.contain('exporter/otlp_http').and.to.contain('recoverable_error');
+    } finally {
+      await backend.stop();
+    }
+  });
 });
