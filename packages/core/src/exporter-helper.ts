@@ -1,7 +1,5 @@
-import { ExportResultCode } from '@opentelemetry/core';
-import type { LogRecordExporter } from '@opentelemetry/sdk-logs';
 import type { ComponentSettings, Exporter, Host } from './component.js';
-import { errorMessage, RetryableError } from './errors.js';
+import { RetryableError } from './errors.js';
 import type { LogBatch } from './record.js';
 import { Counters } from './service/telemetry.js';
 
@@ -36,25 +34,4 @@ export function pushExporter(settings: ComponentSettings, options: PushExporterO
       await options.shutdown?.();
     },
   };
-}
-
-/**
- * Any LogRecordExporter from the OpenTelemetry JS ecosystem as an oktel exporter, unchanged:
- * the batch is passed as ReadableLogRecords and the callback becomes the consume promise.
- */
-export function fromLogRecordExporter(settings: ComponentSettings, exporter: LogRecordExporter): Exporter {
-  return pushExporter(settings, {
-    push: (batch) =>
-      new Promise<void>((resolve, reject) => {
-        try {
-          exporter.export([...batch], (result) => {
-            if (result.code === ExportResultCode.SUCCESS) resolve();
-            else reject(new RetryableError(`export failed: ${result.error ? errorMessage(result.error) : 'no reason given'}`, { cause: result.error }));
-          });
-        } catch (err) {
-          reject(err);
-        }
-      }),
-    shutdown: () => exporter.shutdown(),
-  });
 }

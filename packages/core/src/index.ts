@@ -7,7 +7,11 @@ export type { LogsConsumer } from './consumer.js';
 export { consumerFromFunction, fanout, FanoutConsumer } from './consumer.js';
 export type { ConfigIssue } from './errors.js';
 export { ConfigError, errorMessage, formatConfigIssue, formatKeyPath, isRetryable, OktelError, PermanentError, RetryableError } from './errors.js';
-export { fromLogRecordExporter, pushExporter, type PushExporterOptions } from './exporter-helper.js';
+export { pushExporter, type PushExporterOptions } from './exporter-helper.js';
+export {
+  abortableSleep, batchConfig, createQueuedExporter, exporterHelperConfigSchema, exporterHelperShape, fromLogRecordExporter, MAX_TIMER_MS, retryOnFailureConfig,
+  SendingQueue, sendingQueueConfig, timeoutConfig, type ExporterHelperConfig, type PushResult, type QueuedExporterOptions, type QueueItem, type RequestCodec, type SendingQueueDefaults,
+} from './exporterhelper/index.js';
 export { createLogger, MemoryLogSink, redact, type LogFields, type Logger, type LogLevel, type LogSink } from './logger.js';
 export type { AnyValue, AnyValueMap, HrTime, LogBatch, LogRecord } from './record.js';
 export { hrTimeFromMillis, millisFromHrTime, withAttributes } from './record.js';

@@ -3,7 +3,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileExporterConfigSchema, fileExporterFactory } from '@oktel/exporter-file';
 import { logEventToRecord, oktaResource, type OktaLogEvent } from '@oktel/okta-log-event';
-import { tempDir, testHost, testSettings } from '@oktel/testkit';
+import { otlpHttpConfigSchema } from '@oktel/exporter-otlp';
+import { tempDir, testHost, testSettings, waitUntil } from '@oktel/testkit';
 
 const fixture = JSON.parse(readFileSync(new URL('../../okta-log-event/test/fixtures/user-session-start.json', import.meta.url), 'utf8')) as OktaLogEvent;
 const context = { resource: oktaResource({ domain: 'acme.okta.com' }), scope: { name: '@oktel/receiver-file', version: '0.1.0' } };
@@ -55,5 +56,30 @@ describe('file exporter', () => {
     for (const file of files) {
       for (const line of readFileSync(join(dir.path, file), 'utf8').trimEnd().split('\n')) expect(() => JSON.parse(line)).to.not.throw();
     }
+  });
+
+  it('retries a write that fails with ENOSPC, reports it, and still shuts down within drain_timeout', async () => {
+    const settings = testSettings('exporter', 'file');
+    const host = testHost();
+    // /dev/full accepts open() and fails every write with ENOSPC: a full disk.
+    const exporter = fileExporterFactory.create(settings, fileExporterConfigSchema.parse({
+      path: '/dev/full', sending_queue: { drain_timeout: '300ms' }, retry_on_failure: { initial_interval: '20ms', max_interval: '50ms', unhealthy_after: '100ms' },
+    }));
+    await exporter.start(host);
+    await exporter.consume(records(2));
+    await waitUntil(() => host.health.get('exporter/file')?.healthy === false, 5000, () => 'the exporter reported unhealthy');
+    const started = Date.now();
+    await exporter.shutdown();
+    expect(Date.now() - started).to.be.below(300 + 2000);
+    expect(settings.logs.text).to.contain('ENOSPC');
+    expect(settings.telemetry.get('send_failed_log_records')).to.equal(2);
+  });
+
+  it('declares the same sending_queue, retry_on_failure and timeout keys as otlp_http', () => {
+    const file = fileExporterConfigSchema.parse({ path: 'x' });
+    const otlp = otlpHttpConfigSchema.parse({ endpoint: 'https://example.com' });
+    expect(Object.keys(file.sending_queue)).to.deep.equal(Object.keys(otlp.sending_queue));
+    expect(Object.keys(file.retry_on_failure)).to.deep.equal(Object.keys(otlp.retry_on_failure));
+    expect(typeof file.timeout).to.equal('number');
   });
 });

@@ -1,5 +1,6 @@
+import { existsSync } from 'node:fs';
 import { z } from 'zod';
-import { block, duration, extensionId, registerSecret } from '@oktel/core';
+import { block, exporterHelperShape, registerSecret } from '@oktel/core';
 
 export const otlpHttpConfigSchema = z
   .strictObject({
@@ -7,34 +8,31 @@ export const otlpHttpConfigSchema = z
     logs_endpoint: z.string().url().optional().describe('Full URL of the logs intake, used as is.'),
     encoding: z.enum(['proto', 'json']).default('proto').describe('OTLP/HTTP body: protobuf (Datadog requires it) or JSON.'),
     compression: z.enum(['gzip', 'none']).default('gzip').describe('Body compression.'),
-    headers: z.record(z.string(), z.string()).default({}).describe('Extra request headers (API keys). Values are treated as secrets: never logged.'),
-    timeout: duration().prefault('10s').describe('Per-request timeout.'),
+    headers: z.record(z.string(), z.string()).default({}).describe('Extra request headers (API keys). Values are treated as secrets: never logged, and never sent over plain http:// to a host other than loopback unless tls.insecure is true.'),
     tls: block({
       ca_file: z.string().optional().describe('PEM file with CA certificates to trust, in addition to the system ones.'),
+      cert_file: z.string().optional().describe('PEM client certificate for mutual TLS (with key_file).'),
+      key_file: z.string().optional().describe('PEM private key of cert_file.'),
       insecure_skip_verify: z.boolean().default(false).describe('Do not verify the server certificate (testing only).'),
+      insecure: z.boolean().default(false).describe('Allow the configured headers (credentials) to be sent over plain http:// to a non-loopback host. Off: such a config is refused at load.'),
     }),
-    sending_queue: block({
-      enabled: z.boolean().default(true).describe('Queue batches and send them in the background; when false, consume waits for the send.'),
-      queue_size: z.number().int().min(1).default(10_000).describe('Records the queue holds at most (memory stays bounded by this).'),
-      num_consumers: z.number().int().min(1).max(64).default(4).describe('Batches sent concurrently.'),
-      block_on_overflow: z.boolean().default(true).describe('When full, make the pipeline wait (the receiver slows down) instead of dropping; false drops and counts enqueue_failed.'),
-      storage: extensionId().optional().describe('Storage extension for a persistent queue: batches are written to disk before consume returns and deleted once sent, so they survive restarts and kill -9.'),
-      drain_timeout: duration().prefault('30s').describe('At shutdown, how long to keep sending what is queued; the rest stays in the persistent queue (or is counted as dropped without one).'),
-    }),
-    retry_on_failure: block({
-      enabled: z.boolean().default(true).describe('Retry 429, 502, 503, 504, timeouts and network errors.'),
-      initial_interval: duration().prefault('5s').describe('First wait; doubles with jitter, honouring Retry-After.'),
-      max_interval: duration().prefault('30s').describe('Longest wait between attempts.'),
-      max_elapsed_time: duration().prefault('0').describe('Give up on a batch after this long (0 = never: keep it until the backend is back).'),
-    }),
-    batch: block({
-      max_size: z.number().int().min(1).default(1000).describe('Records per request at most; larger batches are split.'),
-      flush_timeout: duration().prefault('1s').describe('Send a partial batch after this long.'),
-    }),
+    ...exporterHelperShape(),
   })
   .superRefine((config, ctx) => {
     if (!config.endpoint && !config.logs_endpoint) ctx.addIssue({ code: 'custom', path: ['endpoint'], message: 'set endpoint or logs_endpoint' });
     for (const url of [config.endpoint, config.logs_endpoint]) if (url && !/^https?:\/\//.test(url)) ctx.addIssue({ code: 'custom', path: ['endpoint'], message: 'must be an http(s) URL' });
+    if (Boolean(config.tls.cert_file) !== Boolean(config.tls.key_file)) ctx.addIssue({ code: 'custom', path: ['tls', config.tls.cert_file ? 'key_file' : 'cert_file'], message: 'mutual TLS needs both cert_file and key_file' });
+    for (const key of ['ca_file', 'cert_file', 'key_file'] as const) {
+      const file = config.tls[key];
+      if (file && !existsSync(file)) ctx.addIssue({ code: 'custom', path: ['tls', key], message: `file not found: ${file}` });
+    }
+    const url = config.logs_endpoint ?? config.endpoint;
+    if (url && Object.keys(config.headers).length > 0 && !config.tls.insecure && sendsInClearToRemote(url)) {
+      ctx.addIssue({
+        code: 'custom', path: ['headers'],
+        message: `refusing to send headers (${Object.keys(config.headers).join(', ')}) in clear text over http:// to ${new URL(url).host}: use https://, or set tls.insecure: true if this network is trusted`,
+      });
+    }
   })
   .transform((config) => {
     // Header values are credentials (dd-api-key, Authorization): keep them out of every log line.
@@ -43,6 +41,14 @@ export const otlpHttpConfigSchema = z
   });
 
 export type OtlpHttpConfig = z.output<typeof otlpHttpConfigSchema>;
+
+/** Plain http to anything but this machine: a network path where headers can be read. */
+export function sendsInClearToRemote(url: string): boolean {
+  const parsed = new URL(url);
+  if (parsed.protocol !== 'http:') return false;
+  const host = parsed.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return !(host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host));
+}
 
 export function logsUrl(config: OtlpHttpConfig): string {
   return config.logs_endpoint ?? `${config.endpoint!.replace(/\/+$/, '')}/v1/logs`;

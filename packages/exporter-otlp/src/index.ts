@@ -1,6 +1,5 @@
-export { logsUrl, otlpHttpConfigSchema, type OtlpHttpConfig } from './config.js';
+export { logsUrl, otlpHttpConfigSchema, sendsInClearToRemote, type OtlpHttpConfig } from './config.js';
 export { encodeBatch, partialSuccess, type EncodedBatch } from './encode.js';
 export { otlpHttpExporterFactory } from './factory.js';
-export { OtlpHttpExporter } from './otlp-http-exporter.js';
-export { createSender, retryAfterMs, type Sender, type SendResult } from './send.js';
-export { SendingQueue, type QueueItem } from './sending-queue.js';
+export { encodedBatchCodec, OtlpHttpExporter } from './otlp-http-exporter.js';
+export { createSender, MAX_RESPONSE_BYTES, retryAfterMs, tlsOptions, type Sender, type SendResult } from './send.js';

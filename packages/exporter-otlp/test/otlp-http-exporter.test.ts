@@ -17,9 +17,9 @@ describe('otlp_http exporter', () => {
   });
   afterEach(() => server.stop());
 
-  function exporter(extra: Record<string, unknown> = {}) {
+  function exporter(extra: Record<string, unknown> = {}, base: Record<string, unknown> = { encoding: 'json' }) {
     const settings = testSettings('exporter', 'otlp_http');
-    const config = otlpHttpConfigSchema.parse({ logs_endpoint: server.url, encoding: 'json', headers: { 'dd-api-key': 'secret-api-key-123' }, retry_on_failure: { initial_interval: '50ms', max_interval: '200ms' }, batch: { flush_timeout: '20ms' }, ...extra });
+    const config = otlpHttpConfigSchema.parse({ logs_endpoint: server.url, ...base, headers: { 'dd-api-key': 'secret-api-key-123' }, retry_on_failure: { initial_interval: '50ms', max_interval: '200ms' }, batch: { flush_timeout: '20ms' }, ...extra });
     return { settings, exporter: new OtlpHttpExporter(settings, config) };
   }
 
@@ -44,7 +44,8 @@ describe('otlp_http exporter', () => {
   });
 
   it('sends protobuf by default, decoding with the official OTLP schema to the same records as JSON', async () => {
-    const { exporter: e } = exporter({ encoding: 'proto' });
+    // No encoding key at all: the default must be protobuf.
+    const { exporter: e } = exporter({}, {});
     await e.start(testHost());
     await e.consume(records(2));
     await e.shutdown();
