@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { block, duration, extensionId, secret, size } from '@oktel/core';
+import { block, duration, exporterHelperShape, secret, size } from '@oktel/core';
 
 export const splunkHecConfigSchema = z
   .strictObject({
@@ -15,9 +15,7 @@ export const splunkHecConfigSchema = z
       source: z.string().min(1).optional().describe('Source of alerts; unset: source.'),
     }),
     disable_compression: z.boolean().default(false).describe('Send uncompressed; by default bodies are gzipped (Content-Encoding: gzip).'),
-    max_content_length: size().prefault('1MiB').describe('Most bytes of events (before gzip) in one request; Splunk refuses bodies above its max_content_length (limits.conf). An event larger than this alone is dropped and counted.'),
-    max_events_per_request: z.number().int().min(1).default(1000).describe('Most events in one request.'),
-    timeout: duration().prefault('10s').describe('Per-request timeout.'),
+    max_content_length: size().prefault('1MiB').describe('Most bytes of events (before gzip) in one request; Splunk refuses bodies above its max_content_length (limits.conf). An event larger than this alone is dropped and counted. Events per request are bounded by batch.max_size.'),
     tls: block({
       ca_file: z.string().optional().describe('PEM file with CA certificates to trust, in addition to the system ones.'),
       insecure_skip_verify: z.boolean().default(false).describe('Do not verify the server certificate (testing only).'),
@@ -28,23 +26,7 @@ export const splunkHecConfigSchema = z
       poll_interval: duration().prefault('1s').describe('How often to ask /services/collector/ack about pending batches.'),
       timeout: duration().prefault('60s').describe('A batch not acknowledged within this is sent again (at-least-once: Splunk may then hold it twice).'),
     }),
-    sending_queue: block({
-      enabled: z.boolean().default(true).describe('Queue requests and send them in the background; when false, consume waits for the send.'),
-      queue_size: z.number().int().min(1).default(10_000).describe('Records the queue holds at most.'),
-      num_consumers: z.number().int().min(1).max(64).default(4).describe('Requests sent concurrently.'),
-      block_on_overflow: z.boolean().default(true).describe('When full, make the pipeline wait instead of dropping; false drops and counts enqueue_failed.'),
-      storage: extensionId().optional().describe('Storage extension for a persistent queue: requests survive restarts and kill -9.'),
-      drain_timeout: duration().prefault('30s').describe('At shutdown, how long to keep sending what is queued.'),
-    }),
-    retry_on_failure: block({
-      enabled: z.boolean().default(true).describe('Retry server busy (503, code 9), 429, 500, 502, 504, timeouts, network errors and unacknowledged batches.'),
-      initial_interval: duration().prefault('5s').describe('First wait; doubles with jitter, honouring Retry-After.'),
-      max_interval: duration().prefault('30s').describe('Longest wait between attempts.'),
-      max_elapsed_time: duration().prefault('0').describe('Give up on a request after this long (0 = never).'),
-    }),
-    batch: block({
-      flush_timeout: duration().prefault('1s').describe('Send a partial request after this long.'),
-    }),
+    ...exporterHelperShape(),
   })
   .superRefine((config, ctx) => {
     if (!config.endpoint) ctx.addIssue({ code: 'custom', path: ['endpoint'], message: 'set endpoint, e.g. https://splunk.example.com:8088' });

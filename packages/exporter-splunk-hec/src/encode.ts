@@ -12,7 +12,7 @@ export interface EncodedRequests {
 
 /**
  * HEC request bodies for the records: events one after another (HEC's batch format), each
- * request at most max_content_length bytes before gzip and max_events_per_request events.
+ * request at most max_content_length bytes before gzip and batch.max_size events.
  */
 export function encodeRequests(batch: LogBatch, config: SplunkHecConfig): EncodedRequests {
   const requests: EncodedBatch[] = [];
@@ -38,7 +38,7 @@ export function encodeRequests(batch: LogBatch, config: SplunkHecConfig): Encode
       rejected.push({ index, reason: `is ${line.length} bytes, more than max_content_length (${config.max_content_length})` });
       return;
     }
-    if (bytes + line.length > config.max_content_length || parts.length >= config.max_events_per_request) flush();
+    if (bytes + line.length > config.max_content_length || parts.length >= config.batch.max_size) flush();
     parts.push(line);
     bytes += line.length;
   });

@@ -69,7 +69,7 @@ describe('splunk_hec exporter', () => {
 
   it('bounds requests by bytes and by events; a record too large for any request is dropped and counted, the rest arrive', async () => {
     const one = Buffer.byteLength(JSON.stringify({ event: fixture })) + 200;
-    const { exporter: e, settings } = exporter({ max_content_length: one * 3, max_events_per_request: 2, disable_compression: true });
+    const { exporter: e, settings } = exporter({ max_content_length: one * 3, batch: { max_size: 2, flush_timeout: '10ms' }, disable_compression: true });
     await e.start(testHost());
     const huge = logEventToRecord({ ...fixture, uuid: 'huge', displayMessage: 'x'.repeat(one * 4) }, context);
     await e.consume([...records(5), huge, ...records(2, 5)]);
@@ -84,7 +84,7 @@ describe('splunk_hec exporter', () => {
   it('retries while HEC answers 503 server busy (code 9), then delivers everything once', async () => {
     hec.busyFor = 3;
     hec.retryAfterSeconds = 0;
-    const { exporter: e, settings, host } = exporter();
+    const { exporter: e, settings, host } = exporter({ retry_on_failure: { initial_interval: '20ms', max_interval: '50ms', unhealthy_after: '0s' } });
     await e.start(host);
     await e.consume(records(4));
     await waitUntil(() => settings.telemetry.get('sent_log_records') === 4, 5000, () => `sent_log_records to reach 4 (now ${settings.telemetry.get('sent_log_records')})`, 10);

@@ -1,6 +1,6 @@
 import type { ComponentSettings, Exporter, Host } from '../component.js';
 import { formatDuration } from '../config/units.js';
-import { errorMessage, isRetryable, OktelError, RetryableError } from '../errors.js';
+import { errorMessage, isRetryable, OktelError, PermanentError, RetryableError } from '../errors.js';
 import type { LogBatch, LogRecord } from '../record.js';
 import { isStorageExtension } from '../storage.js';
 import type { ExporterHelperConfig } from './config.js';
@@ -16,8 +16,16 @@ export interface PushResult {
 }
 
 export interface QueuedExporterOptions<R> {
-  /** Encodes at most `batch.max_size` records into one request. Throw PermanentError when it cannot. */
-  encode(records: LogBatch): R;
+  /**
+   * Encodes at most `batch.max_size` records into one request. May be asynchronous, so
+   * compression can run on the thread pool. Throw PermanentError when it cannot.
+   */
+  encode?(records: LogBatch): R | Promise<R>;
+  /**
+   * Instead of `encode`, for backends that also bound requests by bytes (HEC's
+   * max_content_length): the records as one or more requests.
+   */
+  encodeMany?(records: LogBatch): R[] | Promise<R[]>;
   /** Records in a request (for counters and the queue bound). */
   records(request: R): number;
   /**
@@ -153,32 +161,41 @@ class QueuedExporter<R> implements Exporter {
     const max = this.#config.batch.max_size;
     for (let i = 0; i < records.length; i += max) {
       const chunk = records.slice(i, i + max);
-      let request: R;
+      let encoded: R[];
       try {
-        request = this.#options.encode(chunk);
+        encoded = this.#options.encodeMany ? await this.#options.encodeMany(chunk) : [await this.#encodeOne(chunk)];
       } catch (err) {
         this.#settings.telemetry.add(SEND_FAILED, chunk.length);
         this.#settings.logger.error(`Dropped ${chunk.length} records that cannot be encoded: ${errorMessage(err)}`);
         if (!this.#queue) throw err;
         continue;
       }
-      if (!this.#queue) {
-        const outcome = await this.#deliver(request, true);
-        if (outcome === 'interrupted') {
-          this.#settings.telemetry.add(SEND_FAILED, chunk.length);
-          throw new RetryableError(`exporter ${this.#settings.id} shut down before ${chunk.length} records were delivered`);
-        }
-        continue;
-      }
-      const count = this.#options.records(request);
-      if (!(await this.#queue.put(request, count))) {
-        this.#settings.telemetry.add(ENQUEUE_FAILED, count, 'Records dropped because the sending queue was full or shut down');
-        this.#settings.logger.warn(this.#stopped
-          ? `Shutting down: dropped ${count} records that were waiting for room in the sending queue.`
-          : `The sending queue is full (${this.#config.sending_queue.queue_size} records); dropped ${count} records.`);
-      }
-      this.#gauges();
+      for (const request of encoded) await this.#enqueueOrSendOne(request);
     }
+  }
+
+  #encodeOne(records: LogBatch): R | Promise<R> {
+    if (!this.#options.encode) throw new ExporterHelperError('ERR_EXPORTER_HELPER', `exporter ${this.#settings.id} supplies neither encode nor encodeMany`);
+    return this.#options.encode(records);
+  }
+
+  async #enqueueOrSendOne(request: R): Promise<void> {
+    const count = this.#options.records(request);
+    if (!this.#queue) {
+      const outcome = await this.#deliver(request, true);
+      if (outcome === 'interrupted') {
+        this.#settings.telemetry.add(SEND_FAILED, count);
+        throw new RetryableError(`exporter ${this.#settings.id} shut down before ${count} records were delivered`);
+      }
+      return;
+    }
+    if (!(await this.#queue.put(request, count))) {
+      this.#settings.telemetry.add(ENQUEUE_FAILED, count, 'Records dropped because the sending queue was full or shut down');
+      this.#settings.logger.warn(this.#stopped
+        ? `Shutting down: dropped ${count} records that were waiting for room in the sending queue.`
+        : `The sending queue is full (${this.#config.sending_queue.queue_size} records); dropped ${count} records.`);
+    }
+    this.#gauges();
   }
 
   async #work(): Promise<void> {
@@ -302,6 +319,13 @@ class QueuedExporter<R> implements Exporter {
   }
 
   #noteFailure(err: unknown): void {
+    if (err instanceof PermanentError) {
+      // Retrying cannot fix it (a refused token, an index the token may not write): say so in
+      // /health at once, with the backend's reason; the next delivered batch clears it.
+      this.#unhealthy = true;
+      this.#host?.reportStatus(this.#statusId, { status: 'permanent_error', reason: errorMessage(err), error: err });
+      return;
+    }
     const now = Date.now();
     this.#failingSince ??= now;
     const limit = this.#config.retry_on_failure.unhealthy_after;
