@@ -19,6 +19,8 @@ export type Fault =
   | { kind: 'rate_limited'; resetEpochSeconds?: number; retryAfter?: string }
   /** The real page with these raw JSON texts added as extra array items (events nobody should trust). */
   | { kind: 'raw_events'; raw: string[] }
+  /** A 200 whose body is exactly this text, with a next link to a fresh cursor (or `next`). */
+  | { kind: 'page'; body: string; next?: string }
   /** A 200 whose body is exactly this text and whose next link is the request itself (no progress). */
   | { kind: 'stuck_page'; body: string };
 

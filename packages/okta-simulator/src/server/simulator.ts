@@ -53,6 +53,8 @@ export class OktaSimulator {
   readonly #options: SimulatorOptions;
   #server: Server | undefined;
   #origin = '';
+  /** Cursors handed out by scripted pages, so each one advances. */
+  #scriptedCursor = 0;
 
   constructor(options: SimulatorOptions = {}) {
     this.#options = options;
@@ -239,6 +241,14 @@ export class OktaSimulator {
         record.status = 200;
         res.writeHead(200, { 'content-type': 'application/json', ...rateHeaders, link: [`<${url.href}>; rel="self"`, `<${url.href}>; rel="next"`] }).end(fault.body);
         return true;
+      case 'page': {
+        record.status = 200;
+        const next = new URL(url.href);
+        next.searchParams.delete('since');
+        next.searchParams.set('after', `0_${++this.#scriptedCursor}`);
+        res.writeHead(200, { 'content-type': 'application/json', ...rateHeaders, link: [`<${url.href}>; rel="self"`, `<${fault.next ?? next.href}>; rel="next"`] }).end(fault.body);
+        return true;
+      }
       case 'next_link':
       case 'raw_events':
         return false; // applied to the real page
