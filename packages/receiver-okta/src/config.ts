@@ -22,17 +22,17 @@ export const oktaReceiverConfigSchema = z
       })
       .describe('Exactly one of api_token or oauth.'),
     since: duration().prefault('24h').describe('How far back to start when there is no checkpoint. Okta keeps 90 days.'),
-    poll_interval: duration().prefault('10s').describe('Wait between polls once caught up (a page shorter than page_size). At most 1h.'),
+    poll_interval: duration().prefault('10s').describe('Wait between polls once caught up (a page shorter than page_size). Above 0, at most 1h.'),
     page_size: z.number().int().min(1).max(1000).default(1000).describe('Events per request (Okta allows up to 1000).'),
     filter: z.string().default('').describe('Optional System Log filter expression (SCIM syntax), passed through, e.g. eventType sw "user.authentication".'),
     rate_limit: block({
       max_share: z.number().gt(0).max(1).default(0.5).describe("Largest share of the org's /api/v1/logs budget this receiver uses per window; it pauses until the window resets rather than go below the rest."),
     }),
-    timeout: duration().prefault('30s').describe('Per-request timeout (Okta ends queries after 30s).'),
+    timeout: duration().prefault('30s').describe('Per-request timeout (Okta ends queries after 30s). At most 1h.'),
     retry: block({
-      initial_interval: duration().prefault('1s').describe('First wait after a failed request (5xx, network error, malformed page); doubles with jitter.'),
+      initial_interval: duration().prefault('1s').describe('First wait after a failed request (5xx, network error, malformed page); doubles with jitter. Above 0, at most 1h.'),
       max_interval: duration().prefault('1m').describe('Longest wait between retries. At most 1h.'),
-      auth_failure_interval: duration().prefault('5m').describe('Wait after a 401/403 before trying again: the error is logged once per attempt, never the credential.'),
+      auth_failure_interval: duration().prefault('5m').describe('Wait after a 401/403 before trying again: the error is logged once per attempt, never the credential. At most 1h.'),
     }),
     dedup: block({
       max_entries: z.number().int().min(0).default(10_000).describe('Recently delivered event uuids remembered (and checkpointed) to drop events Okta returns twice.'),
