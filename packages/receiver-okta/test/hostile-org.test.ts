@@ -203,5 +203,20 @@ describe('okta receiver against a hostile or broken org', () => {
       expect(harness.statuses.some((s) => s.status === 'recoverable_error' && s.reason?.includes('unchanged cursor'))).to.equal(true);
       expect(harness.statuses.at(-1)).to.deep.equal({ status: 'ok' });
     });
+
+    it('backs off on a full page of bad events with an unchanged cursor, and logs the bad events once', async () => {
+      sim = await simulator();
+      const bad = Array.from({ length: 5 }, (_, i) => ({ uuid: `bad-${i}`, published: 'not a time', eventType: 'x' }));
+      sim.injectFault({ kind: 'stuck_page', body: JSON.stringify(bad) }, Infinity);
+      const harness = runPoller(sim, { page_size: 5 });
+      await waitUntil(() => sim.logRequests().length >= 6, 10_000, () => '6 stuck pages', 10);
+      await harness.stop();
+      expect(harness.delivered).to.have.length(0);
+      expect(harness.poller.counters().rejected).to.be.at.least(25);
+      expect(harness.logs.text.match(/Skipped an event Okta returned that is not a LogEvent/g)).to.have.length(1);
+      const backoffs = harness.waits.filter((ms) => ms > 0).slice(0, 5);
+      expect(backoffs).to.have.length(5);
+      expect(backoffs[4]).to.be.at.least(100);
+    });
   });
 });
