@@ -40,14 +40,15 @@ function describeOktaError(status: number, text: string): string {
  */
 export async function fetchPage(url: URL, auth: Authenticator, timeoutMs: number, signal: AbortSignal): Promise<PageResult> {
   let response: Response;
+  const timeout = AbortSignal.timeout(timeoutMs);
   try {
     const headers = { accept: 'application/json', 'user-agent': 'oktel-receiver-okta/0.1.0', ...(await auth.headers('GET', url, signal)) };
-    response = await fetch(url, { headers, redirect: 'manual', signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) });
+    response = await fetch(url, { headers, redirect: 'manual', signal: AbortSignal.any([signal, timeout]) });
   } catch (err) {
     if (signal.aborted) throw err;
     if (err instanceof OktaAuthError) return { kind: 'auth', status: 0, reason: err.message };
     if (err instanceof CredentialPinError) return { kind: 'rejected', status: 0, reason: err.message };
-    if (err instanceof Error && err.name === 'TimeoutError') return { kind: 'retry', reason: `no response within ${timeoutMs}ms` };
+    if (timeout.aborted) return { kind: 'retry', reason: `no response within ${timeoutMs}ms` };
     return { kind: 'retry', reason: `request failed: ${errorMessage((err as Error).cause ?? err)}` };
   }
   const rate = readRateLimitHeaders(response.headers);
