@@ -194,7 +194,8 @@ export class SystemLogPoller {
         return url;
       }
       case 'rejected': {
-        const reason = `Okta rejected the request (${result.reason}). Check filter and page_size.`;
+        // status 0: refused before sending (credentials for a URL off the org), not by Okta.
+        const reason = result.status === 0 ? result.reason : `Okta rejected the request (${result.reason}). Check filter and page_size.`;
         this.#report('permanent_error', reason);
         this.#d.logger.error(`${reason} Retrying in ${this.#s.authFailureInterval}ms.`);
         await this.#wait(this.#s.authFailureInterval, signal);
