@@ -7,6 +7,7 @@ export type { OAuthClient } from './server/oauth.js';
 export { ERRORS, oktaError, type OktaErrorBody } from './server/okta-error.js';
 export { RateLimiter, type RateLimitState } from './server/rate-limiter.js';
 export { parseFilter } from './server/scim-filter.js';
+export { RecordingServer, type TrappedRequest } from './server/recording-server.js';
 export { OktaSimulator, type RecordedRequest, type SimulatorOptions } from './server/simulator.js';
 export { SystemLog, type LogPage, type LogQuery } from './server/system-log.js';
 export { runLiveOrg, type LiveOrgOptions } from './live-org.js';

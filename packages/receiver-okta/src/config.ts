@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { block, duration, extensionId, secret } from '@oktel/core';
+import { block, duration, extensionId, formatDuration, secret } from '@oktel/core';
 import { parseOrgUrl } from './org-url.js';
+import { MAX_CONFIGURED_WAIT_MS } from './waits.js';
 
 const oauthSchema = z.strictObject({
   client_id: z.string().min(1).describe('Client ID of the API service app.'),
@@ -21,17 +22,17 @@ export const oktaReceiverConfigSchema = z
       })
       .describe('Exactly one of api_token or oauth.'),
     since: duration().prefault('24h').describe('How far back to start when there is no checkpoint. Okta keeps 90 days.'),
-    poll_interval: duration().prefault('10s').describe('Wait between polls once caught up (a page shorter than page_size).'),
+    poll_interval: duration().prefault('10s').describe('Wait between polls once caught up (a page shorter than page_size). Above 0, at most 1h.'),
     page_size: z.number().int().min(1).max(1000).default(1000).describe('Events per request (Okta allows up to 1000).'),
     filter: z.string().default('').describe('Optional System Log filter expression (SCIM syntax), passed through, e.g. eventType sw "user.authentication".'),
     rate_limit: block({
       max_share: z.number().gt(0).max(1).default(0.5).describe("Largest share of the org's /api/v1/logs budget this receiver uses per window; it pauses until the window resets rather than go below the rest."),
     }),
-    timeout: duration().prefault('30s').describe('Per-request timeout (Okta ends queries after 30s).'),
+    timeout: duration().prefault('30s').describe('Per-request timeout (Okta ends queries after 30s). At most 1h.'),
     retry: block({
-      initial_interval: duration().prefault('1s').describe('First wait after a failed request (5xx, network error, malformed page); doubles with jitter.'),
-      max_interval: duration().prefault('1m').describe('Longest wait between retries.'),
-      auth_failure_interval: duration().prefault('5m').describe('Wait after a 401/403 before trying again: the error is logged once per attempt, never the credential.'),
+      initial_interval: duration().prefault('1s').describe('First wait after a failed request (5xx, network error, malformed page); doubles with jitter. Above 0, at most 1h.'),
+      max_interval: duration().prefault('1m').describe('Longest wait between retries. At most 1h.'),
+      auth_failure_interval: duration().prefault('5m').describe('Wait after a 401/403 before trying again: the error is logged once per attempt, never the credential. At most 1h.'),
     }),
     dedup: block({
       max_entries: z.number().int().min(0).default(10_000).describe('Recently delivered event uuids remembered (and checkpointed) to drop events Okta returns twice.'),
@@ -47,6 +48,21 @@ export const oktaReceiverConfigSchema = z
     if (api_token && oauth) ctx.addIssue({ code: 'custom', path: ['auth'], message: 'set only one of auth.api_token and auth.oauth' });
     if (oauth && !oauth.private_key && !oauth.private_key_file) ctx.addIssue({ code: 'custom', path: ['auth', 'oauth'], message: 'set private_key_file or private_key' });
     if (oauth?.private_key && oauth.private_key_file) ctx.addIssue({ code: 'custom', path: ['auth', 'oauth'], message: 'set only one of private_key_file and private_key' });
+    const waits: [readonly string[], number][] = [
+      [['poll_interval'], config.poll_interval],
+      [['timeout'], config.timeout],
+      [['retry', 'initial_interval'], config.retry.initial_interval],
+      [['retry', 'max_interval'], config.retry.max_interval],
+      [['retry', 'auth_failure_interval'], config.retry.auth_failure_interval],
+    ];
+    for (const [path, ms] of waits) {
+      // A timer longer than 2^31 ms fires at once in Node: a "30d" interval would be a busy loop.
+      if (ms > MAX_CONFIGURED_WAIT_MS) ctx.addIssue({ code: 'custom', path: [...path], message: `${formatDuration(ms)} is longer than the maximum ${formatDuration(MAX_CONFIGURED_WAIT_MS)}` });
+    }
+    for (const path of [['poll_interval'], ['timeout'], ['retry', 'initial_interval']] as const) {
+      const ms = path.length === 1 ? config[path[0]] : config.retry[path[1]];
+      if (ms <= 0) ctx.addIssue({ code: 'custom', path: [...path], message: 'must be longer than 0 (0 would poll in a tight loop)' });
+    }
     if (config.since > 180 * 86_400_000) ctx.addIssue({ code: 'custom', path: ['since'], message: 'Okta rejects a since more than 180 days back (and keeps 90 days)' });
   });
 

@@ -53,6 +53,13 @@ export class RatePacer {
     return this.#untilReset();
   }
 
+  /** Drops what the last response said about the window (after a reset too far away to believe). */
+  forgetWindow(): void {
+    this.#limit = undefined;
+    this.#remaining = undefined;
+    this.#resetAt = undefined;
+  }
+
   #untilReset(): number {
     // A little jitter after the reset, so collectors sharing an org do not all fire at once.
     return Math.max(0, this.#resetAt! - this.now()) + Math.round(this.random() * 250);

@@ -1,11 +1,11 @@
-import { errorMessage, isStorageExtension, type ComponentSettings, type Host, type LogsConsumer, type Receiver } from '@oktel/core';
+import { errorMessage, isStorageExtension, PermanentError, type ComponentSettings, type Host, type LogsConsumer, type Receiver } from '@oktel/core';
 import { logEventToRecord, oktaResource, type RecordContext } from '@oktel/okta-log-event';
 import type { Authenticator } from './auth/authenticator.js';
 import { createAuthenticator } from './auth/create.js';
 import { memoryCheckpoints, storageCheckpoints, type CheckpointStore } from './checkpoint.js';
 import type { OktaReceiverConfig } from './config.js';
 import { parseOrgUrl } from './org-url.js';
-import { SystemLogPoller, type PollerSettings } from './poller.js';
+import { SystemLogPoller, type PollerSettings, type ReceiverLag } from './poller.js';
 
 const SCOPE = { name: '@oktel/receiver-okta', version: '0.1.0' };
 
@@ -33,6 +33,7 @@ export class OktaReceiver implements Receiver {
   readonly #abort = new AbortController();
   readonly #context: RecordContext;
   #run: Promise<void> | undefined;
+  #poller: SystemLogPoller | undefined;
 
   constructor(settings: ComponentSettings, config: OktaReceiverConfig, next: LogsConsumer) {
     this.#settings = settings;
@@ -46,20 +47,32 @@ export class OktaReceiver implements Receiver {
     const settings = pollerSettings(this.#config);
     const auth: Authenticator = createAuthenticator(this.#config, settings.orgUrl);
     const checkpoints = await this.#checkpoints(host);
+    const id = `receiver/${this.#settings.id}`;
     const poller = new SystemLogPoller(settings, {
       auth,
       checkpoints,
       logger: this.#settings.logger,
       telemetry: this.#settings.telemetry,
-      reportHealth: (status) => host.reportHealth(`receiver/${this.#settings.id}`, status),
+      // The host derives /health from the status; reporting health as well would say it twice.
+      reportStatus: (event) => host.reportStatus(id, event),
       deliver: (events) => {
         const observed = Date.now();
         return this.#next.consume(events.map((event) => logEventToRecord(event, { ...this.#context, observedAtMs: observed })));
       },
     });
+    this.#poller = poller;
+    // run() retries every failure itself; a rejection here would be a bug, so it is made loud.
     this.#run = poller.run(this.#abort.signal).catch((err: unknown) => {
-      if (!this.#abort.signal.aborted) this.#settings.logger.error(`Polling stopped: ${errorMessage(err)}`);
+      if (this.#abort.signal.aborted) return;
+      const reason = `polling stopped: ${errorMessage(err)}`;
+      this.#settings.logger.error(reason);
+      host.reportStatus(id, { status: 'fatal_error', reason, error: err });
     });
+  }
+
+  /** How far behind Okta this receiver is (newest delivered event, caught up or not). */
+  lag(): ReceiverLag | undefined {
+    return this.#poller?.lag();
   }
 
   async #checkpoints(host: Host): Promise<CheckpointStore> {
@@ -68,8 +81,8 @@ export class OktaReceiver implements Receiver {
       return memoryCheckpoints();
     }
     const extension = host.getExtension(this.#config.storage);
-    if (!isStorageExtension(extension)) throw new Error(`storage extension "${this.#config.storage}" is not available`);
-    return storageCheckpoints(await extension.client('receiver', this.#settings.id));
+    if (!isStorageExtension(extension)) throw new PermanentError(`storage extension "${this.#config.storage}" is not available`, { code: 'ERR_OKTA_STORAGE' });
+    return storageCheckpoints(await extension.client('receiver', this.#settings.id), this.#settings.logger);
   }
 
   async shutdown(): Promise<void> {

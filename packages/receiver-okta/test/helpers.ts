@@ -1,10 +1,12 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createLogger, MemoryLogSink, type HealthStatus } from '@oktel/core';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createLogger, MemoryLogSink, type HealthStatus, type StatusEvent } from '@oktel/core';
 import { generateActivity, OktaSimulator, type SimulatorOptions } from '@oktel/okta-simulator';
 import type { OktaLogEvent } from '@oktel/okta-log-event';
-import { memoryCheckpoints, oktaReceiverConfigSchema, pollerSettings, SystemLogPoller } from '@oktel/receiver-okta';
+import { memoryCheckpoints, oktaReceiverConfigSchema, pollerSettings, SystemLogPoller, type CheckpointStore } from '@oktel/receiver-okta';
+import { waitUntil } from '@oktel/testkit';
 import { createAuthenticatorForTest } from './auth-for-test.js';
 
 export const TOKEN = '00abcdefghijklmnopqrstuvwxyz0123456789ABCD';
@@ -20,22 +22,29 @@ export async function simulator(options: SimulatorOptions = {}): Promise<OktaSim
   return sim;
 }
 
-export interface PollerHarness {
+export interface PollerHarness<C extends CheckpointStore = ReturnType<typeof memoryCheckpoints>> {
   delivered: OktaLogEvent[];
   logs: MemoryLogSink;
   health: HealthStatus[];
-  checkpoints: ReturnType<typeof memoryCheckpoints>;
+  statuses: StatusEvent[];
+  /** Every wait the poller asked for, in ms, in order (recorded, then really waited). */
+  waits: number[];
+  poller: SystemLogPoller;
+  checkpoints: C;
   stop: () => Promise<void>;
   waitFor: (n: number, timeoutMs?: number) => Promise<void>;
+  waitForLog: (text: string, timeoutMs?: number) => Promise<void>;
   deliverHook: { fail: number; delayMs: number };
 }
 
 /** Runs a poller against the simulator until stopped, collecting what it delivers. */
-export function runPoller(sim: OktaSimulator, config: Record<string, unknown> = {}, checkpoints = memoryCheckpoints()): PollerHarness {
+export function runPoller<C extends CheckpointStore = ReturnType<typeof memoryCheckpoints>>(sim: OktaSimulator, config: Record<string, unknown> = {}, checkpoints: C = memoryCheckpoints() as CheckpointStore as C): PollerHarness<C> {
   const parsed = oktaReceiverConfigSchema.parse({ domain: sim.origin, auth: { api_token: TOKEN }, poll_interval: '50ms', retry: { initial_interval: '20ms', max_interval: '200ms', auth_failure_interval: '300ms' }, ...config });
   const logs = new MemoryLogSink();
   const delivered: OktaLogEvent[] = [];
   const health: HealthStatus[] = [];
+  const statuses: StatusEvent[] = [];
+  const waits: number[] = [];
   const deliverHook = { fail: 0, delayMs: 0 };
   const abort = new AbortController();
   const poller = new SystemLogPoller(pollerSettings(parsed), {
@@ -43,6 +52,11 @@ export function runPoller(sim: OktaSimulator, config: Record<string, unknown> = 
     checkpoints,
     logger: createLogger({ sink: logs, level: 'debug' }),
     reportHealth: (s) => health.push(s),
+    reportStatus: (e) => statuses.push(e),
+    sleep: async (ms, signal) => {
+      waits.push(ms);
+      if (ms > 0 && !signal.aborted) await sleep(ms, undefined, { signal }).catch(() => undefined);
+    },
     deliver: async (page) => {
       if (deliverHook.delayMs) await new Promise((r) => setTimeout(r, deliverHook.delayMs));
       if (deliverHook.fail > 0) {
@@ -57,19 +71,17 @@ export function runPoller(sim: OktaSimulator, config: Record<string, unknown> = 
     delivered,
     logs,
     health,
+    statuses,
+    waits,
+    poller,
     checkpoints,
     deliverHook,
     stop: async () => {
       abort.abort();
       await run;
     },
-    waitFor: async (n, timeoutMs = 20_000) => {
-      const deadline = Date.now() + timeoutMs;
-      while (delivered.length < n) {
-        if (Date.now() > deadline) throw new Error(`timed out: ${delivered.length} of ${n} events delivered\n${logs.text.slice(-2000)}`);
-        await new Promise((r) => setTimeout(r, 10));
-      }
-    },
+    waitFor: (n, timeoutMs = 20_000) => waitUntil(() => delivered.length >= n, timeoutMs, () => `${n} events delivered (${delivered.length} were)\n${logs.text.slice(-2000)}`, 10),
+    waitForLog: (text, timeoutMs = 10_000) => waitUntil(() => logs.text.includes(text), timeoutMs, () => `the log to say ${JSON.stringify(text)}\n${logs.text.slice(-2000)}`, 10),
   };
 }
 

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import type { OktaSimulator } from '@oktel/okta-simulator';
+import { waitUntil } from '@oktel/testkit';
 import { events, runPoller, simulator, TOKEN } from './helpers.js';
 
 describe('okta receiver: polling the System Log', () => {
@@ -13,7 +14,7 @@ describe('okta receiver: polling the System Log', () => {
     sim.append(backlog);
     const harness = runPoller(sim, { since: '24h' });
     await harness.waitFor(50_000, 100_000);
-    await new Promise((r) => setTimeout(r, 200));
+    await waitUntil(() => harness.poller.lag().caughtUp, 10_000, () => 'caught up');
     await harness.stop();
     const uuids = harness.delivered.map((e) => e.uuid);
     expect(uuids).to.have.length(50_000);
@@ -30,11 +31,11 @@ describe('okta receiver: polling the System Log', () => {
     sim.append(events(5));
     const harness = runPoller(sim, { poll_interval: '150ms' });
     await harness.waitFor(5);
-    await new Promise((r) => setTimeout(r, 500));
-    const cursors = sim.logRequests().slice(1).map((r) => r.query.after);
+    await waitUntil(() => sim.logRequests().length >= 4, 5_000, () => 'three polls of the empty cursor', 10);
+    const cursors = sim.logRequests().slice(1, 4).map((r) => r.query.after);
     expect(new Set(cursors).size).to.equal(1);
-    const gaps = sim.logRequests().slice(1).map((r, i, all) => (i === 0 ? 150 : r.at - all[i - 1]!.at));
-    expect(Math.min(...gaps)).to.be.at.least(140);
+    // Before each of those polls the poller waited poll_interval: never an immediate refetch.
+    expect(harness.waits.filter((ms) => ms > 0).slice(0, 3)).to.deep.equal([150, 150, 150]);
     sim.append(events(3, Date.now()));
     await harness.waitFor(8);
     await harness.stop();
@@ -60,7 +61,7 @@ describe('okta receiver: polling the System Log', () => {
     await harness.waitFor(6);
     sim.append([batch[2]!, ...events(2, Date.now())]);
     await harness.waitFor(8);
-    await new Promise((r) => setTimeout(r, 200));
+    await waitUntil(() => harness.poller.lag().caughtUp && harness.checkpoints.current!.recentIds.includes(harness.delivered[7]!.uuid), 5_000, () => 'the checkpoint of the second page');
     await harness.stop();
     expect(harness.delivered.map((e) => e.uuid).filter((u) => u === batch[2]!.uuid)).to.have.length(1);
     expect(harness.checkpoints.current!.recentIds).to.include(batch[2]!.uuid);
@@ -96,10 +97,11 @@ describe('okta receiver: polling the System Log', () => {
     const harness = runPoller(sim, { retry: { initial_interval: '40ms', max_interval: '1s', auth_failure_interval: '1s' } });
     await harness.waitFor(1, 10_000);
     await harness.stop();
-    const at = sim.logRequests().slice(0, 7).map((r) => r.at);
-    const gaps = at.slice(1).map((t, i) => t - at[i]!);
-    expect(gaps[0]).to.be.at.least(18);
-    expect(gaps[5]).to.be.at.least(gaps[0]! * 4);
+    // The waits asked for after the six 503s: each within [step/2, step], the step doubling from 40 ms to the 1 s cap.
+    const backoffs = harness.waits.filter((ms) => ms > 0).slice(0, 6);
+    const steps = [40, 80, 160, 320, 640, 1000];
+    expect(backoffs).to.have.length(6);
+    backoffs.forEach((ms, i) => expect(ms, `wait ${i}`).to.be.within(steps[i]! / 2, steps[i]!));
   });
 
   it('retries the same page when the pipeline refuses it, then checkpoints once accepted', async () => {
@@ -124,7 +126,7 @@ describe('okta receiver: polling the System Log', () => {
     sim.append(events(4, Date.now()));
     const second = runPoller(sim, { page_size: 5 }, first.checkpoints);
     await second.waitFor(4);
-    await new Promise((r) => setTimeout(r, 150));
+    await waitUntil(() => second.poller.lag().caughtUp, 5_000, () => 'caught up');
     await second.stop();
     expect(second.delivered).to.have.length(4);
     expect(second.logs.text).to.contain('Resuming from the checkpoint.');
@@ -134,7 +136,7 @@ describe('okta receiver: polling the System Log', () => {
     sim = await simulator();
     sim.append(events(60));
     const harness = runPoller(sim, { filter: 'eventType eq "user.session.start" and outcome.result eq "SUCCESS"' });
-    await new Promise((r) => setTimeout(r, 300));
+    await waitUntil(() => harness.poller.lag().caughtUp, 5_000, () => 'caught up');
     await harness.stop();
     expect(harness.delivered.length).to.be.greaterThan(0);
     expect(harness.delivered.every((e) => e.eventType === 'user.session.start' && e.outcome?.result === 'SUCCESS')).to.equal(true);
@@ -143,7 +145,7 @@ describe('okta receiver: polling the System Log', () => {
   it('says clearly when Okta rejects a filter, without crashing', async () => {
     sim = await simulator();
     const harness = runPoller(sim, { filter: 'eventType gt' });
-    await new Promise((r) => setTimeout(r, 200));
+    await harness.waitForLog('Okta rejected the request');
     await harness.stop();
     expect(harness.logs.text).to.contain('Okta rejected the request (400 E0000053 Invalid search criteria.');
     expect(harness.health.at(-1)).to.deep.include({ healthy: false });
@@ -153,19 +155,23 @@ describe('okta receiver: polling the System Log', () => {
     it('explains a 401 for an invalid token, at a slow cadence, and never prints the token', async () => {
       sim = await simulator({ apiTokens: ['some-other-token-value'] });
       const harness = runPoller(sim, { retry: { initial_interval: '10ms', max_interval: '50ms', auth_failure_interval: '200ms' } });
-      await new Promise((r) => setTimeout(r, 700));
+      await waitUntil(() => (harness.logs.text.match(/Okta rejected the API token/g) ?? []).length >= 3, 5_000, () => 'three refusals');
       await harness.stop();
       expect(harness.logs.text).to.contain('Okta rejected the API token (401 E0000011 Invalid token provided)');
       expect(harness.logs.text).to.contain('Create a new token and set auth.api_token.');
       expect(harness.logs.text).to.not.contain(TOKEN);
-      expect(sim.logRequests().length).to.be.within(2, 5);
+      // Every refusal was followed by auth_failure_interval, never the short retry backoff.
+      const waits = harness.waits.filter((ms) => ms > 0);
+      expect(waits.length).to.be.at.least(3);
+      expect(waits).to.deep.equal(waits.map(() => 200));
+      expect(sim.logRequests().filter((r) => r.answered).length).to.be.at.most(waits.length + 1);
       expect(harness.health.at(-1)).to.deep.include({ healthy: false });
     });
 
     it('explains a 403 for a token without System Log access', async () => {
       sim = await simulator({ tokensWithoutLogsAccess: [TOKEN] });
       const harness = runPoller(sim);
-      await new Promise((r) => setTimeout(r, 150));
+      await harness.waitForLog('The API token may not read the System Log');
       await harness.stop();
       expect(harness.logs.text).to.contain('The API token may not read the System Log (403 E0000006');
       expect(harness.logs.text).to.not.contain(TOKEN);

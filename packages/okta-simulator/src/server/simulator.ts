@@ -31,6 +31,10 @@ export interface RecordedRequest {
   remaining: number | undefined;
   limit: number | undefined;
   authorization: string | undefined;
+  /** The Host header: a link to `localhost` reaches this server under another name. */
+  host: string | undefined;
+  /** The whole response was handed to the socket (false for a request the client abandoned). */
+  answered: boolean;
 }
 
 const MAX_LIMIT = 1000;
@@ -49,6 +53,8 @@ export class OktaSimulator {
   readonly #options: SimulatorOptions;
   #server: Server | undefined;
   #origin = '';
+  /** Cursors handed out by scripted pages, so each one advances. */
+  #scriptedCursor = 0;
 
   constructor(options: SimulatorOptions = {}) {
     this.#options = options;
@@ -96,8 +102,9 @@ export class OktaSimulator {
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.#origin);
     const now = Date.now();
-    const record: RecordedRequest = { at: now, method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), status: 0, remaining: undefined, limit: undefined, authorization: req.headers.authorization };
+    const record: RecordedRequest = { at: now, method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), status: 0, remaining: undefined, limit: undefined, authorization: req.headers.authorization, host: req.headers.host, answered: false };
     this.requests.push(record);
+    res.on('finish', () => (record.answered = true));
     const send = (status: number, body: unknown, headers: Record<string, string | string[]> = {}): void => {
       record.status = status;
       res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
@@ -133,7 +140,7 @@ export class OktaSimulator {
     }
 
     const fault = this.faults.next();
-    if (fault && (await this.#applyFault(fault, req, res, record, rateHeaders))) return;
+    if (fault && (await this.#applyFault(fault, req, res, record, rateHeaders, url))) return;
 
     const parsed = this.#parseQuery(url);
     if ('error' in parsed) {
@@ -146,7 +153,15 @@ export class OktaSimulator {
       const next = new URL(url.href);
       next.searchParams.delete('since');
       next.searchParams.set('after', page.nextAfter);
-      links.push(`<${next.href}>; rel="next"`);
+      const href = fault?.kind === 'next_link' ? (typeof fault.href === 'string' ? fault.href : fault.href(next.href)) : next.href;
+      links.push(`<${href}>; rel="next"`);
+    }
+    if (fault?.kind === 'raw_events') {
+      // Raw text: events a serializer could not even produce (20 000 levels deep).
+      record.status = 200;
+      const items = [...page.events.map((e) => JSON.stringify(e)), ...fault.raw];
+      res.writeHead(200, { 'content-type': 'application/json', ...rateHeaders, link: links }).end(`[${items.join(',')}]`);
+      return;
     }
     send(200, page.events, { ...rateHeaders, link: links });
   }
@@ -204,12 +219,39 @@ export class OktaSimulator {
   }
 
   /** True when the fault consumed the request. */
-  async #applyFault(fault: Fault, req: IncomingMessage, res: ServerResponse, record: RecordedRequest, rateHeaders: Record<string, string>): Promise<boolean> {
+  async #applyFault(fault: Fault, req: IncomingMessage, res: ServerResponse, record: RecordedRequest, rateHeaders: Record<string, string>, url: URL): Promise<boolean> {
     switch (fault.kind) {
       case 'status':
         record.status = fault.status;
-        res.writeHead(fault.status, { 'content-type': 'application/json', ...rateHeaders }).end(JSON.stringify(ERRORS.internal()));
+        res.writeHead(fault.status, { 'content-type': 'application/json', ...rateHeaders, ...fault.headers }).end(JSON.stringify(ERRORS.internal()));
         return true;
+      case 'redirect':
+        record.status = fault.status ?? 302;
+        res.writeHead(record.status, { location: fault.location, ...rateHeaders }).end();
+        return true;
+      case 'rate_limited': {
+        record.status = 429;
+        const headers: Record<string, string> = { 'content-type': 'application/json' };
+        if (fault.resetEpochSeconds !== undefined) Object.assign(headers, { 'x-rate-limit-limit': '120', 'x-rate-limit-remaining': '0', 'x-rate-limit-reset': String(fault.resetEpochSeconds) });
+        if (fault.retryAfter !== undefined) headers['retry-after'] = fault.retryAfter;
+        res.writeHead(429, headers).end(JSON.stringify(ERRORS.rateLimited()));
+        return true;
+      }
+      case 'stuck_page':
+        record.status = 200;
+        res.writeHead(200, { 'content-type': 'application/json', ...rateHeaders, link: [`<${url.href}>; rel="self"`, `<${url.href}>; rel="next"`] }).end(fault.body);
+        return true;
+      case 'page': {
+        record.status = 200;
+        const next = new URL(url.href);
+        next.searchParams.delete('since');
+        next.searchParams.set('after', `0_${++this.#scriptedCursor}`);
+        res.writeHead(200, { 'content-type': 'application/json', ...rateHeaders, link: [`<${url.href}>; rel="self"`, `<${fault.next ?? next.href}>; rel="next"`] }).end(fault.body);
+        return true;
+      }
+      case 'next_link':
+      case 'raw_events':
+        return false; // applied to the real page
       case 'html':
         record.status = 502;
         res.writeHead(502, { 'content-type': 'text/html' }).end('<html><body><h1>502 Bad Gateway</h1></body></html>');

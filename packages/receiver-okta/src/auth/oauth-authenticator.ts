@@ -78,7 +78,8 @@ export class OAuthAuthenticator implements Authenticator {
       });
       let response: Response;
       try {
-        response = await fetch(this.#options.tokenUrl, { method: 'POST', headers, body, signal: AbortSignal.any([signal, AbortSignal.timeout(this.#options.timeoutMs)]) });
+        // Never follow a redirect: the assertion and DPoP proof are for the org's token endpoint only.
+        response = await fetch(this.#options.tokenUrl, { method: 'POST', headers, body, redirect: 'manual', signal: AbortSignal.any([signal, AbortSignal.timeout(this.#options.timeoutMs)]) });
       } catch (err) {
         throw new RetryableError(`the token endpoint could not be reached: ${errorMessage((err as Error).cause ?? err)}`);
       }

@@ -1,5 +1,6 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { PermanentError } from '@oktel/core';
 
 export interface SigningKey {
   key: KeyObject;
@@ -20,7 +21,7 @@ export function loadSigningKey(options: { file?: string; inline?: string; keyId?
     key = createPrivateKey(text);
   }
   const alg = key.asymmetricKeyType === 'rsa' ? 'RS256' : key.asymmetricKeyType === 'ec' ? ecAlg(key) : undefined;
-  if (!alg) throw new Error(`unsupported key type ${key.asymmetricKeyType ?? 'unknown'}: use an RSA or EC (P-256/384/521) key`);
+  if (!alg) throw new PermanentError(`unsupported key type ${key.asymmetricKeyType ?? 'unknown'}: use an RSA or EC (P-256/384/521) key`, { code: 'ERR_OKTA_KEY' });
   return { key, alg, kid };
 }
 
