@@ -7,8 +7,9 @@ import { fileStorageExtensionFactory } from '@oktel/extension-file-storage';
 import { fileReceiverFactory } from '@oktel/receiver-file';
 import { oktaReceiverFactory } from '@oktel/receiver-okta';
 import { detectionProcessorFactory } from '@oktel/processor-detection';
+import { otlpReceiverFactory } from '@oktel/receiver-otlp';
 
 /** The components this distribution of oktel is built with. */
 export function builtinComponents(): ComponentRegistry {
-  return new ComponentRegistry([oktaReceiverFactory, fileReceiverFactory, detectionProcessorFactory, debugExporterFactory, fileExporterFactory, otlpHttpExporterFactory, fileStorageExtensionFactory, routingConnectorFactory]);
+  return new ComponentRegistry([oktaReceiverFactory, fileReceiverFactory, otlpReceiverFactory, detectionProcessorFactory, debugExporterFactory, fileExporterFactory, otlpHttpExporterFactory, fileStorageExtensionFactory, routingConnectorFactory]);
 }
