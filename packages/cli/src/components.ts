@@ -8,8 +8,9 @@ import { fileReceiverFactory } from '@oktel/receiver-file';
 import { oktaReceiverFactory } from '@oktel/receiver-okta';
 import { detectionProcessorFactory } from '@oktel/processor-detection';
 import { otlpReceiverFactory } from '@oktel/receiver-otlp';
+import { oktaEventHookReceiverFactory } from '@oktel/receiver-okta-event-hook';
 
 /** The components this distribution of oktel is built with. */
 export function builtinComponents(): ComponentRegistry {
-  return new ComponentRegistry([oktaReceiverFactory, fileReceiverFactory, otlpReceiverFactory, detectionProcessorFactory, debugExporterFactory, fileExporterFactory, otlpHttpExporterFactory, fileStorageExtensionFactory, routingConnectorFactory]);
+  return new ComponentRegistry([oktaReceiverFactory, fileReceiverFactory, otlpReceiverFactory, oktaEventHookReceiverFactory, detectionProcessorFactory, debugExporterFactory, fileExporterFactory, otlpHttpExporterFactory, fileStorageExtensionFactory, routingConnectorFactory]);
 }

@@ -10,3 +10,4 @@ export { parseFilter } from './server/scim-filter.js';
 export { OktaSimulator, type RecordedRequest, type SimulatorOptions } from './server/simulator.js';
 export { SystemLog, type LogPage, type LogQuery } from './server/system-log.js';
 export { runLiveOrg, type LiveOrgOptions } from './live-org.js';
+export { EventHookDelivery, NOT_HOOK_ELIGIBLE, type EventHookOptions, type HookCall } from './server/event-hooks.js';
