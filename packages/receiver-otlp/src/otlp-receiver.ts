@@ -1,11 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Counters, errorMessage, isRetryable, OktelError, RetryableError, type ComponentSettings, type Host, type LogsConsumer, type Receiver } from '@oktel/core';
-import type { OtlpReceiverConfig } from './config.js';
+import { errorMessage, type ComponentSettings, type Host, type LogsConsumer, type Receiver } from '@oktel/core';
+import { servedProtocols, type OtlpHttpProtocolConfig, type OtlpReceiverConfig } from './config.js';
+import { GrpcListener, GrpcStatus, type GrpcReply } from './grpc-server.js';
 import { decodeLogsRequestJson } from './decode-json.js';
 import { decodeLogsRequestProto } from './decode-proto.js';
 import { BodyTooLargeError, HttpListener, isAuthorized, readBody, respond, UnsupportedEncodingError } from './http-server.js';
 import { errorAnswer, successAnswer, type Answer, type Encoding } from './responses.js';
-import { toRecords } from './to-records.js';
+import { ingest } from './ingest.js';
 
 /**
  * The `otlp` receiver over HTTP. It answers 200 only after the pipeline accepted the batch
@@ -17,7 +18,9 @@ export class OtlpReceiver implements Receiver {
   readonly #settings: ComponentSettings;
   readonly #config: OtlpReceiverConfig;
   readonly #next: LogsConsumer;
-  readonly #listener: HttpListener;
+  readonly #http: OtlpHttpProtocolConfig | undefined;
+  readonly #listener: HttpListener | undefined;
+  readonly #grpc: GrpcListener | undefined;
   #inFlight = 0;
   #stopping = false;
 
@@ -25,27 +28,69 @@ export class OtlpReceiver implements Receiver {
     this.#settings = settings;
     this.#config = config;
     this.#next = next;
-    this.#listener = new HttpListener(config.protocols.http);
+    const protocols = servedProtocols(config);
+    this.#http = protocols.http;
+    this.#listener = protocols.http ? new HttpListener(protocols.http) : undefined;
+    this.#grpc = protocols.grpc ? new GrpcListener(protocols.grpc) : undefined;
   }
 
   /** Base URL actually listened on, e.g. http://127.0.0.1:4318 (port resolved when 0). */
   get url(): string {
-    return this.#listener.url;
+    return this.#listener?.url ?? '';
+  }
+
+  /** host:port of the gRPC endpoint actually listened on, when gRPC is served. */
+  get grpcAddress(): string {
+    return this.#grpc?.address ?? '';
   }
 
   async start(host: Host): Promise<void> {
-    await this.#listener.listen((req, res) => void this.#handle(req, res));
+    if (this.#listener) {
+      await this.#listener.listen((req, res) => void this.#handle(req, res));
+      this.#settings.logger.info(`Listening for OTLP/HTTP logs on ${this.url}${this.#http!.logs_url_path}`);
+    }
+    if (this.#grpc) {
+      try {
+        await this.#grpc.listen((method, message) => this.#handleGrpc(method, message));
+      } catch (err) {
+        await this.#listener?.close();
+        throw err;
+      }
+      this.#settings.logger.info(`Listening for OTLP/gRPC logs on ${this.grpcAddress}`);
+    }
     host.reportStatus(`receiver/${this.#settings.id}`, { status: 'ok' });
-    this.#settings.logger.info(`Listening for OTLP/HTTP logs on ${this.url}${this.#config.protocols.http.logs_url_path}`);
   }
 
   async shutdown(): Promise<void> {
     this.#stopping = true;
-    await this.#listener.close();
+    await Promise.all([this.#listener?.close(), this.#grpc?.close()]);
+  }
+
+  async #handleGrpc(method: string, message: Buffer): Promise<GrpcReply> {
+    if (method !== '/opentelemetry.proto.collector.logs.v1.LogsService/Export') return { status: GrpcStatus.UNIMPLEMENTED, message: `unknown method ${method}` };
+    const retryAfterMs = this.#config.retry_after;
+    if (this.#stopping) return { status: GrpcStatus.UNAVAILABLE, message: 'receiver is shutting down', retryAfterMs };
+    if (this.#inFlight >= this.#config.max_concurrent_requests) return { status: GrpcStatus.RESOURCE_EXHAUSTED, message: 'too many requests in flight', retryAfterMs };
+    this.#inFlight++;
+    try {
+      let request;
+      try {
+        request = decodeLogsRequestProto(message);
+      } catch (err) {
+        this.#settings.logger.warn(`Refused an undecodable OTLP/gRPC request: ${errorMessage(err)}`);
+        return { status: GrpcStatus.INVALID_ARGUMENT, message: errorMessage(err) };
+      }
+      const outcome = await ingest(request, this.#settings, this.#next);
+      if (outcome.kind === 'refused') return { status: GrpcStatus.INVALID_ARGUMENT, message: outcome.reason };
+      if (outcome.kind === 'push_back') return { status: outcome.throttle ? GrpcStatus.RESOURCE_EXHAUSTED : GrpcStatus.UNAVAILABLE, message: outcome.reason, retryAfterMs: outcome.retryAfterMs ?? retryAfterMs };
+      return { status: GrpcStatus.OK, body: successAnswer('proto', outcome.rejected, outcome.problem).body };
+    } finally {
+      this.#inFlight--;
+    }
   }
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const http = this.#config.protocols.http;
+    const http = this.#http!;
     const encoding: Encoding = String(req.headers['content-type'] ?? '').includes('json') ? 'json' : 'proto';
     const send = (answer: Answer): void => respond(req, res, answer.status, answer.headers, answer.body);
     const path = (req.url ?? '/').split('?')[0];
@@ -69,37 +114,23 @@ export class OtlpReceiver implements Receiver {
   async #accept(req: IncomingMessage, encoding: Encoding): Promise<Answer> {
     let body: Buffer;
     try {
-      body = await readBody(req, this.#config.protocols.http.max_request_body_size);
+      body = await readBody(req, this.#http!.max_request_body_size);
     } catch (err) {
       if (err instanceof BodyTooLargeError) return errorAnswer(encoding, 413, err.message);
       if (err instanceof UnsupportedEncodingError) return errorAnswer(encoding, 415, err.message);
       return errorAnswer(encoding, 400, errorMessage(err));
     }
-    let converted;
+    let request;
     try {
-      const request = encoding === 'json' ? decodeLogsRequestJson(body.toString('utf8')) : decodeLogsRequestProto(body);
-      converted = toRecords(request, Date.now());
+      request = encoding === 'json' ? decodeLogsRequestJson(body.toString('utf8')) : decodeLogsRequestProto(body);
     } catch (err) {
       this.#settings.logger.warn(`Refused an undecodable OTLP request: ${errorMessage(err)}`);
       return errorAnswer(encoding, 400, errorMessage(err));
     }
-    const { records, rejected, firstProblem } = converted;
-    if (rejected > 0) {
-      this.#settings.telemetry.add(Counters.receiverFailed, rejected, 'Records the receiver could not read (malformed input)');
-      this.#settings.logger.warn(`Rejected ${rejected} invalid OTLP log records: ${firstProblem}`);
-    }
-    if (records.length > 0) {
-      try {
-        await this.#next.consume(records);
-      } catch (err) {
-        if (!isRetryable(err)) return errorAnswer(encoding, 400, `the pipeline refused the batch permanently: ${errorMessage(err)}`);
-        const code = err instanceof OktelError ? err.code : '';
-        const status = /QUEUE_FULL|RATE|THROTTL|LIMIT/i.test(code) ? 429 : 503;
-        const retryAfterMs = err instanceof RetryableError ? err.retryAfterMs : undefined;
-        return this.#pushBack(encoding, status, retryAfterMs, `the pipeline cannot take the batch now: ${errorMessage(err)}`);
-      }
-    }
-    return successAnswer(encoding, rejected, firstProblem);
+    const outcome = await ingest(request, this.#settings, this.#next);
+    if (outcome.kind === 'refused') return errorAnswer(encoding, 400, outcome.reason);
+    if (outcome.kind === 'push_back') return this.#pushBack(encoding, outcome.throttle ? 429 : 503, outcome.retryAfterMs, outcome.reason);
+    return successAnswer(encoding, outcome.rejected, outcome.problem);
   }
 
   #pushBack(encoding: Encoding, status: 429 | 503, retryAfterMs: number | undefined, reason: string): Answer {

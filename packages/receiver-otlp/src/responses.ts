@@ -31,7 +31,7 @@ export function errorAnswer(encoding: Encoding, status: number, text: string, he
   return { status, headers: { 'content-type': CONTENT_TYPE[encoding], ...headers }, body };
 }
 
-function varint(value: bigint): Buffer {
+export function varint(value: bigint): Buffer {
   const bytes: number[] = [];
   let v = BigInt.asUintN(64, value);
   while (v >= 0x80n) {
@@ -42,14 +42,14 @@ function varint(value: bigint): Buffer {
   return Buffer.from(bytes);
 }
 
-function varintField(field: number, value: bigint): Buffer {
+export function varintField(field: number, value: bigint): Buffer {
   return Buffer.concat([varint(BigInt(field << 3)), varint(value)]);
 }
 
-function stringField(field: number, value: string): Buffer {
+export function stringField(field: number, value: string): Buffer {
   return message(field, Buffer.from(value, 'utf8'));
 }
 
-function message(field: number, body: Buffer): Buffer {
+export function message(field: number, body: Buffer): Buffer {
   return Buffer.concat([varint(BigInt((field << 3) | 2)), varint(BigInt(body.length)), body]);
 }

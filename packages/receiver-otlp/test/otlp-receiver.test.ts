@@ -3,51 +3,17 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { Agent } from 'node:https';
 import { request as httpsRequest } from 'node:https';
-import { SeverityNumber } from '@opentelemetry/api-logs';
 import { OTLPLogExporter as ProtoExporter } from '@opentelemetry/exporter-logs-otlp-proto';
 import { OTLPLogExporter as JsonExporter } from '@opentelemetry/exporter-logs-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
-import { PermanentError, RetryableError, type LogRecord } from '@oktel/core';
+import { PermanentError, RetryableError } from '@oktel/core';
 import { LogsSink, tempDir } from '@oktel/testkit';
+import { expectEveryField, fullRecord, SPAN_ID } from './full-record.js';
 import { GatedConsumer, gzipSync, jsonRequest, post, startReceiver } from './helpers.js';
-
-const TRACE_ID = '5b8efff798038103d269b633813fc60c';
-const SPAN_ID = 'eee19b7ec3c1b174';
-
-/** A record using every field of the OTLP LogRecord, as an SDK would hand it to its exporter. */
-function fullRecord(): ReadableLogRecord {
-  return {
-    hrTime: [1_764_000_000, 123_456_789],
-    hrTimeObserved: [1_764_000_001, 987_654_321],
-    spanContext: { traceId: TRACE_ID, spanId: SPAN_ID, traceFlags: 1 },
-    severityNumber: SeverityNumber.WARN,
-    severityText: 'WARN',
-    body: { uuid: 'e-1', eventType: 'user.session.start', nested: { list: [1, 'two', true, 2.5], empty: {} } },
-    eventName: 'user.session.start',
-    attributes: { 'user.name': 'alice@example.com', count: 42, ratio: 0.25, flag: false, tags: ['a', 'b'] },
-    resource: resourceFromAttributes({ 'service.name': 'okta', 'okta.domain': 'acme.okta.com' }),
-    instrumentationScope: { name: '@acme/okta-forwarder', version: '1.2.3', schemaUrl: 'https://opentelemetry.io/schemas/1.26.0' },
-    droppedAttributesCount: 3,
-  } as ReadableLogRecord;
-}
 
 function exportWith(exporter: ProtoExporter | JsonExporter, records: ReadableLogRecord[]): Promise<{ code: number; error?: Error }> {
   return new Promise((resolve) => exporter.export(records, resolve));
-}
-
-function expectEveryField(record: LogRecord): void {
-  expect(record.hrTime).to.deep.equal([1_764_000_000, 123_456_789]);
-  expect(record.hrTimeObserved).to.deep.equal([1_764_000_001, 987_654_321]);
-  expect(record.spanContext).to.deep.include({ traceId: TRACE_ID, spanId: SPAN_ID, traceFlags: 1 });
-  expect(record.severityNumber).to.equal(SeverityNumber.WARN);
-  expect(record.severityText).to.equal('WARN');
-  expect(record.body).to.deep.equal({ uuid: 'e-1', eventType: 'user.session.start', nested: { list: [1, 'two', true, 2.5], empty: {} } });
-  expect(record.eventName).to.equal('user.session.start');
-  expect(record.attributes).to.deep.equal({ 'user.name': 'alice@example.com', count: 42, ratio: 0.25, flag: false, tags: ['a', 'b'] });
-  expect(record.resource.attributes).to.deep.equal({ 'service.name': 'okta', 'okta.domain': 'acme.okta.com' });
-  expect(record.instrumentationScope).to.deep.equal({ name: '@acme/okta-forwarder', version: '1.2.3', schemaUrl: 'https://opentelemetry.io/schemas/1.26.0' });
-  expect(record.droppedAttributesCount).to.equal(3);
 }
 
 describe('otlp receiver', () => {
