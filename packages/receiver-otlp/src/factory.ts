@@ -5,7 +5,7 @@ import { OtlpReceiver } from './otlp-receiver.js';
 export const otlpReceiverFactory: ReceiverFactory<OtlpReceiverConfig> = {
   type: 'otlp',
   kind: 'receiver',
-  description: 'Receives OTLP/HTTP logs (protobuf or JSON, gzip) from SDKs and Collectors; answers 429/503 with Retry-After under backpressure.',
+  description: 'Receives OTLP logs over HTTP (protobuf or JSON, gzip) and gRPC from SDKs and Collectors; pushes back with 429/503 + Retry-After.',
   stability: 'alpha',
   configSchema: otlpReceiverConfigSchema,
   create: (settings, config, next) => new OtlpReceiver(settings, config, next),
