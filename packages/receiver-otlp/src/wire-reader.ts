@@ -6,8 +6,6 @@ import { PermanentError } from '@oktel/core';
  * of a code-generated runtime (otlp-transformer 0.223.1 no longer ships a decoder).
  * Every read is bounds-checked; a truncated or malformed message raises ERR_OTLP_DECODE.
  */
-const utf8 = new TextDecoder('utf-8', { fatal: false });
-
 export const WireType = { varint: 0, fixed64: 1, bytes: 2, fixed32: 5 } as const;
 
 export function decodeError(message: string): PermanentError {
@@ -18,11 +16,13 @@ export class WireReader {
   #pos: number;
   readonly #end: number;
   readonly #view: DataView;
+  readonly #buffer: Buffer;
 
-  constructor(readonly bytes: Uint8Array, start = 0, end = bytes.length) {
+  constructor(readonly bytes: Uint8Array, start = 0, end = bytes.length, buffer?: Buffer, view?: DataView) {
     this.#pos = start;
     this.#end = end;
-    this.#view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.#buffer = buffer ?? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.#view = view ?? new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
   get done(): boolean {
@@ -31,10 +31,27 @@ export class WireReader {
 
   /** The next field's number and wire type. */
   tag(): { field: number; wire: number } {
-    const key = this.varint();
-    const field = Number(key >> 3n);
+    const key = this.#smallVarint();
+    const field = Math.floor(key / 8);
     if (field === 0) throw decodeError('field number 0');
-    return { field, wire: Number(key & 7n) };
+    return { field, wire: key & 7 };
+  }
+
+  /**
+   * A varint known to fit in 53 bits (tags, lengths, counts): read with numbers, not BigInt,
+   * which is what makes decoding fast. Longer ones go through the 64-bit path.
+   */
+  #smallVarint(): number {
+    let result = 0;
+    let multiplier = 1;
+    for (let i = 0; i < 7; i++) {
+      if (this.#pos >= this.#end) throw decodeError('truncated varint');
+      const byte = this.bytes[this.#pos++]!;
+      result += (byte & 0x7f) * multiplier;
+      if ((byte & 0x80) === 0) return result;
+      multiplier *= 128;
+    }
+    throw decodeError('varint too long for a tag or a length');
   }
 
   varint(): bigint {
@@ -54,6 +71,11 @@ export class WireReader {
 
   int32(): number {
     return Number(BigInt.asIntN(32, this.varint()));
+  }
+
+  /** A non-negative varint small enough for a number (enums, counts); larger values take the 64-bit path. */
+  small(): number {
+    return this.#smallVarint();
   }
 
   int64(): bigint {
@@ -88,7 +110,7 @@ export class WireReader {
   /** A length-delimited field as a reader over its bytes (an embedded message). */
   message(): WireReader {
     const length = this.#length();
-    const reader = new WireReader(this.bytes, this.#pos, this.#pos + length);
+    const reader = new WireReader(this.bytes, this.#pos, this.#pos + length, this.#buffer, this.#view);
     this.#pos += length;
     return reader;
   }
@@ -101,7 +123,10 @@ export class WireReader {
   }
 
   string(): string {
-    return utf8.decode(this.bytesField());
+    const length = this.#length();
+    const text = this.#buffer.toString('utf8', this.#pos, this.#pos + length);
+    this.#pos += length;
+    return text;
   }
 
   /** Skips a field this decoder does not read (newer OTLP fields, entity refs). */
@@ -119,9 +144,9 @@ export class WireReader {
   }
 
   #length(): number {
-    const length = this.varint();
-    if (length > BigInt(this.#end - this.#pos)) throw decodeError('length-delimited field runs past the end of its message');
-    return Number(length);
+    const length = this.#smallVarint();
+    if (length > this.#end - this.#pos) throw decodeError('length-delimited field runs past the end of its message');
+    return length;
   }
 
   #need(n: number): void {
