@@ -125,10 +125,14 @@ describe('scale-out: oktel instances behind a load balancer that routes by resou
 
     const placement = byOrg.map((org) => backendFor(org.resource.attributes, three.length));
     expect(new Set(placement).size, 'the orgs must spread over more than one instance for the test to mean anything').to.be.greaterThan(1);
-    await Promise.all(byOrg.map(async (org, i) => {
-      await send(single.logsUrl, org.records);
-      await send(three[placement[i]!]!.logsUrl, org.records);
-    }));
+    // Each destination gets its orgs' records merged in event-time order, as a live stream
+    // arrives: detection's event-time bookkeeping (watermark, reorder buffer) then sees the same
+    // order on one instance as on three, and only the placement differs.
+    const inTimeOrder = (orgs: typeof byOrg) => orgs.flatMap((o) => o.records).sort((a, b) => a.hrTime[0] - b.hrTime[0] || a.hrTime[1] - b.hrTime[1]);
+    await Promise.all([
+      send(single.logsUrl, inTimeOrder(byOrg)),
+      ...three.map((instance, k) => send(instance.logsUrl, inTimeOrder(byOrg.filter((_, i) => placement[i] === k)))),
+    ]);
 
     for (const instance of running) await stopInstance(instance);
     const expected = alertsIn(single.alertsFile);
