@@ -1,9 +1,12 @@
 import { expect } from 'chai';
-import { Metadata } from '@grpc/grpc-js';
+import { credentials, Metadata } from '@grpc/grpc-js';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { OTLPLogExporter as GrpcExporter } from '@opentelemetry/exporter-logs-otlp-grpc';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { RetryableError } from '@oktel/core';
-import { LogsSink, testHost, testSettings } from '@oktel/testkit';
+import { LogsSink, tempDir, testHost, testSettings } from '@oktel/testkit';
 import { otlpReceiverConfigSchema, OtlpReceiver } from '@oktel/receiver-otlp';
 import { expectEveryField, fullRecord } from './full-record.js';
 
@@ -69,6 +72,23 @@ describe('otlp receiver over gRPC', () => {
     const metadata = new Metadata();
     metadata.set('authorization', 'Bearer tok-grpc-secret-5678');
     expect((await exportWith(exporter(url, { metadata }), [fullRecord()])).code).to.equal(0);
+    expect(sink.count).to.equal(1);
+  });
+
+  it('serves gRPC over TLS (h2) with cert_file and key_file', async function () {
+    this.timeout(30_000);
+    const dir = tempDir();
+    stops.push(async () => dir.cleanup());
+    const cert = join(dir.path, 'cert.pem');
+    const key = join(dir.path, 'key.pem');
+    const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1', '-keyout', key, '-out', cert], { encoding: 'utf8' });
+    expect(made.status, made.stderr).to.equal(0);
+    const sink = new LogsSink();
+    const { receiver } = await started(sink, { tls: { cert_file: cert, key_file: key } });
+    const port = receiver.grpcAddress.split(':')[1];
+    const e = exporter(`https://localhost:${port}`, { credentials: credentials.createSsl(readFileSync(cert)) });
+    const result = await exportWith(e, [fullRecord()]);
+    expect(result.code, String(result.error)).to.equal(0);
     expect(sink.count).to.equal(1);
   });
 });
