@@ -11,8 +11,15 @@ import { detectionProcessorFactory } from '@oktel/processor-detection';
 import { attributesProcessorFactory } from '@oktel/processor-attributes';
 import { filterProcessorFactory } from '@oktel/processor-filter';
 import { resourceProcessorFactory } from '@oktel/processor-resource';
+import { otlpReceiverFactory } from '@oktel/receiver-otlp';
+import { oktaEventHookReceiverFactory } from '@oktel/receiver-okta-event-hook';
 
 /** The components this distribution of oktel is built with. */
 export function builtinComponents(): ComponentRegistry {
-  return new ComponentRegistry([oktaReceiverFactory, fileReceiverFactory, detectionProcessorFactory, resourceProcessorFactory, attributesProcessorFactory, filterProcessorFactory, debugExporterFactory, fileExporterFactory, otlpHttpExporterFactory, splunkHecExporterFactory, fileStorageExtensionFactory, routingConnectorFactory]);
+  return new ComponentRegistry([
+    oktaReceiverFactory, fileReceiverFactory, otlpReceiverFactory, oktaEventHookReceiverFactory,
+    detectionProcessorFactory, resourceProcessorFactory, attributesProcessorFactory, filterProcessorFactory,
+    debugExporterFactory, fileExporterFactory, otlpHttpExporterFactory, splunkHecExporterFactory,
+    fileStorageExtensionFactory, routingConnectorFactory,
+  ]);
 }

@@ -17,6 +17,8 @@ export interface GeneratedSection {
 const PACKAGE_OF: Record<string, string> = {
   'receiver file': 'receiver-file',
   'receiver okta': 'receiver-okta',
+  'receiver otlp': 'receiver-otlp',
+  'receiver okta_event_hook': 'receiver-okta-event-hook',
   'processor detection': 'processor-detection',
   'processor resource': 'processor-resource',
   'processor attributes': 'processor-attributes',

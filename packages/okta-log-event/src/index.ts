@@ -4,3 +4,4 @@ export { jsonDepthExceeds, logEventProblem, MAX_EVENT_DEPTH, type OktaActor, typ
 export { publishedMillis } from './published.js';
 export { SEVERITY_NUMBERS, severityNumberOf } from './severity.js';
 export { logEventOf, logEventToRecord, oktaResource, type RecordContext } from './to-record.js';
+export { dedupGroup, EventDedup } from './dedup-group.js';

@@ -44,9 +44,33 @@ export function logEventToRecord(event: OktaLogEvent, context: RecordContext): L
   };
 }
 
-/** The original event back from a record this package made (the body is the event). */
+/**
+ * The Okta event a record carries: the body as a map (records this package made, or an Okta
+ * event forwarded as a structured OTLP body), or the body as a JSON string holding an event
+ * object (a forwarder that shipped the raw line). Anything else is not an Okta event.
+ * A JSON body is parsed on every call; callers that read it more than once keep the result.
+ */
 export function logEventOf(record: LogRecord): OktaLogEvent | undefined {
   const body = record.body;
+  if (typeof body === 'string') return oktaEventFromJson(body);
   if (typeof body !== 'object' || body === null || Array.isArray(body) || body instanceof Uint8Array) return undefined;
   return body as unknown as OktaLogEvent;
+}
+
+/** Bodies longer than this are not parsed as events (Okta events are a few KiB). */
+const MAX_JSON_BODY_CHARS = 1024 * 1024;
+
+function oktaEventFromJson(text: string): OktaLogEvent | undefined {
+  const start = text.trimStart();
+  if (!start.startsWith('{') || text.length > MAX_JSON_BODY_CHARS) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  // A JSON string is free text until proven otherwise: require what every Okta LogEvent has.
+  const event = value as Record<string, unknown>;
+  return typeof event.eventType === 'string' && typeof event.uuid === 'string' ? (event as unknown as OktaLogEvent) : undefined;
 }

@@ -11,3 +11,4 @@ export { RecordingServer, type TrappedRequest } from './server/recording-server.
 export { OktaSimulator, type RecordedRequest, type SimulatorOptions } from './server/simulator.js';
 export { SystemLog, type LogPage, type LogQuery } from './server/system-log.js';
 export { runLiveOrg, type LiveOrgOptions } from './live-org.js';
+export { EventHookDelivery, NOT_HOOK_ELIGIBLE, type EventHookOptions, type HookCall } from './server/event-hooks.js';
