@@ -17,6 +17,8 @@ export interface GroupLimits {
  * compact — times, a capped list of uuids, running aggregates — never the events themselves.
  */
 export interface Correlator {
+  /** The group key, kept here so the expiry heap holds the correlator itself (no entry object per group). */
+  key: string;
   add(item: CorrelationItem): Fire | undefined;
   /** The event time after which this group can no longer change (its expiry key). */
   deadline(): number;
@@ -32,103 +34,168 @@ function pushCapped(list: string[], uuid: string, cap: number): void {
   if (list.length > cap) list.splice(0, list.length - cap);
 }
 
-/** threshold: at least `count` matching events in any `window`. Keeps at most `count` times. */
+/** What every group of one rule shares: one pointer per group instead of two. */
+export interface RuleShape<S> {
+  spec: S;
+  limits: GroupLimits;
+}
+
+const NO_EVENTS: readonly (number | string)[] = Object.freeze([]);
+
+/**
+ * A subclass of `base` whose instances all see `shape` through their prototype: the rule's spec
+ * and limits cost nothing per group.
+ */
+export function boundTo(base: new () => Correlator, shape: RuleShape<unknown>): new () => Correlator {
+  const bound = class extends (base as new (...args: unknown[]) => Correlator) {};
+  Object.defineProperty(bound.prototype, 'shape', { value: shape });
+  return bound;
+}
+
+/**
+ * threshold: at least `count` matching events in any `window`. Keeps at most `count` events as
+ * one flat array `[time, uuid, time, uuid, …]` (one allocation, sized exactly for the common
+ * one-event group); uuids older than the newest max_alert_event_uuids are blanked.
+ */
 export class ThresholdCorrelator implements Correlator {
-  times: number[] = [];
-  uuids: string[] = [];
-  constructor(readonly spec: Extract<Correlate, { type: 'threshold' }>, readonly limits: GroupLimits) {}
+  key = '';
+  /** One event: its uuid here and its time in `t` (no array at all); more: the flat array. */
+  ev: (number | string)[] | string = NO_EVENTS as (number | string)[];
+  t = 0;
+  /** On the prototype of a per-rule subclass (see `boundTo`): no pointer per group. */
+  declare readonly shape: RuleShape<Extract<Correlate, { type: 'threshold' }>>;
+  get spec() {
+    return this.shape.spec;
+  }
+  /** The events as a flat array (a single inline event is expanded). */
+  #flat(): (number | string)[] {
+    return typeof this.ev === 'string' ? [this.t, this.ev] : this.ev.length === 0 ? [] : this.ev;
+  }
   add(item: CorrelationItem): Fire | undefined {
-    const times = this.times;
-    times.push(item.ms);
-    pushCapped(this.uuids, item.uuid, Math.min(this.limits.maxUuids, this.spec.count));
-    let drop = 0;
-    while (drop < times.length && times[drop]! < item.ms - this.spec.window) drop++;
-    if (drop > 0) {
-      times.splice(0, drop);
-      // uuids are the newest ones: never more than the times still in the window.
-      if (this.uuids.length > times.length) this.uuids.splice(0, this.uuids.length - times.length);
+    const { window, count } = this.shape.spec;
+    if (this.ev.length === 0 && count > 1) {
+      this.ev = item.uuid;
+      this.t = item.ms;
+      return undefined;
     }
-    if (times.length < this.spec.count) return undefined;
-    const result: Fire = { groupKey: item.groupKey, count: times.length, firstMs: times[0]!, lastMs: item.ms, uuids: this.uuids };
-    this.times = [];
-    this.uuids = [];
+    const ev = this.#flat();
+    this.ev = ev;
+    ev.push(item.ms, item.uuid);
+    const blank = ev.length - 2 * this.shape.limits.maxUuids - 1;
+    if (blank > 0) ev[blank] = '';
+    let drop = 0;
+    while (drop < ev.length && (ev[drop] as number) < item.ms - window) drop += 2;
+    if (drop > 0) ev.splice(0, drop);
+    if (ev.length / 2 < count) return undefined;
+    const result: Fire = { groupKey: item.groupKey, count: ev.length / 2, firstMs: ev[0] as number, lastMs: item.ms, uuids: uuidsOf(ev, 2, 1, this.shape.limits.maxUuids) };
+    this.ev = NO_EVENTS as (number | string)[];
     return result;
   }
   deadline(): number {
-    return this.times.length > 0 ? this.times[this.times.length - 1]! + this.spec.window : Number.NEGATIVE_INFINITY;
+    if (typeof this.ev === 'string') return this.t + this.shape.spec.window;
+    return this.ev.length > 0 ? (this.ev[this.ev.length - 2] as number) + this.shape.spec.window : Number.NEGATIVE_INFINITY;
   }
   expire(watermark: number) {
-    return { done: this.deadline() < watermark || this.times.length === 0 };
+    return { done: this.deadline() < watermark || this.ev.length === 0 };
   }
   finish(): undefined {
     return undefined;
   }
   snapshot() {
-    return { times: this.times, uuids: this.uuids };
+    const ev = this.#flat();
+    const times: number[] = [];
+    for (let i = 0; i < ev.length; i += 2) times.push(ev[i] as number);
+    return { times, uuids: uuidsOf(ev, 2, 1, this.shape.limits.maxUuids) };
   }
   static readonly state = z.strictObject({ times: z.array(z.number()), uuids: z.array(z.string()) });
   restore(state: z.output<typeof ThresholdCorrelator.state>): void {
-    this.times = state.times.slice(-this.spec.count);
-    this.uuids = state.uuids.slice(-Math.min(this.limits.maxUuids, this.spec.count));
+    const times = state.times.slice(-this.shape.spec.count);
+    const uuids = state.uuids.slice(-Math.min(this.shape.limits.maxUuids, times.length));
+    const ev: (number | string)[] = [];
+    times.forEach((t, i) => ev.push(t, uuids[i - (times.length - uuids.length)] ?? ''));
+    this.ev = ev.length > 0 ? ev : (NO_EVENTS as (number | string)[]);
   }
 }
 
-/** value_count: at least `distinct` different values of `field` in any `window`. Keeps at most `distinct` values. */
+/** The non-blank uuids of a flat event array (`stride` fields per event, uuid at `offset`), the newest `max`. */
+function uuidsOf(ev: readonly (number | string)[], stride: number, offset: number, max: number): string[] {
+  const out: string[] = [];
+  for (let i = offset; i < ev.length; i += stride) if (ev[i] !== '') out.push(ev[i] as string);
+  return out.length > max ? out.slice(-max) : out;
+}
+
+/**
+ * value_count: at least `distinct` different values of `field` in any `window`. Keeps at most
+ * `distinct` values as one flat array `[value, time, uuid, …]`, oldest sighting first.
+ */
 export class ValueCountCorrelator implements Correlator {
-  /** Parallel arrays: value (as JSON), last time seen, uuid of that sighting. */
-  values: string[] = [];
-  times: number[] = [];
-  uuids: string[] = [];
-  constructor(readonly spec: Extract<Correlate, { type: 'value_count' }>, readonly limits: GroupLimits) {}
+  key = '';
+  /** One value: its uuid here, its value in `v` and time in `t` (no array); more: the flat array. */
+  ev: (number | string)[] | string = NO_EVENTS as (number | string)[];
+  v = '';
+  t = 0;
+  declare readonly shape: RuleShape<Extract<Correlate, { type: 'value_count' }>>;
+  get spec() {
+    return this.shape.spec;
+  }
+  #flat(): (number | string)[] {
+    return typeof this.ev === 'string' ? [this.v, this.t, this.ev] : this.ev.length === 0 ? [] : this.ev;
+  }
   add(item: CorrelationItem): Fire | undefined {
     if (item.facts === null || item.facts === undefined) return undefined;
-    const key = typeof item.facts === 'string' ? item.facts : JSON.stringify(item.facts);
-    const at = this.values.indexOf(key);
-    if (at >= 0) this.#remove(at);
-    this.values.push(key);
-    this.times.push(item.ms);
-    this.uuids.push(item.uuid);
-    this.#trim(item.ms);
-    if (this.values.length < this.spec.distinct) return undefined;
-    const uuids = this.uuids.slice(-this.limits.maxUuids);
-    const result: Fire = { groupKey: item.groupKey, count: this.values.length, firstMs: this.times[0]!, lastMs: item.ms, uuids };
-    this.values = [];
-    this.times = [];
-    this.uuids = [];
+    const { window, distinct } = this.shape.spec;
+    const value = typeof item.facts === 'string' ? item.facts : JSON.stringify(item.facts);
+    if (distinct > 1 && (this.ev.length === 0 || (typeof this.ev === 'string' && this.v === value))) {
+      this.ev = item.uuid;
+      this.v = value;
+      this.t = item.ms;
+      return undefined;
+    }
+    const ev = this.#flat();
+    this.ev = ev;
+    for (let i = 0; i < ev.length; i += 3) {
+      if (ev[i] === value) {
+        ev.splice(i, 3);
+        break;
+      }
+    }
+    ev.push(value, item.ms, item.uuid);
+    let drop = 0;
+    while (drop < ev.length && (ev[drop + 1] as number) < item.ms - window) drop += 3;
+    if (drop > 0) ev.splice(0, drop);
+    if (ev.length / 3 < distinct) return undefined;
+    const result: Fire = { groupKey: item.groupKey, count: ev.length / 3, firstMs: ev[1] as number, lastMs: item.ms, uuids: uuidsOf(ev, 3, 2, this.shape.limits.maxUuids) };
+    this.ev = NO_EVENTS as (number | string)[];
     return result;
   }
-  #remove(at: number): void {
-    this.values.splice(at, 1);
-    this.times.splice(at, 1);
-    this.uuids.splice(at, 1);
-  }
-  /** Times are in arrival (event-time) order: expired values are at the front. */
-  #trim(now: number): void {
-    let drop = 0;
-    while (drop < this.times.length && this.times[drop]! < now - this.spec.window) drop++;
-    if (drop === 0) return;
-    this.values.splice(0, drop);
-    this.times.splice(0, drop);
-    this.uuids.splice(0, drop);
-  }
   deadline(): number {
-    return this.times.length > 0 ? this.times[this.times.length - 1]! + this.spec.window : Number.NEGATIVE_INFINITY;
+    if (typeof this.ev === 'string') return this.t + this.shape.spec.window;
+    return this.ev.length > 0 ? (this.ev[this.ev.length - 2] as number) + this.shape.spec.window : Number.NEGATIVE_INFINITY;
   }
   expire(watermark: number) {
-    return { done: this.deadline() < watermark || this.values.length === 0 };
+    return { done: this.deadline() < watermark || this.ev.length === 0 };
   }
   finish(): undefined {
     return undefined;
   }
   snapshot() {
-    return { values: this.values, times: this.times, uuids: this.uuids };
+    const ev = this.#flat();
+    const values: string[] = [];
+    const times: number[] = [];
+    const uuids: string[] = [];
+    for (let i = 0; i < ev.length; i += 3) {
+      values.push(ev[i] as string);
+      times.push(ev[i + 1] as number);
+      uuids.push(ev[i + 2] as string);
+    }
+    return { values, times, uuids };
   }
   static readonly state = z.strictObject({ values: z.array(z.string()), times: z.array(z.number()), uuids: z.array(z.string()) }).refine((s) => s.values.length === s.times.length && s.times.length === s.uuids.length, 'values, times and uuids differ in length');
   restore(state: z.output<typeof ValueCountCorrelator.state>): void {
-    const keep = Math.max(0, state.values.length - this.spec.distinct);
-    this.values = state.values.slice(keep);
-    this.times = state.times.slice(keep);
-    this.uuids = state.uuids.slice(keep);
+    const keep = Math.max(0, state.values.length - this.shape.spec.distinct);
+    const ev: (number | string)[] = [];
+    for (let i = keep; i < state.values.length; i++) ev.push(state.values[i]!, state.times[i]!, state.uuids[i]!);
+    this.ev = ev.length > 0 ? ev : (NO_EVENTS as (number | string)[]);
   }
 }
 
@@ -138,6 +205,7 @@ export class ValueCountCorrelator implements Correlator {
  * sequence is dropped, and the current event may start a new one. Keeps counts, not events.
  */
 export class SequenceCorrelator implements Correlator {
+  key = '';
   at = -1;
   counts: number[] = [];
   firstMs = 0;
@@ -210,6 +278,7 @@ export class AggregateCorrelator implements Correlator {
   lastMs = 0;
   uuids: string[] = [];
   acc: Accumulator[] = [];
+  key = '';
   readonly #kinds: string[];
   constructor(readonly spec: Extract<Correlate, { type: 'aggregate' }>, readonly condition: Evaluator, readonly limits: GroupLimits) {
     this.#kinds = Object.values(spec.aggregates).map((a: AggregateSpec) => Object.keys(a)[0]!);
@@ -274,23 +343,18 @@ export class AggregateCorrelator implements Correlator {
     return result;
   }
 
-  #key = '';
-  /** The group key is needed for a fire raised by expiry; the rule sets it when it creates the group. */
-  set groupKey(key: string) {
-    this.#key = key;
-  }
 
   deadline(): number {
     return this.start >= 0 ? this.start + this.spec.window : Number.NEGATIVE_INFINITY;
   }
 
   expire(watermark: number) {
-    if (this.start >= 0 && watermark >= this.start + this.spec.window) return { fire: this.#close(this.#key), done: true };
+    if (this.start >= 0 && watermark >= this.start + this.spec.window) return { fire: this.#close(this.key), done: true };
     return { done: this.start < 0 };
   }
 
   finish(): Fire | undefined {
-    return this.start >= 0 ? this.#close(this.#key) : undefined;
+    return this.start >= 0 ? this.#close(this.key) : undefined;
   }
 
   snapshot() {

@@ -10,6 +10,12 @@ export class MinHeap<T> {
   readonly #seqs: number[] = [];
   readonly #values: T[] = [];
   #seq = 0;
+  readonly #stable: boolean;
+
+  /** `stable: false` drops insertion order for equal keys (and 8 bytes per entry), where order does not matter. */
+  constructor(options: { stable?: boolean } = {}) {
+    this.#stable = options.stable ?? true;
+  }
 
   get size(): number {
     return this.#values.length;
@@ -29,20 +35,20 @@ export class MinHeap<T> {
     const seqs = this.#seqs;
     const values = this.#values;
     let i = values.length;
-    const seq = this.#seq++;
+    const seq = this.#stable ? this.#seq++ : 0;
     keys.push(key);
-    seqs.push(seq);
+    if (this.#stable) seqs.push(seq);
     values.push(value);
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (keys[parent]! < key || (keys[parent] === key && seqs[parent]! < seq)) break;
+      if (keys[parent]! < key || (keys[parent] === key && (!this.#stable || seqs[parent]! < seq))) break;
       keys[i] = keys[parent]!;
-      seqs[i] = seqs[parent]!;
+      if (this.#stable) seqs[i] = seqs[parent]!;
       values[i] = values[parent]!;
       i = parent;
     }
     keys[i] = key;
-    seqs[i] = seq;
+    if (this.#stable) seqs[i] = seq;
     values[i] = value;
   }
 
@@ -53,7 +59,7 @@ export class MinHeap<T> {
     const keys = this.#keys;
     const seqs = this.#seqs;
     const lastKey = keys.pop()!;
-    const lastSeq = seqs.pop()!;
+    const lastSeq = this.#stable ? seqs.pop()! : 0;
     const lastValue = values.pop()!;
     const n = values.length;
     if (n === 0) return top;
@@ -63,22 +69,22 @@ export class MinHeap<T> {
       if (left >= n) break;
       const right = left + 1;
       let child = left;
-      if (right < n && (keys[right]! < keys[left]! || (keys[right] === keys[left] && seqs[right]! < seqs[left]!))) child = right;
-      if (lastKey < keys[child]! || (lastKey === keys[child] && lastSeq < seqs[child]!)) break;
+      if (right < n && (keys[right]! < keys[left]! || (this.#stable && keys[right] === keys[left] && seqs[right]! < seqs[left]!))) child = right;
+      if (lastKey < keys[child]! || (lastKey === keys[child] && (!this.#stable || lastSeq < seqs[child]!))) break;
       keys[i] = keys[child]!;
-      seqs[i] = seqs[child]!;
+      if (this.#stable) seqs[i] = seqs[child]!;
       values[i] = values[child]!;
       i = child;
     }
     keys[i] = lastKey;
-    seqs[i] = lastSeq;
+    if (this.#stable) seqs[i] = lastSeq;
     values[i] = lastValue;
     return top;
   }
 
   /** Every value, smallest key first (a copy; the heap is unchanged). */
   sorted(): T[] {
-    const order = this.#values.map((_, i) => i).sort((a, b) => this.#keys[a]! - this.#keys[b]! || this.#seqs[a]! - this.#seqs[b]!);
+    const order = this.#values.map((_, i) => i).sort((a, b) => this.#keys[a]! - this.#keys[b]! || (this.#stable ? this.#seqs[a]! - this.#seqs[b]! : 0));
     return order.map((i) => this.#values[i]!);
   }
 

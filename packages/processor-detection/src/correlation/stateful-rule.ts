@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { RuleContext } from '../rules/rule-context.js';
 import { ruleScope } from '../rules/rule-context.js';
 import type { Correlate } from '../rules/rule-schema.js';
-import { AggregateCorrelator, SequenceCorrelator, ThresholdCorrelator, ValueCountCorrelator, type Correlator, type GroupLimits } from './correlators.js';
+import { AggregateCorrelator, SequenceCorrelator, ThresholdCorrelator, ValueCountCorrelator, boundTo, type Correlator, type GroupLimits, type RuleShape } from './correlators.js';
 import type { CorrelationItem, Fire } from './item.js';
 import { MinHeap } from './min-heap.js';
 
@@ -47,10 +47,14 @@ export class StatefulRule {
   readonly #limits: StatefulLimits;
   readonly #facts: FactReader;
   readonly #condition: Evaluator | undefined;
+  /** Shared by every group of the rule. */
+  readonly #shape: RuleShape<Correlate>;
+  /** threshold and value_count: the correlator class bound to this rule's shape. */
+  readonly #Bound: (new () => Correlator) | undefined;
   readonly #groups = new Map<string, Correlator>();
   readonly #buffer = new MinHeap<CorrelationItem>();
   #bufferedBytes = 0;
-  readonly #expiry = new MinHeap<{ key: string; correlator: Correlator }>();
+  readonly #expiry = new MinHeap<Correlator>({ stable: false });
   #watermark = Number.NEGATIVE_INFINITY;
 
   constructor(spec: Correlate, limits: StatefulLimits) {
@@ -58,6 +62,9 @@ export class StatefulRule {
     this.#limits = limits;
     this.#facts = factReader(spec);
     this.#condition = spec.type === 'aggregate' ? compile(spec.condition) : undefined;
+    this.#shape = { spec, limits };
+    if (spec.type === 'threshold') this.#Bound = boundTo(ThresholdCorrelator, this.#shape);
+    else if (spec.type === 'value_count') this.#Bound = boundTo(ValueCountCorrelator, this.#shape);
   }
 
   get groupCount(): number {
@@ -110,14 +117,14 @@ export class StatefulRule {
   /** Moves the watermark, then closes the windows behind it: only the groups whose window end has passed. */
   advance(watermark: number): Fire[] {
     const fires = this.#release(watermark);
-    const later: { key: string; correlator: Correlator }[] = [];
+    const later: Correlator[] = [];
     while (this.#expiry.peekKey() <= this.#watermark) {
-      const entry = this.#expiry.pop()!;
-      if (this.#groups.get(entry.key) !== entry.correlator) continue; // evicted or replaced
-      const { fire, done } = entry.correlator.expire(this.#watermark);
+      const correlator = this.#expiry.pop()!;
+      if (this.#groups.get(correlator.key) !== correlator) continue; // evicted or replaced
+      const { fire, done } = correlator.expire(this.#watermark);
       if (fire) fires.push(fire);
-      if (done) this.#groups.delete(entry.key);
-      else later.push(entry);
+      if (done) this.#groups.delete(correlator.key);
+      else later.push(correlator);
     }
     for (const entry of later) this.#schedule(entry);
     return fires;
@@ -137,9 +144,9 @@ export class StatefulRule {
     return fires;
   }
 
-  #schedule(entry: { key: string; correlator: Correlator }): void {
-    const deadline = entry.correlator.deadline();
-    this.#expiry.push(Number.isFinite(deadline) ? deadline : this.#watermark, entry);
+  #schedule(correlator: Correlator): void {
+    const deadline = correlator.deadline();
+    this.#expiry.push(Number.isFinite(deadline) ? deadline : this.#watermark, correlator);
   }
 
   #feed(item: CorrelationItem): Fire[] {
@@ -156,7 +163,7 @@ export class StatefulRule {
       correlator = this.#create(item.groupKey);
       this.#groups.set(item.groupKey, correlator);
       const fire = correlator.add(item);
-      this.#schedule({ key: item.groupKey, correlator });
+      this.#schedule(correlator);
       return fire ? [fire] : [];
     }
     const fire = correlator.add(item);
@@ -164,18 +171,20 @@ export class StatefulRule {
   }
 
   #create(key: string): Correlator {
+    const correlator = this.#construct();
+    correlator.key = key;
+    return correlator;
+  }
+
+  #construct(): Correlator {
     switch (this.#spec.type) {
       case 'threshold':
-        return new ThresholdCorrelator(this.#spec, this.#limits);
       case 'value_count':
-        return new ValueCountCorrelator(this.#spec, this.#limits);
+        return new this.#Bound!();
       case 'sequence':
         return new SequenceCorrelator(this.#spec, this.#limits);
-      case 'aggregate': {
-        const correlator = new AggregateCorrelator(this.#spec, this.#condition!, this.#limits);
-        correlator.groupKey = key;
-        return correlator;
-      }
+      case 'aggregate':
+        return new AggregateCorrelator(this.#spec, this.#condition!, this.#limits);
     }
   }
 
@@ -209,7 +218,7 @@ export class StatefulRule {
         continue;
       }
       this.#groups.set(key, correlator);
-      this.#schedule({ key, correlator });
+      this.#schedule(correlator);
     }
     return { groups: this.#groups.size, skipped };
   }
