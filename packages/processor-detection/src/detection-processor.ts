@@ -1,9 +1,11 @@
+import { appendFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { z } from 'zod';
 import { errorMessage, isStorageExtension, OktelError, withAttributes, type ComponentSettings, type Host, type LogBatch, type LogRecord, type LogsConsumer, type Processor, type StorageClient } from '@oktel/core';
 import { ALERT_EVENT_NAME } from './alert-record.js';
 import type { DetectionConfig } from './config.js';
 import { WarnLimiter } from './correlation/warn-limiter.js';
-import { DetectionEngine, StateFormatError, type EngineSnapshot } from './engine.js';
+import { DetectionEngine, journalEntrySchema, StateFormatError, type EngineSnapshot } from './engine.js';
 
 /**
  * The `detection` processor: tags matching records with the rule and its ATT&CK mapping and
@@ -11,6 +13,9 @@ import { DetectionEngine, StateFormatError, type EngineSnapshot } from './engine
  * event.kind=alert: a record arriving with that value from upstream is re-labelled.
  */
 const STATE_KEY = 'correlation-state';
+/** Write-ahead journal of correlation inputs since the last snapshot, one JSON line per batch. */
+const JOURNAL_FILE = 'correlation-journal.jsonl';
+const journalLineSchema = z.strictObject({ s: z.number().int().positive(), c: z.number(), i: z.array(journalEntrySchema) });
 
 /** Counters present from start at 0, so a rate alert on any of them sees data. */
 const COUNTERS: Readonly<Record<string, string>> = {
@@ -26,6 +31,7 @@ const COUNTERS: Readonly<Record<string, string>> = {
   idle_alerts: 'Alerts emitted by the idle-source clock, with no new event',
   state_groups_dropped: 'Correlation groups left out of a save to stay within max_state_bytes, or not restorable',
   state_files_set_aside: 'Saved correlation states that did not validate and were set aside',
+  journal_batches_replayed: 'Journaled batches of correlation inputs re-applied at start (progress a kill -9 would have lost)',
   alert_send_failures: 'Idle-clock alert batches the next component refused',
 };
 
@@ -48,6 +54,9 @@ export class DetectionProcessor implements Processor {
   #timer: NodeJS.Timeout | undefined;
   #inFlight = 0;
   #ticking = false;
+  /** Sequence number of the last journal line written (0: none since the snapshot). */
+  #journalSeq = 0;
+  #journalPath: string | undefined;
 
   constructor(settings: ComponentSettings, config: DetectionConfig, next: LogsConsumer, options: DetectionProcessorOptions = {}) {
     this.#settings = settings;
@@ -95,6 +104,7 @@ export class DetectionProcessor implements Processor {
       idleAfterMs: config.idle_after,
       maxClockSkewMs: config.max_clock_skew,
       groupByOrg: config.group_by_org,
+      journal: config.storage !== undefined,
       onFutureEvent: (eventMs, nowMs) => {
         count('future_events');
         warn.warn('future_events', () => `Event stamped ${new Date(eventMs).toISOString()}, ${Math.round((eventMs - nowMs) / 1000)} s ahead of this host's clock (more than max_clock_skew): it does not move event time and is correlated at the current event time.`);
@@ -108,7 +118,9 @@ export class DetectionProcessor implements Processor {
       const extension = host.getExtension(this.#config.storage);
       if (!isStorageExtension(extension)) throw new OktelError('DETECTION_STORAGE_MISSING', `storage extension "${this.#config.storage}" is not available`, { context: { storage: this.#config.storage } });
       this.#storage = await extension.client('processor', this.#settings.pipelineId ? `${this.#settings.id}@${this.#settings.pipelineId}` : this.#settings.id);
-      await this.#restore(this.#storage);
+      this.#journalPath = join(this.#storage.directory, JOURNAL_FILE);
+      const snapshotSeq = await this.#restore(this.#storage);
+      await this.#replayJournal(this.#journalPath, snapshotSeq);
     }
     if (this.#config.idle_after > 0) {
       // The idle-source clock: checks a few times per idle_after, never keeps the process alive.
@@ -122,21 +134,21 @@ export class DetectionProcessor implements Processor {
    * aside under another key with a warning naming the file, and the processor starts empty
    * rather than failing start-up.
    */
-  async #restore(storage: StorageClient): Promise<void> {
+  async #restore(storage: StorageClient): Promise<number> {
     const saved = await storage.get(STATE_KEY);
-    if (!saved) return;
+    if (!saved) return 0;
     const file = join(storage.directory, STATE_KEY);
     let reason: string | undefined;
     if (saved.length > this.#config.max_state_bytes) reason = `${saved.length} bytes, more than max_state_bytes (${this.#config.max_state_bytes})`;
     else {
       try {
-        const { groups, skipped } = this.#engine.restore(JSON.parse(saved.toString('utf8')) as unknown);
+        const { groups, skipped, journalSeq } = this.#engine.restore(JSON.parse(saved.toString('utf8')) as unknown);
         this.#settings.logger.info(`Restored correlation state: ${groups} open groups.`);
         if (skipped > 0) {
           this.#settings.telemetry.add('state_groups_dropped', skipped, COUNTERS.state_groups_dropped);
           this.#settings.logger.warn(`Correlation state ${file}: ${skipped} groups did not fit their rule and were left out.`);
         }
-        return;
+        return journalSeq;
       } catch (err) {
         if (!(err instanceof SyntaxError || err instanceof StateFormatError)) throw err;
         reason = err instanceof StateFormatError ? err.message : `not JSON (${(err as Error).message})`;
@@ -147,11 +159,65 @@ export class DetectionProcessor implements Processor {
     await storage.delete(STATE_KEY);
     this.#settings.telemetry.add('state_files_set_aside', 1, COUNTERS.state_files_set_aside);
     this.#settings.logger.warn(`Correlation state ${file} was set aside as ${join(storage.directory, aside)}: ${reason}. Starting with empty correlation state.`);
+    return 0;
+  }
+
+  /**
+   * Re-applies the journal lines newer than the snapshot: the correlation inputs of batches the
+   * receiver may already have checkpointed. A line that does not parse (a write torn by kill -9,
+   * or damage) ends the replay there, with a warning naming the file.
+   */
+  async #replayJournal(path: string, snapshotSeq: number): Promise<void> {
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw err;
+    }
+    let replayed = 0;
+    const lines = text.split('\n');
+    for (const [n, line] of lines.entries()) {
+      if (line === '') continue;
+      let parsed: z.output<typeof journalLineSchema> | undefined;
+      try {
+        const result = journalLineSchema.safeParse(JSON.parse(line));
+        if (result.success) parsed = result.data;
+      } catch {
+        parsed = undefined;
+      }
+      if (!parsed) {
+        this.#settings.logger.warn(`Correlation journal ${path}: line ${n + 1} does not validate; replay stops there (${lines.length - n - 1} later lines ignored).`);
+        break;
+      }
+      this.#journalSeq = Math.max(this.#journalSeq, parsed.s);
+      if (parsed.s <= snapshotSeq) continue;
+      this.#engine.replay(parsed.i as never, parsed.c);
+      replayed++;
+    }
+    this.#journalSeq = Math.max(this.#journalSeq, snapshotSeq);
+    if (replayed > 0) {
+      this.#settings.telemetry.add('journal_batches_replayed', replayed, COUNTERS.journal_batches_replayed);
+      this.#settings.logger.info(`Replayed ${replayed} journaled batches of correlation inputs from ${path}.`);
+    }
+  }
+
+  /**
+   * Appends this batch's correlation inputs to the journal before the batch is acknowledged, so
+   * state never lags the receiver's checkpoint. Appending a line costs what the batch matched,
+   * not what the state holds; the snapshot every state_save_interval then truncates the journal.
+   * No fsync: the claim is surviving a killed process (the page cache survives it), not power loss.
+   */
+  async #journalBatch(): Promise<void> {
+    const journal = this.#engine.takeJournal();
+    if (!journal || !this.#journalPath) return;
+    this.#journalSeq++;
+    await appendFile(this.#journalPath, `${JSON.stringify({ s: this.#journalSeq, c: journal.clockMs, i: journal.entries })}\n`);
   }
 
   /** Serialises the state within max_state_bytes, leaving out the least recently used groups if needed. */
   #serialize(): string {
-    const snapshot: EngineSnapshot = this.#engine.snapshot();
+    const snapshot: EngineSnapshot = { ...this.#engine.snapshot(), journalSeq: this.#journalSeq };
     let text = JSON.stringify(snapshot);
     let dropped = 0;
     while (Buffer.byteLength(text) > this.#config.max_state_bytes) {
@@ -175,7 +241,11 @@ export class DetectionProcessor implements Processor {
   async #saveState(): Promise<void> {
     if (!this.#storage) return;
     this.#lastSave = this.#now();
+    await this.#journalBatch();
     await this.#storage.set(STATE_KEY, this.#serialize());
+    // The snapshot now holds every journaled batch (its journalSeq says so): the journal can go.
+    // A crash between the two writes only leaves lines the next start skips by sequence number.
+    if (this.#journalPath) await writeFile(this.#journalPath, '');
   }
 
   /** The idle-source clock: with no batch in flight, lets event time move on and sends what it closed. */
@@ -230,7 +300,9 @@ export class DetectionProcessor implements Processor {
     alerts.push(...this.#engine.expired());
     this.#report(alerts);
     await this.#next.consume(alerts.length > 0 ? [...out, ...alerts] : out);
-    if (this.#storage && this.#now() - this.#lastSave >= this.#config.state_save_interval) await this.#saveState();
+    if (!this.#storage) return;
+    if (this.#now() - this.#lastSave >= this.#config.state_save_interval) await this.#saveState();
+    else await this.#journalBatch();
   }
 
   async shutdown(): Promise<void> {

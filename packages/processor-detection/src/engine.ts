@@ -43,7 +43,13 @@ export interface EngineOptions {
   onFutureEvent?: (eventMs: number, nowMs: number) => void;
   /** Key correlation and suppression by org (the resource's okta.domain); default true. */
   groupByOrg?: boolean;
+  /** Record every item fed to a stateful rule, for `takeJournal()` (the processor's write-ahead journal). */
+  journal?: boolean;
 }
+
+/** One journaled correlation input: rule id, event time, uuid, group key, facts. */
+export type JournalEntry = [string, number, string, string, unknown];
+export const journalEntrySchema = z.tuple([z.string(), z.number(), z.string(), z.string(), z.json()]);
 
 export interface Evaluation {
   /** The rules the record matched, in load order. */
@@ -57,6 +63,8 @@ export interface Evaluation {
 const snapshotSchema = z.strictObject({
   version: z.literal(2),
   clockMs: z.number().nullable(),
+  /** The last journal batch this snapshot contains (journal batches up to it are not replayed). */
+  journalSeq: z.number().int().nonnegative().optional(),
   rules: z.array(z.tuple([z.string(), statefulSnapshotSchema])),
 });
 export type EngineSnapshot = z.input<typeof snapshotSchema>;
@@ -81,6 +89,7 @@ export class DetectionEngine {
   #baseAtMs = 0;
   /** The latest resource seen per org: what a stateful alert carries (events are not kept). */
   readonly #resources = new Map<string, LogRecord['resource']>();
+  #journal: JournalEntry[] | undefined;
 
   constructor(options: EngineOptions) {
     this.#options = options;
@@ -88,6 +97,7 @@ export class DetectionEngine {
     this.#lateness = options.allowedLatenessMs ?? 60_000;
     this.#skew = options.maxClockSkewMs ?? 5 * 60_000;
     this.#byOrg = options.groupByOrg ?? true;
+    if (options.journal) this.#journal = [];
     const guarded = new Map<string, Set<CompiledRule>>();
     for (const rule of options.rules) {
       const values = guardValues(rule.definition.match, 'eventType');
@@ -179,7 +189,9 @@ export class DetectionEngine {
       if (stateful) {
         const values = rule.groupBy.map(({ read }) => read(event) ?? null);
         const key = `${org}\u0000${JSON.stringify(values)}`;
-        for (const fire of stateful.add(ctx, eventMs, event.uuid, key)) alerts.push(...this.#alert(rule, fire));
+        const item = stateful.item(ctx, eventMs, event.uuid, key);
+        this.#journal?.push([rule.definition.id, item.ms, item.uuid, item.groupKey, item.facts ?? null]);
+        for (const fire of stateful.addItem(item)) alerts.push(...this.#alert(rule, fire));
       } else {
         single.push(rule);
         const group: Record<string, AnyValue> = {};
@@ -248,7 +260,7 @@ export class DetectionEngine {
    * groups that do not fit their rule are skipped and counted. Maps only: no key from the file
    * ever becomes an object property.
    */
-  restore(raw: unknown): { groups: number; skipped: number } {
+  restore(raw: unknown): { groups: number; skipped: number; journalSeq: number } {
     const parsed = snapshotSchema.safeParse(raw);
     if (!parsed.success) throw new StateFormatError(parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; '));
     const byId = new Map(parsed.data.rules);
@@ -266,7 +278,30 @@ export class DetectionEngine {
       this.#baseEventMs = parsed.data.clockMs;
       this.#baseAtMs = this.#now();
     }
-    return { groups, skipped };
+    return { groups, skipped, journalSeq: parsed.data.journalSeq ?? 0 };
+  }
+
+  /** The correlation inputs since the last call, with the event time they left the clock at. */
+  takeJournal(): { clockMs: number; entries: JournalEntry[] } | undefined {
+    if (!this.#journal || this.#journal.length === 0) return undefined;
+    const entries = this.#journal;
+    this.#journal = [];
+    return { clockMs: this.#clockMs, entries };
+  }
+
+  /**
+   * Re-applies journaled inputs after a restore (state catches up with what the receiver already
+   * checkpointed). Their alerts were delivered before the journal was written, so fires are
+   * dropped here; only the state moves. Entries of rules no longer loaded are skipped.
+   */
+  replay(entries: readonly JournalEntry[], clockMs: number): void {
+    const byId = new Map([...this.#stateful].map(([rule, s]) => [rule.definition.id, s]));
+    for (const [id, ms, uuid, groupKey, facts] of entries) byId.get(id)?.addItem({ ms, uuid, groupKey, facts });
+    if (clockMs > this.#clockMs) {
+      this.#clockMs = clockMs;
+      this.#baseEventMs = clockMs;
+      this.#baseAtMs = this.#now();
+    }
   }
 
   /** Open correlation groups, per rule id. */

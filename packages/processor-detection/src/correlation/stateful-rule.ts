@@ -77,7 +77,17 @@ export class StatefulRule {
 
   /** Takes one event that passed the rule's match; returns what fired as event time moved on. */
   add(ctx: RuleContext, ms: number, uuid: string, groupKey: string): Fire[] {
-    const item: CorrelationItem = { ms, uuid, groupKey, facts: this.#facts(ctx) };
+    return this.addItem(this.item(ctx, ms, uuid, groupKey));
+  }
+
+  /** What the rule keeps of an event: evaluated once, journaled as is. */
+  item(ctx: RuleContext, ms: number, uuid: string, groupKey: string): CorrelationItem {
+    return { ms, uuid, groupKey, facts: this.#facts(ctx) };
+  }
+
+  /** Takes an item (new, or replayed from the journal after a restart). */
+  addItem(item: CorrelationItem): Fire[] {
+    const ms = item.ms;
     if (ms < this.#watermark) {
       // Later than the allowed lateness: still counted, in arrival order.
       this.#limits.onTooLate?.();
