@@ -113,7 +113,7 @@ condition: { ">=": [{ var: failures }, 2] }`);
     it('do not drag event time forward, are counted, and do not silence later alerts', () => {
       const clock = manualClock(sec(0));
       const future: number[] = [];
-      const engine = engineWith(single, { allowedLatenessMs: LATENESS, idleAfterMs: IDLE, now: clock.read, suppressionWindowMs: 3_600_000, onFutureEvent: (ms) => future.push(ms) });
+      const engine = engineWith(single, { allowedLatenessMs: LATENESS, idleAfterMs: IDLE, now: clock.read, maxClockSkewMs: 5 * 60_000, suppressionWindowMs: 3_600_000, onFutureEvent: (ms) => future.push(ms) });
       engine.evaluate(fail('dana', sec(0)));
       // A record from a host whose clock runs a day ahead: it must not open a day-long window.
       const skewed = engine.evaluate(fail('dana', sec(0) + 86_400_000));
@@ -166,6 +166,17 @@ tests: [{ name: t, events: [{ eventType: x }], expect: no_alert }]
     expect(processor.idleTimerArmed).to.equal(true);
     await processor.shutdown();
     expect(processor.idleTimerArmed).to.equal(false);
+  });
+
+  it('counts and reports events stamped beyond max_clock_skew', async () => {
+    const clock = manualClock(sec(0));
+    const settings = testSettings('processor', 'detection');
+    const processor = new DetectionProcessor(settings, detectionConfigSchema.parse({ rules: [ruleFile()], max_clock_skew: '5m' }), new LogsSink(), { now: clock.read });
+    await processor.start(testHost());
+    await processor.consume([fail('dana', sec(0) + 86_400_000), fail('dana', sec(0) + 4 * 60_000)]);
+    await processor.shutdown();
+    expect(settings.telemetry.get('future_events')).to.equal(1);
+    expect(settings.logs.text).to.include(`Event stamped ${new Date(sec(0) + 86_400_000).toISOString()}, 86400 s ahead of this host's clock`);
   });
 
   it('with the real wall clock: alerts within allowed_lateness + a few seconds, no event after, no shutdown', async function () {
