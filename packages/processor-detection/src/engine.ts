@@ -310,6 +310,13 @@ export class DetectionEngine {
     return Object.fromEntries([...this.#stateful].map(([rule, s]) => [rule.definition.id, s.groupCount]));
   }
 
+  /** Entries in the expiry heaps of every stateful rule and of suppression (bounded by the live groups). */
+  get heapEntries(): number {
+    let n = this.#suppression.heapSize;
+    for (const s of this.#stateful.values()) n += s.expiryHeapSize;
+    return n;
+  }
+
   /** Events waiting in reorder buffers, all rules together. */
   get bufferedEvents(): number {
     let n = 0;

@@ -80,6 +80,7 @@ export class Suppression {
     const entry: Entry = { rule, group, org, windowEndMs: eventMs + windowMs, count: hit.count, reportedCount: hit.count, firstMs: hit.firstMs, lastMs: eventMs, uuids: [...uuids], resource };
     this.#entries.set(key, entry);
     this.#closing.push(entry.windowEndMs, { key, entry });
+    if (this.#closing.size > 2 * this.#entries.size + 1024) this.#compact();
     const alert = withOrg(alertRecord({ rule, group, count: hit.count, firstMs: hit.firstMs, lastMs: eventMs, uuids, update: false, resource }), org);
     return followUp ? [followUp, alert] : [alert];
   }
@@ -96,6 +97,17 @@ export class Suppression {
       this.#entries.delete(key);
     }
     return out;
+  }
+
+  /** Replaced and evicted windows leave heap entries behind; past twice the live ones, rebuild from the live ones. */
+  #compact(): void {
+    this.#closing.clear();
+    for (const [key, entry] of this.#entries) this.#closing.push(entry.windowEndMs, { key, entry });
+  }
+
+  /** Entries in the closing heap (live and stale), for tests of its bound. */
+  get heapSize(): number {
+    return this.#closing.size;
   }
 
   /** Follow-ups for every open window (the pipeline is stopping). */

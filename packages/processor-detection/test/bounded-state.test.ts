@@ -63,6 +63,13 @@ describe('detection: bounded state', () => {
     expect(overflows).to.be.above(80);
   });
 
+  it('keeps the expiry heaps bounded by the live groups when groups are evicted over and over', () => {
+    const engine = engineWith([correlatedRule('type: threshold\nwindow: 1h\ncount: 5'), correlatedRule(undefined, undefined, undefined, 'single-rule')], { maxGroupsPerRule: 100, maxSuppressionEntries: 100, suppressionWindowMs: 3_600_000 });
+    for (let i = 0; i < 20_000; i++) engine.evaluate(fail(`u${i}`, min(0) + i));
+    expect(engine.stateSizes()['test-rule']).to.equal(100);
+    expect(engine.heapEntries).to.be.at.most(2 * (2 * 100 + 1024));
+  });
+
   it('keeps at most max_alert_event_uuids uuids per group, however many events', () => {
     const engine = engineWith(correlatedRule('type: threshold\nwindow: 1h\ncount: 1000'), { maxAlertEventUuids: 5 });
     for (let i = 0; i < 500; i++) engine.evaluate(fail('dana', min(0) + i));

@@ -157,6 +157,19 @@ export class StatefulRule {
   #schedule(correlator: Correlator): void {
     const deadline = correlator.deadline();
     this.#expiry.push(Number.isFinite(deadline) ? deadline : this.#watermark, correlator);
+    // Evicted groups leave heap entries behind; past twice the live groups, rebuild from the live ones.
+    if (this.#expiry.size > 2 * this.#groups.size + 1024) {
+      this.#expiry.clear();
+      for (const live of this.#groups.values()) {
+        const d = live.deadline();
+        this.#expiry.push(Number.isFinite(d) ? d : this.#watermark, live);
+      }
+    }
+  }
+
+  /** Entries in the expiry heap (live and stale), for tests of its bound. */
+  get expiryHeapSize(): number {
+    return this.#expiry.size;
   }
 
   #feed(item: CorrelationItem): Fire[] {
