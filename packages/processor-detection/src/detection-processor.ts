@@ -192,7 +192,7 @@ export class DetectionProcessor implements Processor {
       }
       this.#journalSeq = Math.max(this.#journalSeq, parsed.s);
       if (parsed.s <= snapshotSeq) continue;
-      this.#engine.replay(parsed.i as never, parsed.c);
+      this.#engine.replay(parsed.i, parsed.c);
       replayed++;
     }
     this.#journalSeq = Math.max(this.#journalSeq, snapshotSeq);
