@@ -1,6 +1,6 @@
 export { compile, type CompileOptions, type Evaluator, type VarScope } from './compile.js';
 export { JsonLogicCompileError } from './errors.js';
-export { MAX_REGEX_INPUT, OKTA_OPERATIONS, parseOktaKeyValues, type CustomOperation } from './okta-operations.js';
+export { compileLinearRegex, MAX_REGEX_INPUT, OKTA_OPERATIONS, parseOktaKeyValues, type CustomOperation } from './okta-operations.js';
 export { STANDARD_OPERATIONS } from './standard-operations.js';
 export { truthy } from './truthy.js';
 export { pathReader, type PathReader } from './var-path.js';

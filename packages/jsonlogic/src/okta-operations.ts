@@ -1,5 +1,5 @@
 import { BlockList, isIP } from 'node:net';
-import safeRegex from 'safe-regex2';
+import { RE2JS } from 're2js';
 import { JsonLogicCompileError } from './errors.js';
 import { pathReader } from './var-path.js';
 
@@ -20,6 +20,26 @@ const simple = (description: string, fn: (...args: unknown[]) => unknown): Custo
 
 /** Inputs longer than this are cut before regex matching, bounding the cost of any pattern. */
 export const MAX_REGEX_INPUT = 16_384;
+
+const RE2_FLAGS: Readonly<Record<string, number>> = { i: RE2JS.CASE_INSENSITIVE, m: RE2JS.MULTILINE, s: RE2JS.DOTALL, u: 0 };
+
+/**
+ * Rule regexes run on RE2 (re2js, pure JavaScript): matching time is linear in the input for
+ * every pattern, so no rule can pin a core, unlike a backtracking engine guarded by a heuristic.
+ * RE2 has no backreferences or lookaround; such a pattern is refused here, at load, with its path.
+ */
+export function compileLinearRegex(pattern: string, flags: string, logicPath: string): { test(text: string): boolean } {
+  if (!/^[imsu]*$/.test(flags)) throw new JsonLogicCompileError(`${logicPath}[2]`, `unsupported regex flags "${flags}" (use i, m, s, u)`);
+  let bits = 0;
+  for (const flag of flags) bits |= RE2_FLAGS[flag]!;
+  try {
+    return RE2JS.compile(pattern, bits);
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    const hint = /\\[1-9]|\(\?<?[=!]/.test(pattern) ? ' (backreferences and lookaround are not supported: the engine guarantees linear time; split the test into several regex conditions under "and")' : '';
+    throw new JsonLogicCompileError(`${logicPath}[1]`, `regex ${JSON.stringify(pattern)} is not accepted by the linear-time engine (RE2): ${reason}${hint}`);
+  }
+}
 
 function literalString(raw: unknown, logicPath: string, what: string): string {
   if (typeof raw !== 'string') throw new JsonLogicCompileError(logicPath, `${what} must be a literal string (it is compiled once, at load)`);
@@ -82,18 +102,11 @@ export const OKTA_OPERATIONS: Readonly<Record<string, CustomOperation>> = {
   }),
   isTrue: simple('True for true and for the string "true" in any case, as Okta sends both (threatSuspected, isProxy).', (a) => a === true || (typeof a === 'string' && a.toLowerCase() === 'true')),
   regex: {
-    description: 'Regular expression test: {"regex":[value, "pattern", "flags"]}. The pattern is a literal, compiled once; patterns with nested quantifiers (catastrophic backtracking) are rejected at load, and inputs are cut at 16 KiB.',
+    description: 'Regular expression test: {"regex":[value, "pattern", "flags"]}. The pattern is a literal, compiled once by re2js (RE2 syntax, linear-time matching whatever the pattern or input); backreferences and lookaround are refused at load; flags i, m, s, u; inputs are cut at 16 KiB.',
     prepare(raw, logicPath) {
       const pattern = literalString(raw[1], `${logicPath}[1]`, 'the regex pattern');
       const flags = raw[2] === undefined ? '' : literalString(raw[2], `${logicPath}[2]`, 'the regex flags');
-      if (!/^[imsu]*$/.test(flags)) throw new JsonLogicCompileError(`${logicPath}[2]`, `unsupported regex flags "${flags}" (use i, m, s, u)`);
-      let re: RegExp;
-      try {
-        re = new RegExp(pattern, flags);
-      } catch (err) {
-        throw new JsonLogicCompileError(`${logicPath}[1]`, `invalid regex: ${(err as Error).message}`);
-      }
-      if (!safeRegex(re)) throw new JsonLogicCompileError(`${logicPath}[1]`, `regex ${JSON.stringify(pattern)} may backtrack catastrophically (nested quantifiers); rewrite it`);
+      const re = compileLinearRegex(pattern, flags, logicPath);
       return (value) => {
         const text = str(value);
         return text !== undefined && re.test(text.length > MAX_REGEX_INPUT ? text.slice(0, MAX_REGEX_INPUT) : text);

@@ -38,11 +38,29 @@ describe('jsonlogic: operations for Okta detections', () => {
     expect(compile({ isTrue: { var: 'x' } })({ x: 'false' })).to.equal(false);
   });
 
-  it('tests regular expressions compiled once, rejecting catastrophic ones at load', () => {
+  it('tests regular expressions compiled once, with RE2 flags', () => {
     expect(run({ regex: [{ var: 'actor.alternateId' }, '^dana\\.', 'i'] })).to.equal(true);
-    expect(() => compile({ regex: [{ var: 'x' }, '(a+)+$'] })).to.throw(JsonLogicCompileError, 'regex[1]: regex "(a+)+$" may backtrack catastrophically');
+    expect(run({ regex: [{ var: 'actor.alternateId' }, '^dana\\.'] })).to.equal(false);
+    expect(compile({ regex: [{ var: 'x' }, '^a.b$', 's'] })({ x: 'a\nb' })).to.equal(true);
+    expect(compile({ regex: [{ var: 'x' }, '^b$', 'm'] })({ x: 'a\nb' })).to.equal(true);
     expect(() => compile({ regex: [{ var: 'x' }, { var: 'pattern' }] })).to.throw(JsonLogicCompileError, 'must be a literal string');
-    expect(() => compile({ regex: [{ var: 'x' }, '[unclosed'] })).to.throw(JsonLogicCompileError, 'invalid regex');
+    expect(() => compile({ regex: [{ var: 'x' }, '[unclosed'] })).to.throw(JsonLogicCompileError, 'regex[1]: regex "[unclosed" is not accepted by the linear-time engine');
+    expect(() => compile({ regex: [{ var: 'x' }, 'a', 'g'] })).to.throw(JsonLogicCompileError, 'regex[2]: unsupported regex flags');
+  });
+
+  it('refuses at load what a linear-time engine cannot run: backreferences and lookaround', () => {
+    expect(() => compile({ regex: [{ var: 'x' }, '(a)\\1'] })).to.throw(JsonLogicCompileError, 'backreferences and lookaround are not supported');
+    expect(() => compile({ regex: [{ var: 'x' }, '^(?=.*[0-9]).{8,}$'] })).to.throw(JsonLogicCompileError, 'backreferences and lookaround are not supported');
+    expect(() => compile({ and: [true, { regex: [{ var: 'x' }, '(?<!a)b'] }] })).to.throw(JsonLogicCompileError, 'and[1].regex[1]');
+  });
+
+  it('accepts patterns that backtrack exponentially elsewhere, and matches them in linear time', () => {
+    // Under a backtracking engine, (a+)+$ and (\w|\d)+$ against a long near-miss never finish.
+    const nested = compile({ regex: [{ var: 'x' }, '(a+)+$'] });
+    expect(nested({ x: `${'a'.repeat(5000)}!` })).to.equal(false);
+    const alternation = compile({ regex: [{ var: 'x' }, '(\\w|\\d)+$'] });
+    expect(alternation({ x: `${'a1'.repeat(20)}!` })).to.equal(false);
+    expect(alternation({ x: 'a1'.repeat(20) })).to.equal(true);
   });
 
   it('checks CIDR membership for IPv4 and IPv6', () => {

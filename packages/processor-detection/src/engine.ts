@@ -1,13 +1,14 @@
 import type { AnyValue, AnyValueMap } from '@opentelemetry/api-logs';
-import { millisFromHrTime, type LogRecord } from '@oktel/core';
+import { z } from 'zod';
+import { millisFromHrTime, OktelError, type LogRecord } from '@oktel/core';
 import { guardValues, truthy } from '@oktel/jsonlogic';
-import { logEventOf } from '@oktel/okta-log-event';
-import type { Fire } from './correlation/item.js';
+import { logEventOf, oktaResource } from '@oktel/okta-log-event';
+import { orgOfKey, valuesOfKey, type Fire } from './correlation/item.js';
 import type { CompiledRule } from './rules/compiled-rule.js';
 import { RuleContext } from './rules/rule-context.js';
 import { SEVERITIES } from './rules/severity.js';
-import { StatefulRule } from './correlation/stateful-rule.js';
-import { Suppression } from './suppression.js';
+import { StatefulRule, statefulSnapshotSchema } from './correlation/stateful-rule.js';
+import { ORG_ATTRIBUTE, Suppression } from './suppression.js';
 
 export interface EngineOptions {
   rules: readonly CompiledRule[];
@@ -21,9 +22,34 @@ export interface EngineOptions {
   /** Stateful rules: how out of order events may arrive, and how many groups each keeps. */
   allowedLatenessMs?: number;
   maxGroupsPerRule?: number;
+  /** Reorder buffer bounds per stateful rule (events, estimated bytes). */
+  maxBufferedEvents?: number;
+  maxBufferedBytes?: number;
+  /** Distinct values an aggregate keeps per group. */
+  maxDistinctPerGroup?: number;
   onStateEvict?: (rule: CompiledRule) => void;
   onTooLate?: (rule: CompiledRule) => void;
+  onBufferOverflow?: (rule: CompiledRule) => void;
+  /** The processing clock (ms since the epoch); injectable for tests. */
+  now?: () => number;
+  /**
+   * Idle source: once event time has not moved for this long on the processing clock, it moves
+   * with the processing clock (Flink/Beam idleness). 0 (the default here) leaves event time to
+   * the events alone.
+   */
+  idleAfterMs?: number;
+  /** Events stamped further than this ahead of the processing clock do not move event time (default: no limit; the processor passes max_clock_skew). */
+  maxClockSkewMs?: number;
+  onFutureEvent?: (eventMs: number, nowMs: number) => void;
+  /** Key correlation and suppression by org (the resource's okta.domain); default true. */
+  groupByOrg?: boolean;
+  /** Record every item fed to a stateful rule, for `takeJournal()` (the processor's write-ahead journal). */
+  journal?: boolean;
 }
+
+/** One journaled correlation input: rule id, event time, uuid, group key, facts. */
+export type JournalEntry = [string, number, string, string, unknown];
+export const journalEntrySchema = z.tuple([z.string(), z.number(), z.string(), z.string(), z.json()]);
 
 export interface Evaluation {
   /** The rules the record matched, in load order. */
@@ -34,6 +60,16 @@ export interface Evaluation {
   alerts: LogRecord[];
 }
 
+const snapshotSchema = z.strictObject({
+  version: z.literal(2),
+  clockMs: z.number().nullable(),
+  /** The last journal batch this snapshot contains (journal batches up to it are not replayed). */
+  journalSeq: z.number().int().nonnegative().optional(),
+  rules: z.array(z.tuple([z.string(), statefulSnapshotSchema])),
+});
+export type EngineSnapshot = z.input<typeof snapshotSchema>;
+const MAX_ORGS = 10_000;
+
 /** Evaluates every rule against a record and decides tags and alerts. Runtime-independent. */
 export class DetectionEngine {
   readonly #options: EngineOptions;
@@ -42,11 +78,27 @@ export class DetectionEngine {
   /** Rules to test per eventType (rules that pin eventType are skipped for other events). */
   readonly #byEventType = new Map<string, CompiledRule[]>();
   readonly #unguarded: CompiledRule[] = [];
-  #maxEventMs = Number.NEGATIVE_INFINITY;
-  #lastResource: LogRecord['resource'] | undefined;
+  readonly #now: () => number;
+  readonly #lateness: number;
+  readonly #skew: number;
+  readonly #byOrg: boolean;
+  /** Event time as far as the engine knows it: the newest event's time, or the idle clock. Never goes back. */
+  #clockMs = Number.NEGATIVE_INFINITY;
+  /** Where event time last moved because of an event, and when (processing time): the idle clock's origin. */
+  #baseEventMs = Number.NEGATIVE_INFINITY;
+  #baseAtMs = 0;
+  /** The latest resource seen per org: what a stateful alert carries (events are not kept). */
+  readonly #resources = new Map<string, LogRecord['resource']>();
+  #journal: JournalEntry[] | undefined;
 
   constructor(options: EngineOptions) {
     this.#options = options;
+    this.#now = options.now ?? Date.now;
+    this.#lateness = options.allowedLatenessMs ?? 60_000;
+    // Off unless asked for: rule tests and replays of recorded data must not depend on the host's clock.
+    this.#skew = options.maxClockSkewMs ?? Number.POSITIVE_INFINITY;
+    this.#byOrg = options.groupByOrg ?? true;
+    if (options.journal) this.#journal = [];
     const guarded = new Map<string, Set<CompiledRule>>();
     for (const rule of options.rules) {
       const values = guardValues(rule.definition.match, 'eventType');
@@ -57,10 +109,15 @@ export class DetectionEngine {
     for (const rule of options.rules) {
       if (!rule.definition.correlate) continue;
       this.#stateful.set(rule, new StatefulRule(rule.definition.correlate, {
-        lateness: options.allowedLatenessMs ?? 60_000,
+        lateness: this.#lateness,
         maxGroups: options.maxGroupsPerRule ?? 10_000,
+        maxBufferedEvents: options.maxBufferedEvents ?? 100_000,
+        maxBufferedBytes: options.maxBufferedBytes ?? 32 * 1024 * 1024,
+        maxUuids: options.maxAlertEventUuids,
+        maxDistinct: options.maxDistinctPerGroup ?? 1000,
         onEvict: () => options.onStateEvict?.(rule),
         onTooLate: () => options.onTooLate?.(rule),
+        onBufferOverflow: () => options.onBufferOverflow?.(rule),
       }));
     }
     this.#suppression = new Suppression({
@@ -75,9 +132,35 @@ export class DetectionEngine {
     return this.#options.rules;
   }
 
+  /** Event time as the engine knows it (ms), or -Infinity before the first event. */
+  get clockMs(): number {
+    return this.#clockMs;
+  }
+
+  /**
+   * The event time used for correlation: the event's own, unless it is stamped beyond the
+   * clock-skew allowance, where it counts as happening at the current event time (or now, before
+   * any event) so a wrong clock upstream can neither drag the watermark forward nor open a
+   * suppression window that silences real alerts.
+   */
+  #observe(eventMs: number): number {
+    const now = this.#now();
+    if (eventMs > now + this.#skew) {
+      this.#options.onFutureEvent?.(eventMs, now);
+      return Number.isFinite(this.#clockMs) ? this.#clockMs : now;
+    }
+    if (eventMs > this.#clockMs) {
+      this.#clockMs = eventMs;
+      this.#baseEventMs = eventMs;
+      this.#baseAtMs = now;
+    }
+    return eventMs;
+  }
+
   evaluate(record: Pick<LogRecord, 'body' | 'attributes' | 'resource' | 'hrTime'>): Evaluation {
     const event = logEventOf(record as LogRecord);
     if (!event) return { matched: [], tags: {}, alerts: [] };
+    const eventMs = this.#observe(millisFromHrTime(record.hrTime));
     const ctx = new RuleContext(event, record.attributes, record.resource.attributes as Record<string, unknown>);
     const matched: CompiledRule[] = [];
     const eventType = (event as { eventType?: unknown }).eventType;
@@ -95,20 +178,26 @@ export class DetectionEngine {
     }
     if (matched.length === 0) return { matched, tags: {}, alerts: [] };
 
-    const eventMs = millisFromHrTime(record.hrTime);
-    this.#maxEventMs = Math.max(this.#maxEventMs, eventMs);
-    this.#lastResource = record.resource;
+    const org = this.#byOrg ? orgOf(record.resource) : '';
+    if (this.#resources.get(org) !== record.resource) {
+      if (!this.#resources.has(org) && this.#resources.size >= MAX_ORGS) this.#resources.delete(this.#resources.keys().next().value as string);
+      this.#resources.set(org, record.resource);
+    }
     const alerts: LogRecord[] = [];
     const single: CompiledRule[] = [];
     for (const rule of matched) {
-      const group: Record<string, AnyValue> = {};
-      for (const { path, read } of rule.groupBy) group[path] = read(event) as AnyValue;
       const stateful = this.#stateful.get(rule);
       if (stateful) {
-        for (const fire of stateful.add(ctx, eventMs, event.uuid, group, record.resource)) alerts.push(...this.#alert(rule, fire));
+        const values = rule.groupBy.map(({ read }) => read(event) ?? null);
+        const key = `${org}\u0000${JSON.stringify(values)}`;
+        const item = stateful.item(ctx, eventMs, event.uuid, key);
+        this.#journal?.push([rule.definition.id, item.ms, item.uuid, item.groupKey, item.facts ?? null]);
+        for (const fire of stateful.addItem(item)) alerts.push(...this.#alert(rule, fire));
       } else {
         single.push(rule);
-        alerts.push(...this.#suppression.hit(rule, group, { count: 1, firstMs: eventMs, lastMs: eventMs, uuids: [event.uuid] }, record.resource));
+        const group: Record<string, AnyValue> = {};
+        for (const { path, read } of rule.groupBy) group[path] = read(event) as AnyValue;
+        alerts.push(...this.#suppression.hit(rule, group, org, { count: 1, firstMs: eventMs, lastMs: eventMs, uuids: [event.uuid] }, record.resource));
       }
     }
     // Stateful rules speak through their alerts; only single-event matches tag the raw record.
@@ -116,17 +205,33 @@ export class DetectionEngine {
   }
 
   #alert(rule: CompiledRule, fire: Fire): LogRecord[] {
-    const resource = fire.resource ?? this.#lastResource;
-    if (!resource) return [];
-    return this.#suppression.hit(rule, fire.group, fire, resource);
+    const org = orgOfKey(fire.groupKey);
+    const values = valuesOfKey(fire.groupKey);
+    const group: Record<string, AnyValue> = {};
+    rule.groupBy.forEach(({ path }, i) => (group[path] = (values[i] ?? null) as AnyValue));
+    let resource = this.#resources.get(org);
+    if (!resource) {
+      resource = oktaResource(org ? { domain: org } : {});
+      this.#resources.set(org, resource);
+    }
+    return this.#suppression.hit(rule, group, org, fire, resource);
   }
 
-  /** Alerts that event time has settled: correlation windows closed, suppression follow-ups. */
+  /**
+   * Alerts that event time has settled: correlation windows closed, suppression follow-ups.
+   * With `idleAfterMs`, an idle stream's event time moves on with the processing clock, so this
+   * also closes what a quiet night would otherwise leave open until the next event.
+   */
   expired(): LogRecord[] {
+    const now = this.#now();
+    const idleAfter = this.#options.idleAfterMs ?? 0;
+    if (idleAfter > 0 && Number.isFinite(this.#baseEventMs) && now - this.#baseAtMs >= idleAfter) {
+      this.#clockMs = Math.max(this.#clockMs, this.#baseEventMs + (now - this.#baseAtMs));
+    }
     const alerts: LogRecord[] = [];
-    const watermark = this.#maxEventMs - (this.#options.allowedLatenessMs ?? 60_000);
+    const watermark = this.#clockMs - this.#lateness;
     for (const [rule, stateful] of this.#stateful) for (const fire of stateful.advance(watermark)) alerts.push(...this.#alert(rule, fire));
-    return [...alerts, ...this.#suppression.expire()];
+    return [...alerts, ...this.#suppression.expire(this.#clockMs)];
   }
 
   /** The input ended or the pipeline is stopping: judge open correlation windows, then report suppressed hits. */
@@ -141,26 +246,95 @@ export class DetectionEngine {
     return this.#suppression.flush();
   }
 
-  /** Correlation state by rule id, for the storage extension. */
-  snapshot(): Record<string, unknown> {
-    return Object.fromEntries([...this.#stateful].map(([rule, s]) => [rule.definition.id, s.snapshot()]));
+  /** Correlation state, for the storage extension. Groups are listed least recently used first. */
+  snapshot(): EngineSnapshot {
+    return {
+      version: 2,
+      clockMs: Number.isFinite(this.#clockMs) ? this.#clockMs : null,
+      rules: [...this.#stateful].map(([rule, s]) => [rule.definition.id, s.snapshot()]),
+    };
   }
 
-  restore(snapshot: Record<string, unknown>, fallback: LogRecord['resource']): number {
-    let restored = 0;
+  /**
+   * Restores saved state. It is untrusted input: anything that does not match the schema throws
+   * a `StateFormatError` before any state is touched (the caller sets the file aside); single
+   * groups that do not fit their rule are skipped and counted. Maps only: no key from the file
+   * ever becomes an object property.
+   */
+  restore(raw: unknown): { groups: number; skipped: number; journalSeq: number } {
+    const parsed = snapshotSchema.safeParse(raw);
+    if (!parsed.success) throw new StateFormatError(parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; '));
+    const byId = new Map(parsed.data.rules);
+    let groups = 0;
+    let skipped = 0;
     for (const [rule, stateful] of this.#stateful) {
-      const state = snapshot[rule.definition.id];
+      const state = byId.get(rule.definition.id);
       if (state === undefined) continue;
-      stateful.restore(state, fallback);
-      restored += stateful.groupCount;
+      const result = stateful.restore(state);
+      groups += result.groups;
+      skipped += result.skipped;
     }
-    return restored;
+    if (parsed.data.clockMs !== null && parsed.data.clockMs > this.#clockMs) {
+      this.#clockMs = parsed.data.clockMs;
+      this.#baseEventMs = parsed.data.clockMs;
+      this.#baseAtMs = this.#now();
+    }
+    return { groups, skipped, journalSeq: parsed.data.journalSeq ?? 0 };
+  }
+
+  /** The correlation inputs since the last call, with the event time they left the clock at. */
+  takeJournal(): { clockMs: number; entries: JournalEntry[] } | undefined {
+    if (!this.#journal || this.#journal.length === 0) return undefined;
+    const entries = this.#journal;
+    this.#journal = [];
+    return { clockMs: this.#clockMs, entries };
+  }
+
+  /**
+   * Re-applies journaled inputs after a restore (state catches up with what the receiver already
+   * checkpointed). Their alerts were delivered before the journal was written, so fires are
+   * dropped here; only the state moves. Entries of rules no longer loaded are skipped.
+   */
+  replay(entries: readonly JournalEntry[], clockMs: number): void {
+    const byId = new Map([...this.#stateful].map(([rule, s]) => [rule.definition.id, s]));
+    for (const [id, ms, uuid, groupKey, facts] of entries) byId.get(id)?.addItem({ ms, uuid, groupKey, facts });
+    if (clockMs > this.#clockMs) {
+      this.#clockMs = clockMs;
+      this.#baseEventMs = clockMs;
+      this.#baseAtMs = this.#now();
+    }
   }
 
   /** Open correlation groups, per rule id. */
   stateSizes(): Record<string, number> {
     return Object.fromEntries([...this.#stateful].map(([rule, s]) => [rule.definition.id, s.groupCount]));
   }
+
+  /** Entries in the expiry heaps of every stateful rule and of suppression (bounded by the live groups). */
+  get heapEntries(): number {
+    let n = this.#suppression.heapSize;
+    for (const s of this.#stateful.values()) n += s.expiryHeapSize;
+    return n;
+  }
+
+  /** Events waiting in reorder buffers, all rules together. */
+  get bufferedEvents(): number {
+    let n = 0;
+    for (const s of this.#stateful.values()) n += s.bufferedEvents;
+    return n;
+  }
+}
+
+/** Saved correlation state that does not have the expected shape. */
+export class StateFormatError extends OktelError {
+  constructor(reason: string) {
+    super('DETECTION_STATE_INVALID', `saved correlation state does not validate: ${reason}`, { context: { reason } });
+  }
+}
+
+function orgOf(resource: LogRecord['resource']): string {
+  const domain = (resource.attributes as Record<string, unknown>)[ORG_ATTRIBUTE];
+  return typeof domain === 'string' ? domain : '';
 }
 
 /** One rule: its values as scalars; several: arrays, in load order; plus the highest severity. */

@@ -1,7 +1,7 @@
 export { ALERT_EVENT_NAME, alertRecord, countryIsoCode, ENTITY_ATTRIBUTES, EntityCollector, entitiesOf, groupAttributeName, primaryEntity, writeEntityAttributes, type AlertEntities, type AlertFacts } from './alert-record.js';
 export { detectionConfigSchema, type DetectionConfig } from './config.js';
-export { DetectionProcessor } from './detection-processor.js';
-export { DetectionEngine, tagsFor, type EngineOptions, type Evaluation } from './engine.js';
+export { DetectionProcessor, type DetectionProcessorOptions } from './detection-processor.js';
+export { DetectionEngine, StateFormatError, tagsFor, type EngineOptions, type EngineSnapshot, type Evaluation, type JournalEntry } from './engine.js';
 export { detectionProcessorFactory } from './factory.js';
 export { compileRule, type CompiledRule } from './rules/compiled-rule.js';
 export { describeIssue, expandRuleSources, loadRules, type LoadedRules } from './rules/load-rules.js';

@@ -11,6 +11,8 @@ export interface DetectionLogRecordProcessorOptions {
   config?: Record<string, unknown>;
   /** Where alerts are emitted, e.g. `loggerProvider.getLogger('oktel-alerts')`. */
   alertLogger: Logger;
+  /** The processing clock; injectable for tests. */
+  now?: () => number;
 }
 
 /**
@@ -21,6 +23,7 @@ export interface DetectionLogRecordProcessorOptions {
 export class DetectionLogRecordProcessor implements LogRecordProcessor {
   readonly #engine: DetectionEngine;
   readonly #alerts: Logger;
+  readonly #timer: NodeJS.Timeout | undefined;
 
   constructor(options: DetectionLogRecordProcessorOptions) {
     const config = detectionConfigSchema.parse(options.config ?? {});
@@ -33,7 +36,19 @@ export class DetectionLogRecordProcessor implements LogRecordProcessor {
       errorMode: 'ignore',
       allowedLatenessMs: config.allowed_lateness,
       maxGroupsPerRule: config.max_groups_per_rule,
+      maxBufferedEvents: config.max_buffered_events,
+      maxBufferedBytes: config.max_buffered_bytes,
+      maxDistinctPerGroup: config.max_items_per_group,
+      idleAfterMs: config.idle_after,
+      maxClockSkewMs: config.max_clock_skew,
+      groupByOrg: config.group_by_org,
+      ...(options.now ? { now: options.now } : {}),
     });
+    if (config.idle_after > 0) {
+      // Same idle-source clock as the processor: stateful alerts without waiting for the next record.
+      this.#timer = setInterval(() => this.#emit(this.#engine.expired()), Math.max(100, Math.min(1000, Math.floor(config.idle_after / 2))));
+      this.#timer.unref();
+    }
   }
 
   onEmit(record: SdkLogRecord, _context?: Context): void {
@@ -60,6 +75,7 @@ export class DetectionLogRecordProcessor implements LogRecordProcessor {
 
   /** Judges open correlation windows and reports suppressed hits before the provider closes. */
   async shutdown(): Promise<void> {
+    if (this.#timer) clearInterval(this.#timer);
     this.#emit(this.#engine.flush());
   }
 }

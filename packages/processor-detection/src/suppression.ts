@@ -1,11 +1,13 @@
 import type { AnyValue } from '@opentelemetry/api-logs';
 import type { LogRecord } from '@oktel/core';
 import { alertRecord } from './alert-record.js';
+import { MinHeap } from './correlation/min-heap.js';
 import type { CompiledRule } from './rules/compiled-rule.js';
 
 interface Entry {
   rule: CompiledRule;
   group: Record<string, AnyValue>;
+  org: string;
   windowEndMs: number;
   count: number;
   reportedCount: number;
@@ -30,14 +32,19 @@ export interface SuppressionOptions {
   onEvict?: () => void;
 }
 
+/** The attribute naming the Okta org on every alert (the resource's `okta.domain`). */
+export const ORG_ATTRIBUTE = 'okta.domain';
+
 /**
- * One alert per rule and group per window (on event time). Later hits in the window only
+ * One alert per rule, org and group per window (on event time). Later hits in the window only
  * count; when the window closes — or the pipeline stops — a follow-up alert reports the hits
- * that came after the first one, so nothing is hidden and nothing floods.
+ * that came after the first one, so nothing is hidden and nothing floods. Windows close through
+ * a heap keyed by window end: no sweep of every open window per batch.
  */
 export class Suppression {
   readonly #entries = new Map<string, Entry>();
-  #watermark = 0;
+  readonly #closing = new MinHeap<{ key: string; entry: Entry }>();
+  #watermark = Number.NEGATIVE_INFINITY;
 
   constructor(readonly options: SuppressionOptions) {}
 
@@ -49,10 +56,10 @@ export class Suppression {
    * Records a hit; returns what to emit now: nothing inside an open window, else the new alert,
    * preceded by the follow-up of the window this hit closed, if that window had more hits.
    */
-  hit(rule: CompiledRule, group: Record<string, AnyValue>, hit: Hit, resource: LogRecord['resource']): LogRecord[] {
+  hit(rule: CompiledRule, group: Record<string, AnyValue>, org: string, hit: Hit, resource: LogRecord['resource']): LogRecord[] {
     const eventMs = hit.lastMs;
     this.#watermark = Math.max(this.#watermark, eventMs);
-    const key = `${rule.definition.id}\u0000${JSON.stringify(group)}`;
+    const key = `${rule.definition.id}\u0000${org}\u0000${JSON.stringify(group)}`;
     const existing = this.#entries.get(key);
     if (existing && eventMs < existing.windowEndMs) {
       existing.count += hit.count;
@@ -70,17 +77,21 @@ export class Suppression {
     }
     const windowMs = rule.definition.suppression.window ?? this.options.defaultWindowMs;
     const uuids = hit.uuids.slice(0, this.options.maxEventUuids);
-    const entry: Entry = { rule, group, windowEndMs: eventMs + windowMs, count: hit.count, reportedCount: hit.count, firstMs: hit.firstMs, lastMs: eventMs, uuids: [...uuids], resource };
+    const entry: Entry = { rule, group, org, windowEndMs: eventMs + windowMs, count: hit.count, reportedCount: hit.count, firstMs: hit.firstMs, lastMs: eventMs, uuids: [...uuids], resource };
     this.#entries.set(key, entry);
-    const alert = alertRecord({ rule, group, count: hit.count, firstMs: hit.firstMs, lastMs: eventMs, uuids, update: false, resource });
+    this.#closing.push(entry.windowEndMs, { key, entry });
+    if (this.#closing.size > 2 * this.#entries.size + 1024) this.#compact();
+    const alert = withOrg(alertRecord({ rule, group, count: hit.count, firstMs: hit.firstMs, lastMs: eventMs, uuids, update: false, resource }), org);
     return followUp ? [followUp, alert] : [alert];
   }
 
-  /** Follow-ups for windows that event time has moved past. */
-  expire(): LogRecord[] {
+  /** Follow-ups for windows that event time (the later of the hits seen and `clockMs`) has moved past. */
+  expire(clockMs = Number.NEGATIVE_INFINITY): LogRecord[] {
+    this.#watermark = Math.max(this.#watermark, clockMs);
     const out: LogRecord[] = [];
-    for (const [key, entry] of this.#entries) {
-      if (entry.windowEndMs > this.#watermark) continue;
+    while (this.#closing.peekKey() <= this.#watermark) {
+      const { key, entry } = this.#closing.pop()!;
+      if (this.#entries.get(key) !== entry) continue; // replaced or evicted
       const update = this.#followUp(entry);
       if (update) out.push(update);
       this.#entries.delete(key);
@@ -88,16 +99,34 @@ export class Suppression {
     return out;
   }
 
+  /** Replaced and evicted windows leave heap entries behind; past twice the live ones, rebuild from the live ones. */
+  #compact(): void {
+    this.#closing.clear();
+    for (const [key, entry] of this.#entries) this.#closing.push(entry.windowEndMs, { key, entry });
+  }
+
+  /** Entries in the closing heap (live and stale), for tests of its bound. */
+  get heapSize(): number {
+    return this.#closing.size;
+  }
+
   /** Follow-ups for every open window (the pipeline is stopping). */
   flush(): LogRecord[] {
     const out = [...this.#entries.values()].map((e) => this.#followUp(e)).filter((r): r is LogRecord => r !== undefined);
     this.#entries.clear();
+    this.#closing.clear();
     return out;
   }
 
   #followUp(entry: Entry): LogRecord | undefined {
     if (entry.count <= entry.reportedCount) return undefined;
     entry.reportedCount = entry.count;
-    return alertRecord({ rule: entry.rule, group: entry.group, count: entry.count, firstMs: entry.firstMs, lastMs: entry.lastMs, uuids: entry.uuids, update: true, resource: entry.resource });
+    return withOrg(alertRecord({ rule: entry.rule, group: entry.group, count: entry.count, firstMs: entry.firstMs, lastMs: entry.lastMs, uuids: entry.uuids, update: true, resource: entry.resource }), entry.org);
   }
+}
+
+/** Every alert names its org, so an analyst of a multi-org pipeline knows which tenant to open. */
+function withOrg(alert: LogRecord, org: string): LogRecord {
+  if (org !== '') alert.attributes[ORG_ATTRIBUTE] = org;
+  return alert;
 }

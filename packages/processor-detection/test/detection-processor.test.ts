@@ -123,6 +123,13 @@ describe('detection processor: loading rules', () => {
     expect(messages([good, bad])).to.deep.equal([`${bad}:11: rule rule-bad: match at and[1]: unrecognized operation "regexp"`]);
   });
 
+  it('refuses a regex the linear-time engine cannot run (lookahead), naming file, line and path', () => {
+    const bad = writeRule(dir.path, 'bad.yaml', SIMPLE_RULE('rule-bad').replace('match: { "==": [{ var: eventType }, "user.session.start"] }', 'match:\n  and:\n    - { "==": [{ var: eventType }, "x"] }\n    - { regex: [{ var: actor.alternateId }, "^(?=.*[0-9]).{8,}$"] }'));
+    const [message] = messages([bad]);
+    expect(message).to.contain(`${bad}:11: rule rule-bad: match at and[1].regex[1]: regex "^(?=.*[0-9]).{8,}$" is not accepted by the linear-time engine (RE2)`);
+    expect(message).to.contain('backreferences and lookaround are not supported');
+  });
+
   it('reports schema problems with their key and line', () => {
     const bad = writeRule(dir.path, 'bad.yaml', SIMPLE_RULE('rule-bad').replace('severity: medium', 'severity: urgent'));
     const [message] = messages([bad]);

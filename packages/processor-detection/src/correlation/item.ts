@@ -1,23 +1,33 @@
-import type { AnyValue } from '@opentelemetry/api-logs';
-import type { LogRecord } from '@oktel/core';
-
-/** What a stateful rule keeps of one event: its time, identity, group and the facts the rule needs. */
+/**
+ * What a stateful rule keeps of one event while it waits in the reorder buffer: its time,
+ * identity, group key and the facts the rule needs — never the event or its record.
+ */
 export interface CorrelationItem {
   ms: number;
   uuid: string;
+  /** `org \u0000 JSON of the group_by values`: the org is part of every key (no cross-org groups). */
   groupKey: string;
-  group: Record<string, AnyValue>;
   /** value_count: the field value; sequence: indexes of the steps it matches; aggregate: one entry per aggregate. */
   facts: unknown;
-  resource: LogRecord['resource'] | undefined;
 }
 
 /** A stateful rule's decision that a group crossed its condition. */
 export interface Fire {
-  group: Record<string, AnyValue>;
+  groupKey: string;
   count: number;
   firstMs: number;
   lastMs: number;
   uuids: string[];
-  resource: LogRecord['resource'] | undefined;
+}
+
+/** The org of a group key (the part before the first NUL). */
+export function orgOfKey(key: string): string {
+  const cut = key.indexOf('\u0000');
+  return cut < 0 ? '' : key.slice(0, cut);
+}
+
+/** The group_by values of a group key, in group_by order. */
+export function valuesOfKey(key: string): unknown[] {
+  const parsed = JSON.parse(key.slice(key.indexOf('\u0000') + 1)) as unknown;
+  return Array.isArray(parsed) ? parsed : [];
 }

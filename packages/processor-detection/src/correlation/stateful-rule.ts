@@ -1,34 +1,60 @@
-import type { AnyValue } from '@opentelemetry/api-logs';
-import type { LogRecord } from '@oktel/core';
 import { compile, pathReader, truthy, type Evaluator, type PathReader } from '@oktel/jsonlogic';
+import { z } from 'zod';
 import type { RuleContext } from '../rules/rule-context.js';
 import { ruleScope } from '../rules/rule-context.js';
 import type { Correlate } from '../rules/rule-schema.js';
-import { AggregateCorrelator, SequenceCorrelator, ThresholdCorrelator, ValueCountCorrelator, type Correlator } from './correlators.js';
+import { AggregateCorrelator, SequenceCorrelator, ThresholdCorrelator, ValueCountCorrelator, boundTo, type Correlator, type GroupLimits, type RuleShape } from './correlators.js';
 import type { CorrelationItem, Fire } from './item.js';
+import { MinHeap } from './min-heap.js';
 
-export interface StatefulLimits {
+export interface StatefulLimits extends GroupLimits {
   /** Events may arrive this much out of event-time order and still be correlated in order. */
   lateness: number;
   maxGroups: number;
+  /** Reorder buffer bounds; beyond either, the oldest buffered event is correlated early. */
+  maxBufferedEvents: number;
+  maxBufferedBytes: number;
   onEvict?: () => void;
   onTooLate?: () => void;
+  onBufferOverflow?: () => void;
 }
 
 type FactReader = (ctx: RuleContext) => unknown;
 
+/** Rough heap cost of one buffered item: object and fields, its strings (UTF-16), its facts. */
+function itemBytes(item: CorrelationItem): number {
+  const facts = item.facts;
+  const factBytes = typeof facts === 'string' ? 2 * facts.length : Array.isArray(facts) ? 16 + 16 * facts.length : 16;
+  return 96 + 2 * (item.groupKey.length + item.uuid.length) + factBytes;
+}
+
+const itemSchema = z.tuple([z.number(), z.string(), z.string(), z.json()]);
+export const statefulSnapshotSchema = z.strictObject({
+  watermark: z.number().nullable(),
+  buffer: z.array(itemSchema),
+  groups: z.array(z.tuple([z.string(), z.unknown()])),
+});
+
 /**
  * The stateful half of a rule with `correlate:`: events that pass the rule's `match` wait in a
- * reorder buffer until event time is `lateness` past them, then feed a per-group correlator in
- * time order. Groups are bounded (oldest evicted, counted) and expire once their window is over.
+ * reorder buffer (a heap on event time, bounded in events and bytes) until event time is
+ * `lateness` past them, then feed a per-group correlator in time order. Groups are bounded
+ * (least recently used evicted, counted) and expire through a heap keyed by window end, so the
+ * per-event cost does not depend on the number of groups or the event rate.
  */
 export class StatefulRule {
   readonly #spec: Correlate;
   readonly #limits: StatefulLimits;
   readonly #facts: FactReader;
   readonly #condition: Evaluator | undefined;
+  /** Shared by every group of the rule. */
+  readonly #shape: RuleShape<Correlate>;
+  /** threshold and value_count: the correlator class bound to this rule's shape. */
+  readonly #Bound: (new () => Correlator) | undefined;
   readonly #groups = new Map<string, Correlator>();
-  #buffer: CorrelationItem[] = [];
+  readonly #buffer = new MinHeap<CorrelationItem>();
+  #bufferedBytes = 0;
+  readonly #expiry = new MinHeap<Correlator>({ stable: false });
   #watermark = Number.NEGATIVE_INFINITY;
 
   constructor(spec: Correlate, limits: StatefulLimits) {
@@ -36,107 +62,210 @@ export class StatefulRule {
     this.#limits = limits;
     this.#facts = factReader(spec);
     this.#condition = spec.type === 'aggregate' ? compile(spec.condition) : undefined;
+    this.#shape = { spec, limits };
+    if (spec.type === 'threshold') this.#Bound = boundTo(ThresholdCorrelator, this.#shape);
+    else if (spec.type === 'value_count') this.#Bound = boundTo(ValueCountCorrelator, this.#shape);
   }
 
   get groupCount(): number {
     return this.#groups.size;
   }
 
+  get bufferedEvents(): number {
+    return this.#buffer.size;
+  }
+
   /** Takes one event that passed the rule's match; returns what fired as event time moved on. */
-  add(ctx: RuleContext, ms: number, uuid: string, group: Record<string, AnyValue>, resource: LogRecord['resource']): Fire[] {
-    const item: CorrelationItem = { ms, uuid, groupKey: JSON.stringify(group), group, facts: this.#facts(ctx), resource };
+  add(ctx: RuleContext, ms: number, uuid: string, groupKey: string): Fire[] {
+    return this.addItem(this.item(ctx, ms, uuid, groupKey));
+  }
+
+  /** What the rule keeps of an event: evaluated once, journaled as is. */
+  item(ctx: RuleContext, ms: number, uuid: string, groupKey: string): CorrelationItem {
+    return { ms, uuid, groupKey, facts: this.#facts(ctx) };
+  }
+
+  /** Takes an item (new, or replayed from the journal after a restart). */
+  addItem(item: CorrelationItem): Fire[] {
+    const ms = item.ms;
     if (ms < this.#watermark) {
       // Later than the allowed lateness: still counted, in arrival order.
       this.#limits.onTooLate?.();
       return this.#feed(item);
     }
-    const at = this.#buffer.findLastIndex((b) => b.ms <= ms);
-    this.#buffer.splice(at + 1, 0, item);
-    return this.#release(Math.max(this.#watermark, ms - this.#limits.lateness));
-  }
-
-  /** Feeds buffered events up to the watermark, in event-time order. Per event: no sweep of all groups. */
-  #release(watermark: number): Fire[] {
-    this.#watermark = Math.max(this.#watermark, watermark);
-    const fires: Fire[] = [];
-    while (this.#buffer.length > 0 && this.#buffer[0]!.ms <= this.#watermark) fires.push(...this.#feed(this.#buffer.shift()!));
+    const watermark = Math.max(this.#watermark, ms - this.#limits.lateness);
+    if (this.#buffer.size === 0 && ms <= watermark) {
+      this.#watermark = watermark;
+      return this.#feed(item);
+    }
+    this.#buffer.push(ms, item);
+    this.#bufferedBytes += itemBytes(item);
+    const fires = this.#release(watermark);
+    while (this.#buffer.size > this.#limits.maxBufferedEvents || this.#bufferedBytes > this.#limits.maxBufferedBytes) {
+      // Bounded memory wins over perfect order: the oldest waits no longer (counted).
+      this.#limits.onBufferOverflow?.();
+      const oldest = this.#buffer.pop()!;
+      this.#bufferedBytes -= itemBytes(oldest);
+      this.#watermark = Math.max(this.#watermark, oldest.ms);
+      fires.push(...this.#feed(oldest));
+    }
     return fires;
   }
 
-  /** Moves the watermark, then closes the windows behind it (once per batch: it visits every group). */
+  /** Feeds buffered events up to the watermark, in event-time order. */
+  #release(watermark: number): Fire[] {
+    this.#watermark = Math.max(this.#watermark, watermark);
+    const fires: Fire[] = [];
+    while (this.#buffer.peekKey() <= this.#watermark) {
+      const item = this.#buffer.pop()!;
+      this.#bufferedBytes -= itemBytes(item);
+      fires.push(...this.#feed(item));
+    }
+    return fires;
+  }
+
+  /** Moves the watermark, then closes the windows behind it: only the groups whose window end has passed. */
   advance(watermark: number): Fire[] {
     const fires = this.#release(watermark);
-    for (const [key, correlator] of this.#groups) {
+    const later: Correlator[] = [];
+    while (this.#expiry.peekKey() <= this.#watermark) {
+      const correlator = this.#expiry.pop()!;
+      if (this.#groups.get(correlator.key) !== correlator) continue; // evicted or replaced
       const { fire, done } = correlator.expire(this.#watermark);
       if (fire) fires.push(fire);
-      if (done) this.#groups.delete(key);
+      if (done) this.#groups.delete(correlator.key);
+      else later.push(correlator);
     }
+    for (const entry of later) this.#schedule(entry);
     return fires;
   }
 
   /** End of input: everything buffered is correlated and open windows are judged. */
   finish(): Fire[] {
     const fires: Fire[] = [];
-    for (const item of this.#buffer.splice(0)) fires.push(...this.#feed(item));
+    for (let item = this.#buffer.pop(); item; item = this.#buffer.pop()) fires.push(...this.#feed(item));
+    this.#bufferedBytes = 0;
     for (const correlator of this.#groups.values()) {
       const fire = correlator.finish();
       if (fire) fires.push(fire);
     }
     this.#groups.clear();
+    this.#expiry.clear();
     return fires;
+  }
+
+  #schedule(correlator: Correlator): void {
+    const deadline = correlator.deadline();
+    this.#expiry.push(Number.isFinite(deadline) ? deadline : this.#watermark, correlator);
+    // Evicted groups leave heap entries behind; past twice the live groups, rebuild from the live ones.
+    if (this.#expiry.size > 2 * this.#groups.size + 1024) {
+      this.#expiry.clear();
+      for (const live of this.#groups.values()) {
+        const d = live.deadline();
+        this.#expiry.push(Number.isFinite(d) ? d : this.#watermark, live);
+      }
+    }
+  }
+
+  /** Entries in the expiry heap (live and stale), for tests of its bound. */
+  get expiryHeapSize(): number {
+    return this.#expiry.size;
   }
 
   #feed(item: CorrelationItem): Fire[] {
     let correlator = this.#groups.get(item.groupKey);
-    if (correlator) this.#groups.delete(item.groupKey);
-    else {
+    if (correlator) {
+      // Least recently used first: moving a group to the end keeps eviction O(1).
+      this.#groups.delete(item.groupKey);
+      this.#groups.set(item.groupKey, correlator);
+    } else {
       if (this.#groups.size >= this.#limits.maxGroups) {
         this.#groups.delete(this.#groups.keys().next().value as string);
         this.#limits.onEvict?.();
       }
-      correlator = this.#create();
+      correlator = this.#create(item.groupKey);
+      this.#groups.set(item.groupKey, correlator);
+      const fire = correlator.add(item);
+      this.#schedule(correlator);
+      return fire ? [fire] : [];
     }
-    this.#groups.set(item.groupKey, correlator);
     const fire = correlator.add(item);
     return fire ? [fire] : [];
   }
 
-  #create(): Correlator {
+  #create(key: string): Correlator {
+    const correlator = this.#construct();
+    correlator.key = key;
+    return correlator;
+  }
+
+  #construct(): Correlator {
     switch (this.#spec.type) {
       case 'threshold':
-        return new ThresholdCorrelator(this.#spec);
       case 'value_count':
-        return new ValueCountCorrelator(this.#spec);
+        return new this.#Bound!();
       case 'sequence':
-        return new SequenceCorrelator(this.#spec);
+        return new SequenceCorrelator(this.#spec, this.#limits);
       case 'aggregate':
-        return new AggregateCorrelator(this.#spec, this.#condition!);
+        return new AggregateCorrelator(this.#spec, this.#condition!, this.#limits);
     }
   }
 
-  snapshot(): unknown {
+  /** Groups in least-recently-used order, so a size-capped save keeps the most recent ones. */
+  snapshot(): z.input<typeof statefulSnapshotSchema> {
     return {
       watermark: Number.isFinite(this.#watermark) ? this.#watermark : null,
-      buffer: this.#buffer.map(({ resource: _r, ...rest }) => rest),
+      buffer: this.#buffer.sorted().map((i) => [i.ms, i.uuid, i.groupKey, (i.facts ?? null) as z.core.util.JSONType]),
       groups: [...this.#groups].map(([key, c]) => [key, c.snapshot()]),
     };
   }
 
-  /** Restores a snapshot taken by an earlier run (records' resources are not kept: alerts get `fallback`). */
-  restore(snapshot: unknown, fallback: LogRecord['resource']): void {
-    const s = snapshot as { watermark: number | null; buffer: Omit<CorrelationItem, 'resource'>[]; groups: [string, unknown][] };
-    this.#watermark = s.watermark ?? Number.NEGATIVE_INFINITY;
-    this.#buffer = s.buffer.map((i) => ({ ...i, resource: fallback }));
-    for (const [key, state] of s.groups) {
-      const correlator = this.#create();
-      const items = (raw: unknown[]): CorrelationItem[] => (raw as Omit<CorrelationItem, 'resource'>[]).map((i) => ({ ...i, resource: fallback }));
-      if (correlator instanceof ThresholdCorrelator) correlator.items = items(state as unknown[]);
-      else if (correlator instanceof ValueCountCorrelator) for (const i of items(state as unknown[])) correlator.values.set(JSON.stringify(i.facts), i);
-      else if (correlator instanceof SequenceCorrelator) Object.assign(correlator, { ...(state as object), items: items((state as { items: unknown[] }).items) });
-      else if (correlator instanceof AggregateCorrelator) Object.assign(correlator, { start: (state as { start: number }).start, items: items((state as { items: unknown[] }).items) });
-      this.#groups.set(key, correlator);
+  /**
+   * Restores a snapshot taken by an earlier run. The snapshot is untrusted input: it has passed
+   * `statefulSnapshotSchema`; each group's state is checked against its correlator's schema and
+   * a group that does not fit is skipped (returned in `skipped`), never half-built.
+   */
+  restore(snapshot: z.output<typeof statefulSnapshotSchema>): { groups: number; skipped: number } {
+    let skipped = 0;
+    this.#watermark = snapshot.watermark ?? Number.NEGATIVE_INFINITY;
+    for (const [ms, uuid, groupKey, facts] of snapshot.buffer.slice(-this.#limits.maxBufferedEvents)) {
+      const item: CorrelationItem = { ms, uuid, groupKey, facts };
+      this.#buffer.push(ms, item);
+      this.#bufferedBytes += itemBytes(item);
     }
+    for (const [key, state] of snapshot.groups.slice(-this.#limits.maxGroups)) {
+      const correlator = this.#create(key);
+      const ok = restoreInto(correlator, state);
+      if (!ok) {
+        skipped++;
+        continue;
+      }
+      this.#groups.set(key, correlator);
+      this.#schedule(correlator);
+    }
+    return { groups: this.#groups.size, skipped };
   }
+}
+
+function restoreInto(correlator: Correlator, state: unknown): boolean {
+  if (correlator instanceof ThresholdCorrelator) {
+    const parsed = ThresholdCorrelator.state.safeParse(state);
+    if (parsed.success) correlator.restore(parsed.data);
+    return parsed.success;
+  }
+  if (correlator instanceof ValueCountCorrelator) {
+    const parsed = ValueCountCorrelator.state.safeParse(state);
+    if (parsed.success) correlator.restore(parsed.data);
+    return parsed.success;
+  }
+  if (correlator instanceof SequenceCorrelator) {
+    const parsed = SequenceCorrelator.state.safeParse(state);
+    if (parsed.success) correlator.restore(parsed.data);
+    return parsed.success;
+  }
+  const parsed = AggregateCorrelator.state.safeParse(state);
+  if (parsed.success) (correlator as AggregateCorrelator).restore(parsed.data);
+  return parsed.success;
 }
 
 /** What each event contributes, evaluated once when it arrives (no context kept afterwards). */
