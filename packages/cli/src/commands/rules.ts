@@ -1,7 +1,26 @@
 import { OKTA_RULES_DIR } from '@oktel/rules-okta';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { coverageTable, describeIssue, lintRules, loadRules, missingTestKinds, navigatorLayer, renderTestTable, runRuleTests, type LoadedRules } from '@oktel/processor-detection';
+import {
+  ATTACK_VERSION,
+  coverageTable,
+  describeIssue,
+  expandRuleSources,
+  lintRules,
+  loadRules,
+  missingTestKinds,
+  navigatorLayer,
+  renderTestTable,
+  runRuleTests,
+  SIGMA_RULES,
+  TACTICS,
+  TECHNIQUES,
+  type LoadedRules,
+} from '@oktel/processor-detection';
+import { compileSigmaFiles, isSigmaText, renderOutcomes, toNativeYaml } from '@oktel/sigma';
+import { readFileSync } from 'node:fs';
+import { OktelError } from '@oktel/core';
 
 function load(paths: string[], out: NodeJS.WriteStream): LoadedRules | undefined {
   const { loaded, issues } = loadRules(paths.length > 0 ? paths : [OKTA_RULES_DIR]);
@@ -24,10 +43,13 @@ export function rulesTestCommand(paths: string[], out: NodeJS.WriteStream = proc
 export function rulesLintCommand(paths: string[], out: NodeJS.WriteStream = process.stdout): number {
   const loaded = load(paths, out);
   if (!loaded) return 1;
-  const findings = lintRules(loaded.rules);
+  // Sigma rules carry no tests in their format (an oktel `tests:` extension is optional).
+  const findings = lintRules(loaded.rules).filter((f) => !(f.message.startsWith('missing a ') && loaded.rules.some((r) => r.definition.id === f.rule && SIGMA_RULES.has(r))));
   for (const f of findings) out.write(`${f.file}: rule ${f.rule}: ${f.message}\n`);
-  out.write(`${loaded.rules.length} rules, ${findings.length} problems\n`);
-  return findings.length === 0 ? 0 : 1;
+  const refused = loaded.sigma.filter((o) => o.outcome === 'refused');
+  if (loaded.sigma.length > 0) out.write(`${renderOutcomes(loaded.sigma)}\n`);
+  out.write(`${loaded.rules.length} rules, ${findings.length + refused.length} problems\n`);
+  return findings.length + refused.length === 0 ? 0 : 1;
 }
 
 /** `oktel rules coverage [PATH…] [--format navigator|markdown] [--output FILE]`. */
@@ -42,4 +64,51 @@ export function rulesCoverageCommand(args: string[], out: NodeJS.WriteStream = p
     out.write(`Wrote ${values.format === 'navigator' ? 'an ATT&CK Navigator layer' : 'a coverage table'} for ${loaded.rules.length} rules to ${values.output}\n`);
   } else out.write(text);
   return 0;
+}
+
+/**
+ * `oktel rules convert --from sigma PATH… [--output DIR] [--placeholder name=value…] [--skip-status s…]`:
+ * writes each Sigma rule as a native rule file (to review, extend and add tests to), or all of
+ * them to stdout; the per-rule report goes to stderr. Exit 1 when a rule was refused.
+ */
+export function rulesConvertCommand(args: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): number {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: { from: { type: 'string' }, output: { type: 'string' }, placeholder: { type: 'string', multiple: true }, 'skip-status': { type: 'string', multiple: true } },
+  });
+  if (values.from !== 'sigma') throw new OktelError('ERR_USAGE', `--from must be sigma${values.from ? `, not ${values.from}` : ''}`);
+  if (positionals.length === 0) throw new OktelError('ERR_USAGE', 'name the Sigma files or directories to convert');
+  const { files, issues } = expandRuleSources(positionals);
+  for (const issue of issues) err.write(`${describeIssue(issue)}\n`);
+  const placeholders: Record<string, string[]> = {};
+  for (const p of values.placeholder ?? []) {
+    const eq = p.indexOf('=');
+    if (eq <= 0) throw new OktelError('ERR_USAGE', `--placeholder takes name=value, not ${p}`);
+    (placeholders[p.slice(0, eq)] ??= []).push(p.slice(eq + 1));
+  }
+  const sigmaFiles = files.map((file) => ({ file, text: readFileSync(file, 'utf8') })).filter((f) => isSigmaText(f.text));
+  const result = compileSigmaFiles(sigmaFiles, {
+    attack: { version: ATTACK_VERSION, tactics: TACTICS, techniques: TECHNIQUES },
+    placeholders,
+    ...(values['skip-status'] ? { skipStatuses: values['skip-status'] } : {}),
+  });
+  const outcomes = [...result.outcomes, ...result.problems.map((p) => ({ file: p.file, line: p.line, title: '(document)', outcome: 'refused' as const, reason: p.message, warnings: [] }))];
+  const texts: string[] = [];
+  if (values.output) mkdirSync(values.output, { recursive: true });
+  for (const rule of result.rules) {
+    const yaml = toNativeYaml(rule);
+    if (yaml === undefined) {
+      const o = outcomes.find((x) => x.file === rule.file && x.line === rule.line);
+      if (o) Object.assign(o, { outcome: 'refused', reason: 'its group-by uses aliases with a different field per rule, which a native rule cannot express (load the Sigma file directly instead)' });
+      continue;
+    }
+    if (values.output) writeFileSync(join(values.output, `${rule.definition.id}.yaml`), yaml);
+    else texts.push(yaml);
+  }
+  if (!values.output) out.write(texts.join('---\n'));
+  err.write(`${renderOutcomes(outcomes)}\n`);
+  if (values.output) err.write(`Wrote ${result.rules.length - outcomes.filter((o) => o.reason?.includes('aliases')).length} native rules to ${values.output}\n`);
+  return outcomes.some((o) => o.outcome === 'refused') ? 1 : 0;
 }
