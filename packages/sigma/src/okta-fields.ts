@@ -123,6 +123,12 @@ export function resolveOktaField(name: string, tree: FieldTree = OKTA_FIELDS): R
       segments.push(segment);
       continue;
     }
+    if (node[ARRAY] && /^\d+$/.test(segment) && arrayAt === segments.length) {
+      // An explicit index (`target.0.alternateId`) reads that element, not any element.
+      segments.push(segment);
+      arrayAt = -1;
+      continue;
+    }
     const key = childKey(node, segment);
     if (key === undefined) {
       if (!node[OPEN]) known = false;
