@@ -31,6 +31,17 @@ function onField(field: ResolvedField, build: (value: Logic) => Logic): Logic {
 
 const lower = (value: Logic): Logic => ({ lower: [value] });
 
+/**
+ * Case-insensitive equality with a literal. `lower` + loose `==` costs one case fold per event
+ * instead of two, and means the same as `iequals` unless the literal reads as a number or a
+ * boolean (loose `==` would then compare `true` with "1"): those keep `iequals`, which compares
+ * the texts ("true" matches a JSON true, as Okta sends isProxy either way).
+ */
+function caseInsensitiveEquals(value: Logic, text: string): Logic {
+  const looseTrap = /^(true|false)$/i.test(text.trim()) || (text.trim() !== '' && Number.isFinite(Number(text))) || text.trim() === '';
+  return looseTrap ? { iequals: [value, text] } : { '==': [lower(value), text.toLowerCase()] };
+}
+
 /** A wildcard pattern on `value`, with the cheapest operation that means the same. */
 export function patternLogic(value: Logic, tokens: readonly Token[], cased: boolean): Logic {
   if (tokens.length === 0) return cased ? { '==': [value, ''] } : { iequals: [value, ''] };
@@ -45,7 +56,7 @@ export function patternLogic(value: Logic, tokens: readonly Token[], cased: bool
     if (first.kind === 'any' && last.kind === 'any') return { contains: [subject, needle] };
     if (first.kind === 'any') return { endsWith: [subject, needle] };
     if (last.kind === 'any') return { startsWith: [subject, needle] };
-    return cased ? { '==': [value, text] } : { iequals: [value, text] };
+    return cased ? { '==': [value, text] } : caseInsensitiveEquals(value, text);
   }
   return { regex: [value, tokensToRegex(tokens), cased ? 's' : 'is'] };
 }
