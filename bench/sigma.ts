@@ -95,6 +95,7 @@ export function runSigmaBenchmark(options: { rules: number; events: number; roun
     native_case_sensitive_events_per_s: best(runs.native),
     native_case_insensitive_events_per_s: best(runs.nativeInsensitive),
     sigma_events_per_s: best(runs.sigma),
+    control_copy_events_per_s: best(runs.control),
     sigma_vs_native_case_insensitive: ratio(runs.sigma, runs.nativeInsensitive),
     sigma_vs_native_case_sensitive: ratio(runs.sigma, runs.native),
     control_copy_vs_native_case_insensitive: ratio(runs.control, runs.nativeInsensitive),
