@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -7,7 +7,9 @@ import { loadConfig, type LogRecord } from '@oktel/core';
 import { builtinComponents } from '@oktel/cli';
 import { DetectionEngine, loadRules, runRuleTests, type CompiledRule } from '@oktel/processor-detection';
 import { logEventToRecord, oktaResource, type OktaLogEvent } from '@oktel/okta-log-event';
-import { okta, sigma } from './helpers.js';
+import { compileSigmaFiles } from '../src/load.js';
+import { toNativeYaml } from '../src/to-native-yaml.js';
+import { ATTACK, okta, sigma } from './helpers.js';
 
 const ROOT = join(import.meta.dirname, '../../..');
 const SIGMA_DIR = join(ROOT, 'configs/sigma');
@@ -230,5 +232,28 @@ level: critical
         process.chdir(cwd);
       }
     });
+  });
+});
+
+describe('Okta-style Sigma rules covering every modifier, condition form and correlation type (test/rules)', () => {
+  const RULES_DIR = join(import.meta.dirname, 'rules');
+  it('load directly, and their tests (matches and near misses) pass', () => {
+    const { loaded, issues } = loadRules([RULES_DIR]);
+    expect(issues).to.deep.equal([]);
+    expect(loaded!.sigma.filter((o) => o.outcome !== 'loaded')).to.deep.equal([]);
+    const results = runRuleTests(loaded!.rules);
+    expect(results.length).to.equal(15);
+    expect(results.filter((r) => !r.passed)).to.deep.equal([]);
+  });
+  it('pass the same tests after conversion to native rules', () => {
+    const { rules } = compileSigmaFiles([...readdirSync(RULES_DIR)].map((f) => ({ file: join(RULES_DIR, f) })), { attack: ATTACK });
+    const out = mkdtempSync(join(tmpdir(), 'oktel-converted-'));
+    for (const rule of rules) writeFileSync(join(out, `${rule.definition.id}.yaml`), toNativeYaml(rule)!);
+    const { loaded, issues } = loadRules([out]);
+    expect(issues).to.deep.equal([]);
+    expect(loaded!.sigma).to.deep.equal([]);
+    const results = runRuleTests(loaded!.rules);
+    expect(results.length).to.equal(15);
+    expect(results.filter((r) => !r.passed)).to.deep.equal([]);
   });
 });
