@@ -15,6 +15,7 @@ Commands:
   components                              List the component types built in
   simulate-okta [options]                 Serve a fake Okta org on 127.0.0.1 (see below)
   rules test [PATH ...]                   Run the rules' embedded tests (default: the shipped Okta pack)
+                                          (test, lint: --placeholder NAME=VALUE, --skip-status STATUS for Sigma rules)
   rules lint [PATH ...]                   Check rules: ATT&CK ids and names, unreachable conditions, tests
   rules coverage [PATH ...] [--format navigator|markdown] [--output FILE]
                                           ATT&CK coverage as a Navigator layer or a markdown table

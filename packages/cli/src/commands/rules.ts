@@ -18,12 +18,26 @@ import {
   TECHNIQUES,
   type LoadedRules,
 } from '@oktel/processor-detection';
-import { compileSigmaFiles, isSigmaText, renderOutcomes, toNativeYaml } from '@oktel/sigma';
+import { compileSigmaFiles, DEFAULT_SKIP_STATUSES, isSigmaText, renderOutcomes, toNativeYaml } from '@oktel/sigma';
 import { readFileSync } from 'node:fs';
 import { OktelError } from '@oktel/core';
 
-function load(paths: string[], out: NodeJS.WriteStream): LoadedRules | undefined {
-  const { loaded, issues } = loadRules(paths.length > 0 ? paths : [OKTA_RULES_DIR]);
+const SIGMA_OPTIONS = { placeholder: { type: 'string', multiple: true }, 'skip-status': { type: 'string', multiple: true } } as const;
+
+/** `--placeholder name=value` (repeatable) and `--skip-status s` (repeatable): the `sigma:` config, on the command line. */
+function sigmaConfig(values: { placeholder?: string[]; 'skip-status'?: string[] }): { placeholders: Record<string, string[]>; skip_statuses: string[] } {
+  const placeholders: Record<string, string[]> = {};
+  for (const p of values.placeholder ?? []) {
+    const eq = p.indexOf('=');
+    if (eq <= 0) throw new OktelError('ERR_USAGE', `--placeholder takes name=value, not ${p}`);
+    (placeholders[p.slice(0, eq)] ??= []).push(p.slice(eq + 1));
+  }
+  return { placeholders, skip_statuses: values['skip-status'] ?? [...DEFAULT_SKIP_STATUSES] };
+}
+
+function load(args: string[], out: NodeJS.WriteStream): LoadedRules | undefined {
+  const { values, positionals: paths } = parseArgs({ args, allowPositionals: true, strict: true, options: SIGMA_OPTIONS });
+  const { loaded, issues } = loadRules(paths.length > 0 ? paths : [OKTA_RULES_DIR], sigmaConfig(values));
   if (!loaded) for (const issue of issues) out.write(`${describeIssue(issue)}\n`);
   return loaded;
 }
@@ -73,31 +87,22 @@ export function rulesCoverageCommand(args: string[], out: NodeJS.WriteStream = p
  * them to stdout; the per-rule report goes to stderr. Exit 1 when a rule was refused.
  */
 export function rulesConvertCommand(args: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): number {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    strict: true,
-    options: { from: { type: 'string' }, output: { type: 'string' }, placeholder: { type: 'string', multiple: true }, 'skip-status': { type: 'string', multiple: true } },
-  });
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: { from: { type: 'string' }, output: { type: 'string' }, ...SIGMA_OPTIONS } });
   if (values.from !== 'sigma') throw new OktelError('ERR_USAGE', `--from must be sigma${values.from ? `, not ${values.from}` : ''}`);
   if (positionals.length === 0) throw new OktelError('ERR_USAGE', 'name the Sigma files or directories to convert');
+  const { placeholders, skip_statuses: skipStatuses } = sigmaConfig(values);
+  const output = values.output;
   const { files, issues } = expandRuleSources(positionals);
   for (const issue of issues) err.write(`${describeIssue(issue)}\n`);
-  const placeholders: Record<string, string[]> = {};
-  for (const p of values.placeholder ?? []) {
-    const eq = p.indexOf('=');
-    if (eq <= 0) throw new OktelError('ERR_USAGE', `--placeholder takes name=value, not ${p}`);
-    (placeholders[p.slice(0, eq)] ??= []).push(p.slice(eq + 1));
-  }
   const sigmaFiles = files.map((file) => ({ file, text: readFileSync(file, 'utf8') })).filter((f) => isSigmaText(f.text));
   const result = compileSigmaFiles(sigmaFiles, {
     attack: { version: ATTACK_VERSION, tactics: TACTICS, techniques: TECHNIQUES },
     placeholders,
-    ...(values['skip-status'] ? { skipStatuses: values['skip-status'] } : {}),
+    skipStatuses,
   });
   const outcomes = [...result.outcomes, ...result.problems.map((p) => ({ file: p.file, line: p.line, title: '(document)', outcome: 'refused' as const, reason: p.message, warnings: [] }))];
   const texts: string[] = [];
-  if (values.output) mkdirSync(values.output, { recursive: true });
+  if (output) mkdirSync(output, { recursive: true });
   for (const rule of result.rules) {
     const yaml = toNativeYaml(rule);
     if (yaml === undefined) {
@@ -105,11 +110,11 @@ export function rulesConvertCommand(args: string[], out: NodeJS.WritableStream =
       if (o) Object.assign(o, { outcome: 'refused', reason: 'its group-by uses aliases with a different field per rule, which a native rule cannot express (load the Sigma file directly instead)' });
       continue;
     }
-    if (values.output) writeFileSync(join(values.output, `${rule.definition.id}.yaml`), yaml);
+    if (output) writeFileSync(join(output, `${rule.definition.id}.yaml`), yaml);
     else texts.push(yaml);
   }
-  if (!values.output) out.write(texts.join('---\n'));
+  if (!output) out.write(texts.join('---\n'));
   err.write(`${renderOutcomes(outcomes)}\n`);
-  if (values.output) err.write(`Wrote ${result.rules.length - outcomes.filter((o) => o.reason?.includes('aliases')).length} native rules to ${values.output}\n`);
+  if (output) err.write(`Wrote ${result.rules.length - outcomes.filter((o) => o.reason?.includes('aliases')).length} native rules to ${output}\n`);
   return outcomes.some((o) => o.outcome === 'refused') ? 1 : 0;
 }
