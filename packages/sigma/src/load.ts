@@ -11,7 +11,9 @@ export interface SigmaFileProblem {
 /** Splits rule files into Sigma ones (by content) and the rest. */
 export function isSigmaText(text: string): boolean {
   if (!looksLikeSigma(text)) return false;
-  return parseSigmaFile('', text).documents.length > 0;
+  // A Sigma file with a YAML fault is still Sigma: it is reported per file, the other rules load.
+  const parsed = parseSigmaFile('', text);
+  return parsed.documents.length > 0 || parsed.problems.some((p) => p.message.startsWith('YAML syntax error'));
 }
 
 /**

@@ -192,6 +192,18 @@ level: critical
       expect(by['unsafe.yml']!.reason).to.match(/backtrack/);
       expect(loaded!.rules.map((r) => r.definition.id).sort()).to.deep.equal(['a0b1c2d3-0000-4000-8000-000000000001', 'okta-user-created']);
     });
+    it('reports a Sigma file with a YAML fault as refused, with its line, and loads the others', () => {
+      const d = dir({
+        'broken.yml': 'title: x\nlogsource: { product: okta }\ndetection:\n  sel: { eventType: [a, b }\n  condition: sel\n',
+        'good.yml': okta({ sel: { eventType: 'user.session.start' }, condition: 'sel' }),
+      });
+      const { loaded, issues } = loadRules([d]);
+      expect(issues).to.deep.equal([]);
+      const broken = loaded!.sigma.find((o) => o.file.endsWith('broken.yml'))!;
+      expect(broken).to.include({ outcome: 'refused', line: 4 });
+      expect(broken.reason).to.match(/YAML syntax error/);
+      expect(loaded!.rules.length).to.equal(1);
+    });
     it('lets the status filter be configured', () => {
       const d = dir({ 'old.yml': okta({ sel: { eventType: 'x' }, condition: 'sel' }, { status: 'deprecated' }) });
       expect(loadRules([d], { placeholders: {}, skip_statuses: [] }).loaded!.rules.length).to.equal(1);
