@@ -80,7 +80,7 @@ function nativeId(doc: SigmaDocument): string {
 
 interface Entry {
   doc: SigmaDocument;
-  kind: 'rule' | 'correlation';
+  kind: 'rule' | 'correlation' | 'filter';
   title: string;
   warnings: string[];
   outcome?: Pick<SigmaOutcome, 'outcome' | 'reason'>;
@@ -113,6 +113,10 @@ export function compileSigma(documents: readonly SigmaDocument[], options: Sigma
       continue;
     }
     if (!text(v.title)) entry.warnings.push('no title');
+    if (entry.kind === 'filter') {
+      entry.outcome = { outcome: 'refused', reason: 'Sigma meta-filters are not supported: write the exclusion into the rules (a filter_* selection with "and not")' };
+      continue;
+    }
     if (entry.kind === 'correlation') continue;
     const logsource = (typeof v.logsource === 'object' && v.logsource !== null ? v.logsource : {}) as Record<string, unknown>;
     const product = text(logsource.product)?.toLowerCase();
@@ -136,7 +140,8 @@ export function compileSigma(documents: readonly SigmaDocument[], options: Sigma
       const found = byRef(ref);
       if (!found) throw new SigmaUnsupported(`correlation names rule "${ref}", which is not among the loaded Sigma rules (by name or id)`, ['correlation', 'rules']);
       if (found.outcome) throw new SigmaUnsupported(`correlation needs rule "${ref}", which was ${found.outcome.outcome}: ${found.outcome.reason}`, ['correlation', 'rules']);
-      return { value: found.doc.value, match: found.match, kind: found.kind, name: text(found.doc.value.name) };
+      // Filters are always refused above, so a found, usable document is a rule or a correlation.
+      return { value: found.doc.value, match: found.match, kind: found.kind === 'correlation' ? 'correlation' : 'rule', name: text(found.doc.value.name) };
     },
   };
   const correlations: { entry: Entry; rule: CompiledSigmaRule }[] = [];
@@ -211,7 +216,7 @@ function build(entry: Entry, logic: { match: Logic; group_by: string[]; correlat
       ...(text(v.status) ? { status: text(v.status)! } : {}),
       ...(typeof logic.level === 'string' ? { level: logic.level } : {}),
       ...(text(v.author) ? { author: text(v.author)! } : {}),
-      kind: entry.kind,
+      kind: entry.kind === 'correlation' ? 'correlation' : 'rule',
     },
   };
 }

@@ -10,19 +10,20 @@ export interface SigmaDocument {
   line(path?: readonly (string | number)[]): number;
 }
 
-export type SigmaKind = 'rule' | 'correlation';
+export type SigmaKind = 'rule' | 'correlation' | 'filter';
 
-/** Sigma by content: a rule has `detection` and `logsource`; a correlation has `correlation`. */
+/** Sigma by content: a rule has `detection` and `logsource`; a correlation has `correlation`; a meta-filter `filter` and `logsource`. */
 export function sigmaKind(value: unknown): SigmaKind | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
   if ('correlation' in value) return 'correlation';
   if ('detection' in value && 'logsource' in value) return 'rule';
+  if ('filter' in value && 'logsource' in value) return 'filter';
   return undefined;
 }
 
 /** Cheap pre-check before parsing a file as Sigma: native rules never have these top-level keys. */
 export function looksLikeSigma(text: string): boolean {
-  return /^(detection|correlation|logsource):/m.test(text);
+  return /^(detection|correlation|logsource|filter):/m.test(text);
 }
 
 function locator(doc: Document, lines: LineCounter): (path?: readonly (string | number)[]) => number {

@@ -192,13 +192,15 @@ level: critical
       expect(by['unsafe.yml']!.reason).to.match(/backtrack/);
       expect(loaded!.rules.map((r) => r.definition.id).sort()).to.deep.equal(['a0b1c2d3-0000-4000-8000-000000000001', 'okta-user-created']);
     });
-    it('reports a Sigma file with a YAML fault as refused, with its line, and loads the others', () => {
+    it('reports a Sigma file with a YAML fault, and a Sigma meta-filter, as refused with file and line, and loads the others', () => {
       const d = dir({
         'broken.yml': 'title: x\nlogsource: { product: okta }\ndetection:\n  sel: { eventType: [a, b }\n  condition: sel\n',
         'good.yml': okta({ sel: { eventType: 'user.session.start' }, condition: 'sel' }),
       });
+      writeFileSync(join(d, 'filter.yml'), 'title: f\nlogsource: { product: okta }\nfilter:\n  rules: [x]\n  selection: { eventType: a }\n  condition: not selection\n');
       const { loaded, issues } = loadRules([d]);
       expect(issues).to.deep.equal([]);
+      expect(loaded!.sigma.find((o) => o.file.endsWith('filter.yml'))!.reason).to.match(/meta-filters are not supported/);
       const broken = loaded!.sigma.find((o) => o.file.endsWith('broken.yml'))!;
       expect(broken).to.include({ outcome: 'refused', line: 4 });
       expect(broken.reason).to.match(/YAML syntax error/);
