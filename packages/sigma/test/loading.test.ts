@@ -206,6 +206,19 @@ level: critical
       expect(broken.reason).to.match(/YAML syntax error/);
       expect(loaded!.rules.length).to.equal(1);
     });
+    it('oktel rules lint prints the same per-rule report and fails on a refused rule', () => {
+      const d = dir({
+        'good.yml': okta({ sel: { eventType: 'user.session.start' }, condition: 'sel' }, { tags: ['attack.initial-access'], references: ['https://example.com'] }),
+        'bad.yml': okta({ sel: { 'actor.alternateId|expand': '%admins%' }, condition: 'sel' }, { id: 'a0b1c2d3-0000-4000-8000-000000000009' }),
+      });
+      const lint = (...extra: string[]) => spawnSync(join(ROOT, 'node_modules/.bin/tsx'), ['packages/cli/src/main.ts', 'rules', 'lint', d, ...extra], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+      const refused = lint();
+      expect(refused.status).to.equal(1);
+      expect(refused.stdout).to.match(/REFUSED\s+\S+bad\.yml:\d+\s+Test rule \(placeholder %admins% has no value/);
+      expect(refused.stdout).to.match(/Sigma: 1 loaded, 0 skipped, 1 refused/);
+      const filled = lint('--placeholder', 'admins=root@example.com');
+      expect(filled.stdout).to.match(/Sigma: 2 loaded, 0 skipped, 0 refused/);
+    });
     it('lets the status filter be configured', () => {
       const d = dir({ 'old.yml': okta({ sel: { eventType: 'x' }, condition: 'sel' }, { status: 'deprecated' }) });
       expect(loadRules([d], { placeholders: {}, skip_statuses: [] }).loaded!.rules.length).to.equal(1);
