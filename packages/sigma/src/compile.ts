@@ -1,5 +1,5 @@
 import { correlationParts, type CorrelationSource } from './correlation.js';
-import { detectionLogic } from './detection.js';
+import { detectionLogic, filterLogic } from './detection.js';
 import { SigmaUnsupported } from './errors.js';
 import type { Logic } from './field-condition.js';
 import { severityOf, threatOf, type AttackTables, type NativeThreat } from './metadata.js';
@@ -113,10 +113,6 @@ export function compileSigma(documents: readonly SigmaDocument[], options: Sigma
       continue;
     }
     if (!text(v.title)) entry.warnings.push('no title');
-    if (entry.kind === 'filter') {
-      entry.outcome = { outcome: 'refused', reason: 'Sigma meta-filters are not supported: write the exclusion into the rules (a filter_* selection with "and not")' };
-      continue;
-    }
     if (entry.kind === 'correlation') continue;
     const logsource = (typeof v.logsource === 'object' && v.logsource !== null ? v.logsource : {}) as Record<string, unknown>;
     const product = text(logsource.product)?.toLowerCase();
@@ -127,7 +123,8 @@ export function compileSigma(documents: readonly SigmaDocument[], options: Sigma
       continue;
     }
     try {
-      entry.match = detectionLogic(v.detection, { placeholders: options.placeholders ?? {}, warn: (m) => entry.warnings.push(m) });
+      const ctx = { placeholders: options.placeholders ?? {}, warn: (m: string) => void entry.warnings.push(m) };
+      entry.match = entry.kind === 'filter' ? filterLogic(v.filter, ctx) : detectionLogic(v.detection, ctx);
     } catch (err) {
       refuse(entry, err);
     }
@@ -135,6 +132,25 @@ export function compileSigma(documents: readonly SigmaDocument[], options: Sigma
 
   const rules: CompiledSigmaRule[] = [];
   const byRef = (ref: string): Entry | undefined => entries.find((e) => text(e.doc.value.name) === ref) ?? entries.find((e) => text(e.doc.value.id)?.toLowerCase() === ref.toLowerCase());
+  // Meta-filters (Sigma filters specification): the filter's condition is ANDed to each named
+  // rule, before any correlation uses that rule — pySigma's semantics, so exclusions say `not`.
+  for (const filter of entries) {
+    if (filter.kind !== 'filter' || filter.outcome || filter.match === undefined) continue;
+    const refs = strings((filter.doc.value.filter as Record<string, unknown>).rules);
+    const applied: string[] = [];
+    for (const ref of refs) {
+      const target = byRef(ref);
+      if (!target || target.kind !== 'rule') {
+        filter.warnings.push(`filter names rule "${ref}", which is not among the loaded Sigma rules`);
+        continue;
+      }
+      if (target.match === undefined) continue;
+      target.match = { and: [target.match, filter.match] };
+      target.warnings.push(`tuned by filter "${filter.title}"`);
+      applied.push(target.title);
+    }
+    filter.usedBy.push(...applied);
+  }
   const sources: CorrelationSource = {
     resolve(ref) {
       const found = byRef(ref);
@@ -177,6 +193,7 @@ export function compileSigma(documents: readonly SigmaDocument[], options: Sigma
     const base = { file: e.doc.file, line: e.doc.line(at ?? []), title: e.title, ...(text(e.doc.value.id) ? { id: text(e.doc.value.id)! } : {}), warnings: e.warnings };
     if (e.outcome) return { ...base, ...e.outcome };
     const alsoAlone = generates(e);
+    if (e.kind === 'filter') return { ...base, outcome: 'loaded' as const, reason: `filter applied to ${e.usedBy.length === 0 ? 'no rule' : e.usedBy.map((t) => `"${t}"`).join(', ')}` };
     if (e.usedBy.length > 0) return { ...base, outcome: 'loaded' as const, reason: `${alsoAlone ? 'on its own and ' : 'only '}as part of correlation ${e.usedBy.map((t) => `"${t}"`).join(', ')}` };
     return { ...base, outcome: 'loaded' as const };
   });

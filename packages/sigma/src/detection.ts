@@ -93,3 +93,21 @@ export function detectionLogic(detection: unknown, ctx: CompileContext): Logic {
   const parts = conditions.map((c, i) => toLogic(parseCondition(c as string, Array.isArray(condition) ? ['detection', 'condition', i] : ['detection', 'condition']), ['detection', 'condition']));
   return parts.length === 1 ? parts[0] : { or: parts };
 }
+
+/**
+ * A meta-filter's `filter:` block (Sigma filters specification): `rules` names what it tunes;
+ * the rest is search identifiers and a condition, compiled as a rule's detection.
+ */
+export function filterLogic(filter: unknown, ctx: CompileContext): Logic {
+  if (!isMap(filter)) throw new SigmaUnsupported('filter must be a map with rules, search identifiers and a condition', ['filter']);
+  const { rules, ...detection } = filter;
+  if (rules === undefined) throw new SigmaUnsupported('filter.rules must name the rules it tunes', ['filter']);
+  const condition = detection.condition;
+  if (typeof condition === 'string' && !/\bnot\b/i.test(condition)) ctx.warn('filter condition has no "not": it keeps only the events it selects (its condition is ANDed to the rules)');
+  try {
+    return detectionLogic(detection, ctx);
+  } catch (err) {
+    if (err instanceof SigmaUnsupported && err.at[0] === 'detection') throw new SigmaUnsupported(err.reason, ['filter', ...err.at.slice(1)]);
+    throw err;
+  }
+}

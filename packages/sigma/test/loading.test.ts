@@ -192,15 +192,13 @@ level: critical
       expect(by['unsafe.yml']!.reason).to.match(/backtrack/);
       expect(loaded!.rules.map((r) => r.definition.id).sort()).to.deep.equal(['a0b1c2d3-0000-4000-8000-000000000001', 'okta-user-created']);
     });
-    it('reports a Sigma file with a YAML fault, and a Sigma meta-filter, as refused with file and line, and loads the others', () => {
+    it('reports a Sigma file with a YAML fault as refused with file and line, and loads the others', () => {
       const d = dir({
         'broken.yml': 'title: x\nlogsource: { product: okta }\ndetection:\n  sel: { eventType: [a, b }\n  condition: sel\n',
         'good.yml': okta({ sel: { eventType: 'user.session.start' }, condition: 'sel' }),
       });
-      writeFileSync(join(d, 'filter.yml'), 'title: f\nlogsource: { product: okta }\nfilter:\n  rules: [x]\n  selection: { eventType: a }\n  condition: not selection\n');
       const { loaded, issues } = loadRules([d]);
       expect(issues).to.deep.equal([]);
-      expect(loaded!.sigma.find((o) => o.file.endsWith('filter.yml'))!.reason).to.match(/meta-filters are not supported/);
       const broken = loaded!.sigma.find((o) => o.file.endsWith('broken.yml'))!;
       expect(broken).to.include({ outcome: 'refused', line: 4 });
       expect(broken.reason).to.match(/YAML syntax error/);
@@ -218,6 +216,17 @@ level: critical
       expect(refused.stdout).to.match(/Sigma: 1 loaded, 0 skipped, 1 refused/);
       const filled = lint('--placeholder', 'admins=root@example.com');
       expect(filled.stdout).to.match(/Sigma: 2 loaded, 0 skipped, 0 refused/);
+    });
+    it('applies a Sigma meta-filter to the rules it names, and says so in the report', () => {
+      const d = dir({
+        'rule.yml': okta({ sel: { eventType: 'user.session.start' }, condition: 'sel' }, { name: 'session_start' }),
+        'mf_service_accounts.yml': 'title: Service accounts\nlogsource: { product: okta, service: okta }\nfilter:\n  rules: [session_start]\n  selection: { actor.alternateId|startswith: svc_ }\n  condition: not selection\n',
+      });
+      const { loaded } = loadRules([d]);
+      const filter = loaded!.sigma.find((o) => o.file.endsWith('mf_service_accounts.yml'))!;
+      expect(filter).to.include({ outcome: 'loaded', reason: 'filter applied to "Test rule"' });
+      expect(alerts(loaded!.rules, [{ eventType: 'user.session.start', actor: { alternateId: 'dana@x.com' } }]).length).to.equal(1);
+      expect(alerts(loaded!.rules, [{ eventType: 'user.session.start', actor: { alternateId: 'SVC_backup@x.com' } }]).length).to.equal(0);
     });
     it('lets the status filter be configured', () => {
       const d = dir({ 'old.yml': okta({ sel: { eventType: 'x' }, condition: 'sel' }, { status: 'deprecated' }) });
