@@ -14,6 +14,8 @@ export interface CompileContext {
 const STRING_MODIFIERS = ['contains', 'startswith', 'endswith', 'windash', 'base64', 'base64offset', 'utf16le', 'utf16be', 'utf16', 'wide', 'expand', 'cased'] as const;
 const TYPE_MODIFIERS = ['re', 'i', 'm', 's', 'cidr', 'exists', 'lt', 'lte', 'gt', 'gte', 'fieldref', 'all', 'neq'] as const;
 const TIME_MODIFIERS = new Set(['minute', 'hour', 'day', 'week', 'month', 'year']);
+/** Where each time part sits in an ISO 8601 timestamp: [start, length]. */
+const TIME_PARTS = { year: [0, 4], month: [5, 2], day: [8, 2], hour: [11, 2], minute: [14, 2] } as const;
 const KNOWN = new Set<string>([...STRING_MODIFIERS, ...TYPE_MODIFIERS]);
 const NUMERIC = { lt: '<', lte: '<=', gt: '>', gte: '>=' } as const;
 
@@ -115,8 +117,8 @@ function scalarText(value: unknown, at: readonly (string | number)[]): string {
 export function fieldCondition(key: string, raw: unknown, ctx: CompileContext, at: readonly (string | number)[], keywordFields: readonly ResolvedField[]): Logic {
   const [name = '', ...mods] = key.split('|');
   for (const mod of mods) {
-    if (TIME_MODIFIERS.has(mod)) throw new SigmaUnsupported(`the time modifier "${mod}" is not supported (Okta's published is an ISO timestamp; compare it with a correlation timespan instead)`, at);
-    if (!KNOWN.has(mod)) throw new SigmaUnsupported(`unknown modifier "${mod}"`, at);
+    if (mod === 'week') throw new SigmaUnsupported('the time modifier "week" is not supported (no ISO week without date arithmetic in JsonLogic); use day or month', at);
+    if (!KNOWN.has(mod) && !TIME_MODIFIERS.has(mod)) throw new SigmaUnsupported(`unknown modifier "${mod}"`, at);
   }
   const has = (m: string): boolean => mods.includes(m);
   const list = Array.isArray(raw) ? raw : [raw];
@@ -145,6 +147,21 @@ export function fieldCondition(key: string, raw: unknown, ctx: CompileContext, a
     return anyField((v) => (raw ? { '!=': [v, null] } : { '==': [v, null] }));
   }
   const numeric = mods.find((m): m is keyof typeof NUMERIC => m in NUMERIC);
+  const timePart = mods.find((m): m is keyof typeof TIME_PARTS => m in TIME_PARTS);
+  if (timePart) {
+    const other = mods.find((m) => m !== timePart && !(m in NUMERIC) && m !== 'all' && m !== 'neq');
+    if (other) throw new SigmaUnsupported(`${key}: the time modifier ${timePart} combines only with lt/lte/gt/gte/neq, not ${other}`, at);
+    // Okta timestamps are ISO 8601 in UTC (2026-11-20T10:00:00.000Z): the part is read by
+    // position and parsed as a number (anything else gives NaN, which never matches).
+    const [start, length] = TIME_PARTS[timePart];
+    const part = (value: Logic): Logic => ({ '+': [{ substr: [value, start, length] }] });
+    const parts = list.map((v, i) => {
+      const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : Number.NaN;
+      if (!Number.isInteger(n)) throw new SigmaUnsupported(`${key}: ${timePart} takes a whole number, not ${JSON.stringify(v)}`, [...at, i]);
+      return anyField((value) => ({ [numeric ? NUMERIC[numeric] : '==']: [part(value), n] }));
+    });
+    return negate(join(parts));
+  }
   if (numeric) {
     const parts = list.map((v, i) => {
       const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : Number.NaN;

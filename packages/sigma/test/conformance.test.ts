@@ -146,8 +146,18 @@ describe('Sigma rules specification v2: detection', () => {
       // Without expand, %name% is a literal value.
       expect(matcher({ s: { displayMessage: '%admins%' }, condition: 's' })(E('x', { displayMessage: '%ADMINS%' }))).to.equal(true);
     });
-    it('refuses time modifiers and unknown modifiers, with the reason', () => {
-      expect(refusal({ s: { 'published|hour': 3 }, condition: 's' })).to.match(/time modifier "hour"/);
+    it('time modifiers read a part of the ISO timestamp (UTC), alone or with lt/lte/gt/gte', () => {
+      const at = (published: string) => E('x', { published });
+      const night = matcher({ s: { 'published|hour|lt': 6 }, condition: 's' });
+      expect(night(at('2026-11-20T05:59:00.000Z'))).to.equal(true);
+      expect(night(at('2026-11-20T06:00:00.000Z'))).to.equal(false);
+      expect(night(E('x', {}))).to.equal(false);
+      expect(matcher({ s: { 'published|month': [11, 12] }, condition: 's' })(at('2026-11-20T05:59:00.000Z'))).to.equal(true);
+      expect(matcher({ s: { 'published|year': 2025 }, condition: 's' })(at('2026-11-20T05:59:00.000Z'))).to.equal(false);
+      expect(matcher({ s: { 'published|day|gte': 20, 'published|minute': 59 }, condition: 's' })(at('2026-11-20T05:59:00.000Z'))).to.equal(true);
+      expect(refusal({ s: { 'published|week': 3 }, condition: 's' })).to.match(/"week" is not supported/);
+    });
+    it('refuses unknown modifiers, with the reason', () => {
       expect(refusal({ s: { 'displayMessage|sounds_like': 'x' }, condition: 's' })).to.match(/unknown modifier "sounds_like"/);
     });
   });

@@ -174,7 +174,7 @@ level: critical
         'good.yml': okta({ sel: { eventType: 'user.session.start' }, condition: 'sel' }),
         'old.yml': okta({ sel: { eventType: 'x' }, condition: 'sel' }, { id: 'a0b1c2d3-0000-4000-8000-000000000002', status: 'deprecated' }),
         'win.yml': okta({ sel: { EventID: 4625 }, condition: 'sel' }, { id: 'a0b1c2d3-0000-4000-8000-000000000003', logsource: { product: 'windows' } }),
-        'bad.yml': okta({ sel: { 'published|hour': 3 }, condition: 'sel' }, { id: 'a0b1c2d3-0000-4000-8000-000000000004' }),
+        'bad.yml': okta({ sel: { 'published|week': 3 }, condition: 'sel' }, { id: 'a0b1c2d3-0000-4000-8000-000000000004' }),
         'unsafe.yml': okta({ sel: { 'displayMessage|re': '(a+)+$' }, condition: 'sel' }, { id: 'a0b1c2d3-0000-4000-8000-000000000005' }),
       });
       writeFileSync(join(d, 'native.yaml'), readFileSync(join(ROOT, 'packages/rules-okta/rules/okta-user-created.yaml')));
@@ -186,7 +186,7 @@ level: critical
       expect(by['win.yml']!.outcome).to.equal('skipped');
       expect(by['win.yml']!.reason).to.match(/logsource product=windows/);
       expect(by['bad.yml']!.outcome).to.equal('refused');
-      expect(by['bad.yml']!.reason).to.match(/hour/);
+      expect(by['bad.yml']!.reason).to.match(/week/);
       expect(by['bad.yml']!.line).to.be.greaterThan(1);
       expect(by['unsafe.yml']!.outcome).to.equal('refused');
       expect(by['unsafe.yml']!.reason).to.match(/backtrack/);
