@@ -248,7 +248,7 @@ level: critical
       const args = ['packages/cli/src/main.ts', 'rules', 'convert', '--from', 'sigma', SIGMA_DIR, '--output', out, '--placeholder', 'okta_admin_accounts=admin@example.com', '--placeholder', 'okta_admin_accounts=breakglass-*@example.com'];
       const run = spawnSync(join(ROOT, 'node_modules/.bin/tsx'), args, { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
       expect(run.status, run.stderr).to.equal(0);
-      expect(run.stderr).to.match(/Sigma: 8 loaded, 1 skipped, 0 refused/);
+      expect(run.stderr).to.match(/Sigma: 11 loaded, 1 skipped, 0 refused/);
       const { loaded, issues } = loadRules([out]);
       expect(issues).to.deep.equal([]);
       expect(loaded!.sigma).to.deep.equal([]);
@@ -262,7 +262,7 @@ level: critical
       try {
         const config = loadConfig([join(ROOT, 'configs/sigma-demo.yaml')], builtinComponents(), {});
         const detection = config.components.get('processor')!.get('detection')!.config as { loaded: { rules: CompiledRule[]; sigma: { outcome: string }[] } };
-        expect(detection.loaded.sigma.filter((o) => o.outcome === 'loaded').length).to.equal(8);
+        expect(detection.loaded.sigma.filter((o) => o.outcome === 'loaded').length).to.equal(11);
         expect(detection.loaded.rules.length).to.be.greaterThan(40);
       } finally {
         process.chdir(cwd);
