@@ -84,6 +84,8 @@ interface Entry {
   title: string;
   warnings: string[];
   outcome?: Pick<SigmaOutcome, 'outcome' | 'reason'>;
+  /** Where in the document the refused construct sits, for its line. */
+  refusedAt?: readonly (string | number)[];
   match?: Logic;
   usedBy: string[];
 }
@@ -91,7 +93,7 @@ interface Entry {
 function refuse(entry: Entry, err: unknown): void {
   if (!(err instanceof SigmaUnsupported)) throw err;
   entry.outcome = { outcome: 'refused', reason: err.reason };
-  (entry as { refusedAt?: readonly (string | number)[] }).refusedAt = err.at;
+  entry.refusedAt = err.at;
 }
 
 /**
@@ -189,8 +191,7 @@ export function compileSigma(documents: readonly SigmaDocument[], options: Sigma
   }
 
   const outcomes: SigmaOutcome[] = entries.map((e) => {
-    const at = (e as { refusedAt?: readonly (string | number)[] }).refusedAt;
-    const base = { file: e.doc.file, line: e.doc.line(at ?? []), title: e.title, ...(text(e.doc.value.id) ? { id: text(e.doc.value.id)! } : {}), warnings: e.warnings };
+    const base = { file: e.doc.file, line: e.doc.line(e.refusedAt ?? []), title: e.title, ...(text(e.doc.value.id) ? { id: text(e.doc.value.id)! } : {}), warnings: e.warnings };
     if (e.outcome) return { ...base, ...e.outcome };
     const alsoAlone = generates(e);
     if (e.kind === 'filter') return { ...base, outcome: 'loaded' as const, reason: `filter applied to ${e.usedBy.length === 0 ? 'no rule' : e.usedBy.map((t) => `"${t}"`).join(', ')}` };
