@@ -98,6 +98,18 @@ describe('Sigma rules in the detection processor', () => {
       expect(alerts(rules, [fail('a')]).length).to.equal(1);
       expect(alerts(rules, [fail('a'), fail('a')]).length).to.equal(0);
     });
+    it('event_count with a range (gt and lte, ANDed as the specification says) is judged per window', () => {
+      const rules = load(correlation('  type: event_count\n  rules: [failed_login]\n  group-by: [actor.alternateId]\n  timespan: 5m\n  condition: { gt: 1, lte: 2 }\n'));
+      expect(alerts(rules, [fail('a')]).length).to.equal(0);
+      expect(alerts(rules, [fail('a'), fail('a')]).length).to.equal(1);
+      expect(alerts(rules, [fail('a'), fail('a'), fail('a')]).length).to.equal(0);
+    });
+    it('temporal with a condition counts how many of the rules were seen', () => {
+      const rules = load(correlation('  type: temporal\n  rules: [admin_grant, failed_login, success_login]\n  group-by: [actor.alternateId]\n  timespan: 10m\n  condition: { gte: 2 }\n'));
+      const grant = { eventType: 'user.account.privilege.grant', actor: { alternateId: 'a' } };
+      expect(alerts(rules, [grant, success('a')]).length).to.equal(1);
+      expect(alerts(rules, [grant, grant]).length).to.equal(0);
+    });
     it('value_count counts distinct values of the field per group', () => {
       const rules = load(correlation('  type: value_count\n  rules: [failed_login]\n  group-by: [client.ipAddress]\n  timespan: 10m\n  condition: { field: actor.alternateId, gte: 3 }\n'));
       expect(alerts(rules, [fail('a'), fail('b'), fail('c')]).length).to.equal(1);
