@@ -78,7 +78,7 @@ ${body}`;
 function load(text: string): CompiledRule[] {
   const { loaded, issues } = loadRules([dir({ 'rules.yml': text })]);
   expect(issues).to.deep.equal([]);
-  const refused = loaded!.sigma.filter((o) => o.outcome === 'refused');
+  const refused = loaded!.sigma!.filter((o) => o.outcome === 'refused');
   expect(refused, JSON.stringify(refused)).to.deep.equal([]);
   return loaded!.rules;
 }
@@ -141,7 +141,7 @@ describe('Sigma rules in the detection processor', () => {
     });
     it('refuses a correlation naming a rule that is not loaded, and still loads the rest', () => {
       const { loaded } = loadRules([dir({ 'rules.yml': correlation('  type: event_count\n  rules: [nope]\n  group-by: [actor.alternateId]\n  timespan: 5m\n  condition: { gte: 3 }\n') })]);
-      const corr = loaded!.sigma.find((o) => o.title === 'The correlation')!;
+      const corr = loaded!.sigma!.find((o) => o.title === 'The correlation')!;
       expect(corr.outcome).to.equal('refused');
       expect(corr.reason).to.match(/"nope"/);
       expect(loaded!.rules.map((r) => r.definition.name)).to.include('Failed login');
@@ -192,7 +192,7 @@ level: critical
       writeFileSync(join(d, 'native.yaml'), readFileSync(join(ROOT, 'packages/rules-okta/rules/okta-user-created.yaml')));
       const { loaded, issues } = loadRules([d]);
       expect(issues).to.deep.equal([]);
-      const by = Object.fromEntries(loaded!.sigma.map((o) => [o.file.split('/').pop(), o]));
+      const by = Object.fromEntries(loaded!.sigma!.map((o) => [o.file.split('/').pop(), o]));
       expect(by['good.yml']!.outcome).to.equal('loaded');
       expect(by['old.yml']).to.include({ outcome: 'skipped', reason: 'status deprecated' });
       expect(by['win.yml']!.outcome).to.equal('skipped');
@@ -211,7 +211,7 @@ level: critical
       });
       const { loaded, issues } = loadRules([d]);
       expect(issues).to.deep.equal([]);
-      const broken = loaded!.sigma.find((o) => o.file.endsWith('broken.yml'))!;
+      const broken = loaded!.sigma!.find((o) => o.file.endsWith('broken.yml'))!;
       expect(broken).to.include({ outcome: 'refused', line: 4 });
       expect(broken.reason).to.match(/YAML syntax error/);
       expect(loaded!.rules.length).to.equal(1);
@@ -235,7 +235,7 @@ level: critical
         'mf_service_accounts.yml': 'title: Service accounts\nlogsource: { product: okta, service: okta }\nfilter:\n  rules: [session_start]\n  selection: { actor.alternateId|startswith: svc_ }\n  condition: not selection\n',
       });
       const { loaded } = loadRules([d]);
-      const filter = loaded!.sigma.find((o) => o.file.endsWith('mf_service_accounts.yml'))!;
+      const filter = loaded!.sigma!.find((o) => o.file.endsWith('mf_service_accounts.yml'))!;
       expect(filter).to.include({ outcome: 'loaded', reason: 'filter applied to "Test rule"' });
       expect(alerts(loaded!.rules, [{ eventType: 'user.session.start', actor: { alternateId: 'dana@x.com' } }]).length).to.equal(1);
       expect(alerts(loaded!.rules, [{ eventType: 'user.session.start', actor: { alternateId: 'SVC_backup@x.com' } }]).length).to.equal(0);
@@ -288,7 +288,7 @@ describe('Okta-style Sigma rules covering every modifier, condition form and cor
   it('load directly, and their tests (matches and near misses) pass', () => {
     const { loaded, issues } = loadRules([RULES_DIR]);
     expect(issues).to.deep.equal([]);
-    expect(loaded!.sigma.filter((o) => o.outcome !== 'loaded')).to.deep.equal([]);
+    expect(loaded!.sigma!.filter((o) => o.outcome !== 'loaded')).to.deep.equal([]);
     const results = runRuleTests(loaded!.rules);
     expect(results.length).to.equal(15);
     expect(results.filter((r) => !r.passed)).to.deep.equal([]);

@@ -61,8 +61,9 @@ export function rulesLintCommand(paths: string[], out: NodeJS.WriteStream = proc
   // Sigma rules carry no tests in their format (an oktel `tests:` extension is optional).
   const findings = lintRules(loaded.rules).filter((f) => !(f.message.startsWith('missing a ') && loaded.rules.some((r) => r.definition.id === f.rule && SIGMA_RULES.has(r))));
   for (const f of findings) out.write(`${f.file}: rule ${f.rule}: ${f.message}\n`);
-  const refused = loaded.sigma.filter((o) => o.outcome === 'refused');
-  if (loaded.sigma.length > 0) out.write(`${renderOutcomes(loaded.sigma)}\n`);
+  const sigma = loaded.sigma ?? [];
+  const refused = sigma.filter((o) => o.outcome === 'refused');
+  if (sigma.length > 0) out.write(`${renderOutcomes(sigma)}\n`);
   out.write(`${loaded.rules.length} rules, ${findings.length + refused.length} problems\n`);
   return findings.length + refused.length === 0 ? 0 : 1;
 }

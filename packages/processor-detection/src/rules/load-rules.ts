@@ -44,8 +44,8 @@ export function expandRuleSources(sources: readonly string[]): { files: string[]
 export interface LoadedRules {
   rules: CompiledRule[];
   files: string[];
-  /** Per Sigma document: loaded / skipped / refused, and why (empty without Sigma files). */
-  sigma: SigmaOutcome[];
+  /** Per Sigma document: loaded / skipped / refused, and why (absent or empty without Sigma files). */
+  sigma?: SigmaOutcome[];
 }
 
 /**
