@@ -1,14 +1,16 @@
-// pnpm bench [jsonlogic|detection|exporter|splunk-hec|receivers|all] — prints JSON results; BENCHMARKS.md records them.
+// pnpm bench [jsonlogic|detection|sigma|exporter|splunk-hec|receivers|all] — prints JSON results; BENCHMARKS.md records them.
 import { runJsonLogicBenchmark } from './jsonlogic.js';
 import { runDetectionBenchmark } from './detection.js';
 import { runExporterBenchmark } from './exporter.js';
 import { runSplunkHecBenchmark } from './splunk-hec.js';
 import { runReceiversBenchmark } from './receivers.js';
+import { runSigmaBenchmark } from './sigma.js';
 
 const which = process.argv[2] ?? 'all';
 const out: Record<string, unknown> = { node: process.version, date: new Date().toISOString() };
 if (which === 'jsonlogic' || which === 'all') out.jsonlogic = runJsonLogicBenchmark({ rules: 120, events: 5000, rounds: 3 });
 if (which === 'detection' || which === 'all') out.detection = await runDetectionBenchmark({ events: 20_000, groups: 100_000 });
+if (which === 'sigma' || which === 'all') out.sigma = runSigmaBenchmark({ rules: 120, events: 20_000, rounds: 3 });
 if (which === 'exporter' || which === 'all') out.exporter = await runExporterBenchmark({ records: 10_000 });
 if (which === 'splunk-hec' || which === 'all') out.splunkHec = await runSplunkHecBenchmark({ records: 10_000, rounds: 3 });
 if (which === 'receivers' || which === 'all') out.receivers = await runReceiversBenchmark({ records: 10_000 });

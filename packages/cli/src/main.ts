@@ -3,7 +3,7 @@ import { ConfigError, errorMessage, formatConfigIssue } from '@oktel/core';
 import { builtinComponents } from './components.js';
 import { componentsCommand } from './commands/components.js';
 import { runCommand } from './commands/run.js';
-import { rulesCoverageCommand, rulesLintCommand, rulesTestCommand } from './commands/rules.js';
+import { rulesConvertCommand, rulesCoverageCommand, rulesLintCommand, rulesTestCommand } from './commands/rules.js';
 import { SIMULATE_USAGE, simulateOktaCommand } from './commands/simulate-okta.js';
 import { validateCommand } from './commands/validate.js';
 
@@ -15,9 +15,12 @@ Commands:
   components                              List the component types built in
   simulate-okta [options]                 Serve a fake Okta org on 127.0.0.1 (see below)
   rules test [PATH ...]                   Run the rules' embedded tests (default: the shipped Okta pack)
+                                          (test, lint: --placeholder NAME=VALUE, --skip-status STATUS for Sigma rules)
   rules lint [PATH ...]                   Check rules: ATT&CK ids and names, unreachable conditions, tests
   rules coverage [PATH ...] [--format navigator|markdown] [--output FILE]
                                           ATT&CK coverage as a Navigator layer or a markdown table
+  rules convert --from sigma PATH ... [--output DIR] [--placeholder NAME=VALUE ...] [--skip-status STATUS ...]
+                                          Write Sigma rules as native rules (report per rule on stderr)
   help                                    Show this text
 
   ${SIMULATE_USAGE}
@@ -45,8 +48,10 @@ async function main(argv: string[]): Promise<number> {
           return rulesLintCommand(rest.slice(1));
         case 'coverage':
           return rulesCoverageCommand(rest.slice(1));
+        case 'convert':
+          return rulesConvertCommand(rest.slice(1));
         default:
-          throw new UsageError(`unknown rules command "${rest[0] ?? ''}" (rules test | lint | coverage)`);
+          throw new UsageError(`unknown rules command "${rest[0] ?? ''}" (rules test | lint | coverage | convert)`);
       }
     case 'simulate-okta':
       return simulateOktaCommand(rest);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { duration, extensionId, size } from '@oktel/core';
 import { OKTA_RULES_DIR } from '@oktel/rules-okta';
 import { describeIssue, loadRules, type LoadedRules } from './rules/load-rules.js';
+import { sigmaConfigSchema } from './rules/load-sigma.js';
 
 export const detectionConfigSchema = z
   .strictObject({
@@ -23,10 +24,11 @@ export const detectionConfigSchema = z
     max_state_bytes: size().prefault('64MiB').describe('Largest correlation state written to or read from storage; beyond this the least recently used groups are left out of the save (counted, logged) and a larger saved file is set aside.'),
     log_alerts: z.boolean().default(true).describe("Also write one line per alert to oktel's own log (alerts are rare; raw matches are never logged)."),
     error_mode: z.enum(['ignore', 'propagate']).default('ignore').describe('When a rule throws on an event: ignore counts it (rule_errors) and goes on; propagate fails the batch.'),
+    sigma: sigmaConfigSchema.optional(),
   })
   .transform((config, ctx) => {
     const sources = config.rules ?? [OKTA_RULES_DIR];
-    const { loaded, issues } = loadRules(sources);
+    const { loaded, issues } = loadRules(sources, config.sigma);
     if (!loaded) {
       for (const issue of issues) ctx.addIssue({ code: 'custom', path: config.rules ? ['rules'] : [], message: describeIssue(issue) });
       return z.NEVER;

@@ -114,6 +114,10 @@ export class DetectionProcessor implements Processor {
 
   async start(host: Host): Promise<void> {
     this.#settings.logger.info(`Loaded ${this.#engine.rules.length} detection rules.`);
+    for (const o of this.#config.loaded.sigma ?? []) {
+      if (o.outcome !== 'loaded') this.#settings.logger.warn(`Sigma rule ${o.outcome}: ${o.file}:${o.line} ${o.title}: ${o.reason ?? ''}`);
+      for (const w of o.warnings) this.#settings.logger.warn(`Sigma rule ${o.file}:${o.line} ${o.title}: ${w}`);
+    }
     if (this.#config.storage) {
       const extension = host.getExtension(this.#config.storage);
       if (!isStorageExtension(extension)) throw new OktelError('DETECTION_STORAGE_MISSING', `storage extension "${this.#config.storage}" is not available`, { context: { storage: this.#config.storage } });

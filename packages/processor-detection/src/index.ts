@@ -13,3 +13,4 @@ export { DetectionLogRecordProcessor, type DetectionLogRecordProcessorOptions } 
 export { ATTACK_VERSION, RENUMBERED, TACTICS, TECHNIQUE_TACTICS, TECHNIQUES, tacticContains } from './attack/attack-v19.js';
 export { coverageTable, navigatorLayer } from './rules/coverage.js';
 export { lintRules, unreachable, type LintFinding } from './rules/lint.js';
+export { loadSigmaRules, SIGMA_RULES, sigmaConfigSchema, type SigmaConfig } from './rules/load-sigma.js';

@@ -1,10 +1,43 @@
 import { OKTA_RULES_DIR } from '@oktel/rules-okta';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { coverageTable, describeIssue, lintRules, loadRules, missingTestKinds, navigatorLayer, renderTestTable, runRuleTests, type LoadedRules } from '@oktel/processor-detection';
+import {
+  ATTACK_VERSION,
+  coverageTable,
+  describeIssue,
+  expandRuleSources,
+  lintRules,
+  loadRules,
+  missingTestKinds,
+  navigatorLayer,
+  renderTestTable,
+  runRuleTests,
+  SIGMA_RULES,
+  TACTICS,
+  TECHNIQUES,
+  type LoadedRules,
+} from '@oktel/processor-detection';
+import { compileSigmaFiles, DEFAULT_SKIP_STATUSES, isSigmaText, renderOutcomes, toNativeYaml } from '@oktel/sigma';
+import { readFileSync } from 'node:fs';
+import { OktelError } from '@oktel/core';
 
-function load(paths: string[], out: NodeJS.WriteStream): LoadedRules | undefined {
-  const { loaded, issues } = loadRules(paths.length > 0 ? paths : [OKTA_RULES_DIR]);
+const SIGMA_OPTIONS = { placeholder: { type: 'string', multiple: true }, 'skip-status': { type: 'string', multiple: true } } as const;
+
+/** `--placeholder name=value` (repeatable) and `--skip-status s` (repeatable): the `sigma:` config, on the command line. */
+function sigmaConfig(values: { placeholder?: string[]; 'skip-status'?: string[] }): { placeholders: Record<string, string[]>; skip_statuses: string[] } {
+  const placeholders: Record<string, string[]> = {};
+  for (const p of values.placeholder ?? []) {
+    const eq = p.indexOf('=');
+    if (eq <= 0) throw new OktelError('ERR_USAGE', `--placeholder takes name=value, not ${p}`);
+    (placeholders[p.slice(0, eq)] ??= []).push(p.slice(eq + 1));
+  }
+  return { placeholders, skip_statuses: values['skip-status'] ?? [...DEFAULT_SKIP_STATUSES] };
+}
+
+function load(args: string[], out: NodeJS.WriteStream): LoadedRules | undefined {
+  const { values, positionals: paths } = parseArgs({ args, allowPositionals: true, strict: true, options: SIGMA_OPTIONS });
+  const { loaded, issues } = loadRules(paths.length > 0 ? paths : [OKTA_RULES_DIR], sigmaConfig(values));
   if (!loaded) for (const issue of issues) out.write(`${describeIssue(issue)}\n`);
   return loaded;
 }
@@ -14,7 +47,8 @@ export function rulesTestCommand(paths: string[], out: NodeJS.WriteStream = proc
   const loaded = load(paths, out);
   if (!loaded) return 1;
   const results = runRuleTests(loaded.rules);
-  const untested = loaded.rules.flatMap((r) => missingTestKinds(r).map((m) => `${r.definition.id}: missing ${m}`));
+  // Sigma has no tests in its format: a Sigma rule without the oktel `tests:` extension is not a failure.
+  const untested = loaded.rules.filter((r) => !(SIGMA_RULES.has(r) && r.definition.tests.length === 0)).flatMap((r) => missingTestKinds(r).map((m) => `${r.definition.id}: missing ${m}`));
   out.write(`${renderTestTable(results)}\n`);
   for (const line of untested) out.write(`FAIL  ${line}\n`);
   return results.every((r) => r.passed) && untested.length === 0 ? 0 : 1;
@@ -24,10 +58,14 @@ export function rulesTestCommand(paths: string[], out: NodeJS.WriteStream = proc
 export function rulesLintCommand(paths: string[], out: NodeJS.WriteStream = process.stdout): number {
   const loaded = load(paths, out);
   if (!loaded) return 1;
-  const findings = lintRules(loaded.rules);
+  // Sigma rules carry no tests in their format (an oktel `tests:` extension is optional).
+  const findings = lintRules(loaded.rules).filter((f) => !(f.message.startsWith('missing a ') && loaded.rules.some((r) => r.definition.id === f.rule && SIGMA_RULES.has(r))));
   for (const f of findings) out.write(`${f.file}: rule ${f.rule}: ${f.message}\n`);
-  out.write(`${loaded.rules.length} rules, ${findings.length} problems\n`);
-  return findings.length === 0 ? 0 : 1;
+  const sigma = loaded.sigma ?? [];
+  const refused = sigma.filter((o) => o.outcome === 'refused');
+  if (sigma.length > 0) out.write(`${renderOutcomes(sigma)}\n`);
+  out.write(`${loaded.rules.length} rules, ${findings.length + refused.length} problems\n`);
+  return findings.length + refused.length === 0 ? 0 : 1;
 }
 
 /** `oktel rules coverage [PATH…] [--format navigator|markdown] [--output FILE]`. */
@@ -42,4 +80,42 @@ export function rulesCoverageCommand(args: string[], out: NodeJS.WriteStream = p
     out.write(`Wrote ${values.format === 'navigator' ? 'an ATT&CK Navigator layer' : 'a coverage table'} for ${loaded.rules.length} rules to ${values.output}\n`);
   } else out.write(text);
   return 0;
+}
+
+/**
+ * `oktel rules convert --from sigma PATH… [--output DIR] [--placeholder name=value…] [--skip-status s…]`:
+ * writes each Sigma rule as a native rule file (to review, extend and add tests to), or all of
+ * them to stdout; the per-rule report goes to stderr. Exit 1 when a rule was refused.
+ */
+export function rulesConvertCommand(args: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): number {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: { from: { type: 'string' }, output: { type: 'string' }, ...SIGMA_OPTIONS } });
+  if (values.from !== 'sigma') throw new OktelError('ERR_USAGE', `--from must be sigma${values.from ? `, not ${values.from}` : ''}`);
+  if (positionals.length === 0) throw new OktelError('ERR_USAGE', 'name the Sigma files or directories to convert');
+  const { placeholders, skip_statuses: skipStatuses } = sigmaConfig(values);
+  const output = values.output;
+  const { files, issues } = expandRuleSources(positionals);
+  for (const issue of issues) err.write(`${describeIssue(issue)}\n`);
+  const sigmaFiles = files.map((file) => ({ file, text: readFileSync(file, 'utf8') })).filter((f) => isSigmaText(f.text));
+  const result = compileSigmaFiles(sigmaFiles, {
+    attack: { version: ATTACK_VERSION, tactics: TACTICS, techniques: TECHNIQUES },
+    placeholders,
+    skipStatuses,
+  });
+  const outcomes = [...result.outcomes, ...result.problems.map((p) => ({ file: p.file, line: p.line, title: '(document)', outcome: 'refused' as const, reason: p.message, warnings: [] }))];
+  const texts: string[] = [];
+  if (output) mkdirSync(output, { recursive: true });
+  for (const rule of result.rules) {
+    const yaml = toNativeYaml(rule);
+    if (yaml === undefined) {
+      const o = outcomes.find((x) => x.file === rule.file && x.line === rule.line);
+      if (o) Object.assign(o, { outcome: 'refused', reason: 'its group-by uses aliases with a different field per rule, which a native rule cannot express (load the Sigma file directly instead)' });
+      continue;
+    }
+    if (output) writeFileSync(join(output, `${rule.definition.id}.yaml`), yaml);
+    else texts.push(yaml);
+  }
+  if (!output) out.write(texts.join('---\n'));
+  err.write(`${renderOutcomes(outcomes)}\n`);
+  if (output) err.write(`Wrote ${result.rules.length - outcomes.filter((o) => o.reason?.includes('aliases')).length} native rules to ${output}\n`);
+  return outcomes.some((o) => o.outcome === 'refused') ? 1 : 0;
 }

@@ -4,6 +4,8 @@ import { globSync } from 'tinyglobby';
 import { formatKeyPath, YamlSource, zodIssues, type ConfigIssue } from '@oktel/core';
 import { compileRule, RuleLogicError, type CompiledRule } from './compiled-rule.js';
 import { ruleSchema } from './rule-schema.js';
+import { isSigmaText, type SigmaOutcome } from '@oktel/sigma';
+import { loadSigmaRules, type SigmaConfig } from './load-sigma.js';
 
 const RULE_FILE = /\.ya?ml$/i;
 
@@ -42,18 +44,27 @@ export function expandRuleSources(sources: readonly string[]): { files: string[]
 export interface LoadedRules {
   rules: CompiledRule[];
   files: string[];
+  /** Per Sigma document: loaded / skipped / refused, and why (absent or empty without Sigma files). */
+  sigma?: SigmaOutcome[];
 }
 
 /**
  * Loads, validates and compiles every rule; any fault in any file fails the whole load with
  * file, line, rule id and the path of the fault, so a pipeline never runs a half-loaded pack.
  */
-export function loadRules(sources: readonly string[]): { loaded?: LoadedRules; issues: ConfigIssue[] } {
+export function loadRules(sources: readonly string[], sigmaConfig?: SigmaConfig): { loaded?: LoadedRules; issues: ConfigIssue[] } {
   const { files, issues } = expandRuleSources(sources);
   const rules: CompiledRule[] = [];
   const seen = new Map<string, string>();
+  const sigmaFiles: { file: string; text: string }[] = [];
   for (const file of files) {
-    const { source, issues: yamlIssues } = YamlSource.fromText(file, readFileSync(file, 'utf8'));
+    const text = readFileSync(file, 'utf8');
+    // Sigma rules sit beside native ones, told apart by content; they are compiled together below.
+    if (isSigmaText(text)) {
+      sigmaFiles.push({ file, text });
+      continue;
+    }
+    const { source, issues: yamlIssues } = YamlSource.fromText(file, text);
     if (!source) {
       issues.push(...yamlIssues);
       continue;
@@ -82,8 +93,10 @@ export function loadRules(sources: readonly string[]): { loaded?: LoadedRules; i
       issues.push({ path, file, line: locate(path) ?? locate(err.field), message: `rule ${definition.id}: ${field}${err.logicPath ? ` at ${err.logicPath}` : ''}: ${err.reason}` });
     }
   }
+  const sigma = sigmaFiles.length > 0 ? loadSigmaRules(sigmaFiles, sigmaConfig, seen) : { rules: [], outcomes: [] };
+  rules.push(...sigma.rules);
   if (files.length === 0 && issues.length === 0) issues.push({ path: [], message: 'no rule files found' });
-  return issues.length > 0 ? { issues } : { loaded: { rules, files }, issues };
+  return issues.length > 0 ? { issues } : { loaded: { rules, files, sigma: sigma.outcomes }, issues };
 }
 
 /** `and[1].regex[1]` → ['and', 1, 'regex', 1], the YAML path of the fault under `match`. */
