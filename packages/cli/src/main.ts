@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { ConfigError, errorMessage, formatConfigIssue } from '@oktel/core';
 import { builtinComponents } from './components.js';
