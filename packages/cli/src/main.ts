@@ -5,39 +5,34 @@ import { builtinComponents } from './components.js';
 import { componentsCommand } from './commands/components.js';
 import { runCommand } from './commands/run.js';
 import { rulesCoverageCommand, rulesLintCommand, rulesTestCommand } from './commands/rules.js';
-import { SIMULATE_USAGE, simulateOktaCommand } from './commands/simulate-okta.js';
+import { schemaCommand } from './commands/schema.js';
+import { simulateOktaCommand } from './commands/simulate-okta.js';
 import { validateCommand } from './commands/validate.js';
-
-const USAGE = `Usage: oktel <command> [options]
-
-Commands:
-  run --config FILE [--config FILE ...]   Run the pipelines until stopped (or until finite input ends)
-  validate --config FILE [...]            Check a config and print the pipelines it defines
-  components                              List the component types built in
-  simulate-okta [options]                 Serve a fake Okta org on 127.0.0.1 (see below)
-  rules test [PATH ...]                   Run the rules' embedded tests (default: the shipped Okta pack)
-  rules lint [PATH ...]                   Check rules: ATT&CK ids and names, unreachable conditions, tests
-  rules coverage [PATH ...] [--format navigator|markdown] [--output FILE]
-                                          ATT&CK coverage as a Navigator layer or a markdown table
-  help                                    Show this text
-
-  ${SIMULATE_USAGE}
-`;
+import { EXIT } from './exit-codes.js';
+import { commandHelp, preflight, UsageError } from './usage.js';
 
 async function main(argv: string[]): Promise<number> {
+  const early = preflight(argv);
+  if (early.kind === 'print') {
+    process.stdout.write(early.text);
+    return EXIT.ok;
+  }
   const [command, ...rest] = argv;
   const registry = builtinComponents();
-  const configFiles = (): string[] => {
-    const { values } = parseArgs({ args: rest, options: { config: { type: 'string', short: 'c', multiple: true } }, strict: true });
-    if (!values.config?.length) throw new UsageError('--config FILE is required');
-    return values.config;
+  const configArgs = () => {
+    const { values } = parseArgs({ args: rest, options: { config: { type: 'string', short: 'c', multiple: true }, strict: { type: 'boolean' } }, strict: true });
+    if (!values.config?.length) throw new UsageError('--config FILE is required', [command!]);
+    return { files: values.config, strict: values.strict ?? false };
   };
+  const configFiles = (): string[] => configArgs().files;
   switch (command) {
     case 'run':
       return runCommand({ configFiles: configFiles(), registry });
     case 'validate':
-      process.stdout.write(`${validateCommand(configFiles(), registry)}\n`);
+      process.stdout.write(`${validateCommand(configArgs().files, registry, { strict: configArgs().strict })}\n`);
       return 0;
+    case 'schema':
+      return schemaCommand(rest, registry);
     case 'rules':
       switch (rest[0]) {
         case 'test':
@@ -47,25 +42,17 @@ async function main(argv: string[]): Promise<number> {
         case 'coverage':
           return rulesCoverageCommand(rest.slice(1));
         default:
-          throw new UsageError(`unknown rules command "${rest[0] ?? ''}" (rules test | lint | coverage)`);
+          throw new UsageError(`unknown rules command "${rest[0] ?? ''}" (rules test | lint | coverage)`, ['rules']);
       }
     case 'simulate-okta':
       return simulateOktaCommand(rest);
     case 'components':
       process.stdout.write(`${componentsCommand(registry)}\n`);
       return 0;
-    case undefined:
-    case 'help':
-    case '--help':
-    case '-h':
-      process.stdout.write(USAGE);
-      return 0;
     default:
       throw new UsageError(`unknown command "${command}"`);
   }
 }
-
-class UsageError extends Error {}
 
 main(process.argv.slice(2)).then(
   (code) => {
@@ -74,11 +61,15 @@ main(process.argv.slice(2)).then(
   (err: unknown) => {
     if (err instanceof ConfigError) {
       for (const issue of err.issues) process.stderr.write(`oktel: invalid configuration: ${formatConfigIssue(issue)}\n`);
+      process.exitCode = EXIT.failed;
     } else if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      process.stderr.write(`oktel: ${errorMessage(err)}\n\n${USAGE}`);
+      const args = process.argv.slice(2);
+      const path = err instanceof UsageError ? err.command : args[0] === 'rules' ? args.slice(0, 2) : args.slice(0, 1);
+      process.stderr.write(`oktel: ${errorMessage(err)}\n\n${commandHelp(path)}`);
+      process.exitCode = EXIT.usage;
     } else {
       process.stderr.write(`oktel: ${errorMessage(err)}\n`);
+      process.exitCode = EXIT.failed;
     }
-    process.exitCode = 2;
   },
 );
