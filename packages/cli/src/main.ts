@@ -1,13 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { ConfigError, errorMessage, formatConfigIssue } from '@oktel/core';
-import { builtinComponents } from './components.js';
-import { componentsCommand } from './commands/components.js';
-import { runCommand } from './commands/run.js';
-import { rulesCoverageCommand, rulesLintCommand, rulesTestCommand } from './commands/rules.js';
-import { schemaCommand } from './commands/schema.js';
-import { simulateOktaCommand } from './commands/simulate-okta.js';
-import { validateCommand } from './commands/validate.js';
 import { EXIT } from './exit-codes.js';
 import { commandHelp, preflight, UsageError } from './usage.js';
 
@@ -18,6 +11,8 @@ async function main(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   const [command, ...rest] = argv;
+  // Commands load on demand, so --help and --version do not pay for every component.
+  const { builtinComponents } = await import('./components.js');
   const registry = builtinComponents();
   const configArgs = () => {
     const { values } = parseArgs({ args: rest, options: { config: { type: 'string', short: 'c', multiple: true }, strict: { type: 'boolean' } }, strict: true });
@@ -26,14 +21,19 @@ async function main(argv: string[]): Promise<number> {
   };
   const configFiles = (): string[] => configArgs().files;
   switch (command) {
-    case 'run':
+    case 'run': {
+      const { runCommand } = await import('./commands/run.js');
       return runCommand({ configFiles: configFiles(), registry });
-    case 'validate':
+    }
+    case 'validate': {
+      const { validateCommand } = await import('./commands/validate.js');
       process.stdout.write(`${validateCommand(configArgs().files, registry, { strict: configArgs().strict })}\n`);
       return 0;
+    }
     case 'schema':
-      return schemaCommand(rest, registry);
-    case 'rules':
+      return (await import('./commands/schema.js')).schemaCommand(rest, registry);
+    case 'rules': {
+      const { rulesCoverageCommand, rulesLintCommand, rulesTestCommand } = await import('./commands/rules.js');
       switch (rest[0]) {
         case 'test':
           return rulesTestCommand(rest.slice(1));
@@ -44,10 +44,11 @@ async function main(argv: string[]): Promise<number> {
         default:
           throw new UsageError(`unknown rules command "${rest[0] ?? ''}" (rules test | lint | coverage)`, ['rules']);
       }
+    }
     case 'simulate-okta':
-      return simulateOktaCommand(rest);
+      return (await import('./commands/simulate-okta.js')).simulateOktaCommand(rest);
     case 'components':
-      process.stdout.write(`${componentsCommand(registry)}\n`);
+      process.stdout.write(`${(await import('./commands/components.js')).componentsCommand(registry)}\n`);
       return 0;
     default:
       throw new UsageError(`unknown command "${command}"`);

@@ -1,0 +1,98 @@
+import { expect } from 'chai';
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { tempDir } from '@oktel/testkit';
+
+const ROOT = new URL('..', import.meta.url).pathname;
+const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+
+function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env, timeout = 180_000): SpawnSyncReturns<string> {
+  const result = spawnSync(command, args, { cwd, env, encoding: 'utf8', timeout });
+  if (result.error) throw result.error;
+  return result;
+}
+
+const publishable = (): string[] =>
+  readdirSync(join(ROOT, 'packages')).filter((dir) => {
+    const manifest = join(ROOT, 'packages', dir, 'package.json');
+    return existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { private?: boolean }).private !== true;
+  });
+
+describe('the oktel command installed from the packed tarballs', function () {
+  // Builds the workspace, packs every package and installs them with npm: about a minute.
+  this.timeout(600_000);
+  let dir: ReturnType<typeof tempDir>;
+  let app: string;
+  /** Only the installed bin directory and node itself: no pnpm, no tsx, no source tree. */
+  let env: NodeJS.ProcessEnv;
+
+  before(() => {
+    dir = tempDir();
+    const build = run('pnpm', ['build'], ROOT);
+    expect(build.status, build.stdout + build.stderr).to.equal(0);
+
+    const tarballs = join(dir.path, 'tarballs');
+    const filters = publishable().flatMap((d) => ['--filter', `./packages/${d}`]);
+    const pack = run('pnpm', ['-r', ...filters, 'pack', '--pack-destination', tarballs], ROOT);
+    expect(pack.status, pack.stdout + pack.stderr).to.equal(0);
+
+    app = join(dir.path, 'app');
+    mkdirSync(app);
+    const files = readdirSync(tarballs).map((f) => join(tarballs, f));
+    expect(files).to.have.length(publishable().length);
+    const install = run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', ...files], app);
+    expect(install.status, install.stdout + install.stderr).to.equal(0);
+
+    const nodeBin = join(dir.path, 'node-only');
+    mkdirSync(nodeBin);
+    symlinkSync(process.execPath, join(nodeBin, 'node'));
+    env = { PATH: `${join(app, 'node_modules/.bin')}:${nodeBin}`, HOME: dir.path };
+  });
+  after(() => dir?.cleanup());
+
+  const oktel = (args: string[]): SpawnSyncReturns<string> => run('oktel', args, app, env, 60_000);
+
+  it('installs without TypeScript or tsx: the packages carry compiled JavaScript and declarations', () => {
+    expect(existsSync(join(app, 'node_modules/tsx'))).to.equal(false);
+    expect(existsSync(join(app, 'node_modules/typescript'))).to.equal(false);
+    const core = JSON.parse(readFileSync(join(app, 'node_modules/@oktel/core/package.json'), 'utf8')) as { exports: Record<string, { types: string; default: string }>; version: string };
+    expect(core.version).to.equal(VERSION);
+    expect(core.exports['.']).to.deep.equal({ types: './dist/index.d.ts', default: './dist/index.js' });
+    expect(existsSync(join(app, 'node_modules/@oktel/core/dist/index.d.ts'))).to.equal(true);
+    const cli = JSON.parse(readFileSync(join(app, 'node_modules/@oktel/cli/package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    expect(cli.dependencies['@oktel/core'], 'workspace:* becomes the real version on pack').to.equal(VERSION);
+    for (const d of publishable()) expect(existsSync(join(app, 'node_modules/@oktel', d, 'LICENSE')), `@oktel/${d} ships LICENSE`).to.equal(true);
+  });
+
+  it('prints its version', () => {
+    const result = oktel(['--version']);
+    expect(result.status, result.stderr).to.equal(0);
+    expect(result.stdout.trim()).to.equal(VERSION);
+  });
+
+  it('validates and runs the demo shipped with the CLI package, from an empty directory', () => {
+    cpSync(join(app, 'node_modules/@oktel/cli/configs'), join(app, 'configs'), { recursive: true });
+    const validate = oktel(['validate', '--config', 'configs/demo.yaml']);
+    expect(validate.status, validate.stderr).to.equal(0);
+    expect(validate.stdout).to.contain('pipeline logs:\n  receivers:  file/okta\n  processors: detection\n  exporters:  debug, file');
+
+    const result = oktel(['run', '--config', 'configs/demo.yaml']);
+    expect(result.status, result.stderr).to.equal(0);
+    expect(result.stderr).to.match(/receiver file\/okta\s+1084\s+1084\s+0/);
+    expect(result.stderr).to.contain('ALERT [');
+    expect(readFileSync(join(app, 'out/okta-logs.otlp.jsonl'), 'utf8').length).to.be.greaterThan(0);
+  });
+
+  it('prints the JSON Schema it ships', () => {
+    const result = oktel(['schema']);
+    expect(result.status, result.stderr).to.equal(0);
+    expect(JSON.parse(result.stdout)).to.deep.equal(JSON.parse(readFileSync(join(app, 'node_modules/@oktel/cli/schema/oktel-config.schema.json'), 'utf8')));
+  });
+
+  it('runs the rule tests of the shipped pack', () => {
+    const result = oktel(['rules', 'test']);
+    expect(result.status, result.stdout + result.stderr).to.equal(0);
+  });
+});
+
