@@ -183,8 +183,10 @@ export function preflight(argv: readonly string[]): Preflight {
   if (first === undefined || first === '--help' || first === '-h') return { kind: 'print', text: mainHelp() };
   if (first === '--version' || first === '-v' || first === 'version') return { kind: 'print', text: `${version()}\n` };
   if (first === 'help') {
-    if (rest.length > 0 && !findCommand(rest)) throw unknownCommand(rest);
-    return { kind: 'print', text: rest.length > 0 ? commandHelp(rest) : mainHelp() };
+    const target = rest.filter((a) => a !== '--help' && a !== '-h');
+    if (target.length === 0) return { kind: 'print', text: rest.length > 0 ? commandHelp(['help']) : mainHelp() };
+    if (!findCommand(target)) throw unknownCommand(target);
+    return { kind: 'print', text: commandHelp(target) };
   }
   const spec = findCommand([first]);
   if (!spec) {
