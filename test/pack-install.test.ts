@@ -3,6 +3,7 @@ import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from '@oktel/testkit';
+import { publishableDirs } from '../scripts/pack-packages.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
@@ -13,11 +14,7 @@ function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEn
   return result;
 }
 
-const publishable = (): string[] =>
-  readdirSync(join(ROOT, 'packages')).filter((dir) => {
-    const manifest = join(ROOT, 'packages', dir, 'package.json');
-    return existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { private?: boolean }).private !== true;
-  });
+const publishable = publishableDirs;
 
 describe('the oktel command installed from the packed tarballs', function () {
   // Builds the workspace, packs every package and installs them with npm: about a minute.
@@ -29,12 +26,9 @@ describe('the oktel command installed from the packed tarballs', function () {
 
   before(() => {
     dir = tempDir();
-    const build = run('pnpm', ['build'], ROOT);
-    expect(build.status, build.stdout + build.stderr).to.equal(0);
-
+    // The same command the Dockerfile and a release use: tsc -b, then pnpm pack of each publishable package.
     const tarballs = join(dir.path, 'tarballs');
-    const filters = publishable().flatMap((d) => ['--filter', `./packages/${d}`]);
-    const pack = run('pnpm', ['-r', ...filters, 'pack', '--pack-destination', tarballs], ROOT);
+    const pack = run('pnpm', ['packages:pack', tarballs], ROOT);
     expect(pack.status, pack.stdout + pack.stderr).to.equal(0);
 
     app = join(dir.path, 'app');
@@ -88,6 +82,13 @@ describe('the oktel command installed from the packed tarballs', function () {
     const result = oktel(['schema']);
     expect(result.status, result.stderr).to.equal(0);
     expect(JSON.parse(result.stdout)).to.deep.equal(JSON.parse(readFileSync(join(app, 'node_modules/@oktel/cli/schema/oktel-config.schema.json'), 'utf8')));
+  });
+
+  it("validates the deploy config as the systemd unit's ExecStartPre does, with the installed build", () => {
+    const config = join(ROOT, 'deploy/oktel.yaml');
+    expect(oktel(['validate', '--config', config]).status, 'unset secrets are warnings').to.equal(0);
+    const strict = run('oktel', ['validate', '--strict', '--config', config], app, { ...env, OKTA_DOMAIN: 'acme.okta.com', OKTA_API_TOKEN: 'x', OTLP_ENDPOINT: 'https://collector.example:4318' }, 60_000);
+    expect(strict.status, strict.stderr).to.equal(0);
   });
 
   it('runs the rule tests of the shipped pack', () => {
