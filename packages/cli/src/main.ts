@@ -1,6 +1,5 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { ConfigError, errorMessage, formatConfigIssue } from '@oktel/core';
 import { EXIT } from './exit-codes.js';
 import { commandHelp, preflight, UsageError } from './usage.js';
 
@@ -59,7 +58,8 @@ main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },
-  (err: unknown) => {
+  async (err: unknown) => {
+    const { ConfigError, errorMessage, formatConfigIssue } = await import('@oktel/core');
     if (err instanceof ConfigError) {
       for (const issue of err.issues) process.stderr.write(`oktel: invalid configuration: ${formatConfigIssue(issue)}\n`);
       process.exitCode = EXIT.failed;
