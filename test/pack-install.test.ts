@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from '@oktel/testkit';
 import { publishableDirs } from '../scripts/pack-packages.js';
@@ -89,6 +89,15 @@ describe('the oktel command installed from the packed tarballs', function () {
     expect(oktel(['validate', '--config', config]).status, 'unset secrets are warnings').to.equal(0);
     const strict = run('oktel', ['validate', '--strict', '--config', config], app, { ...env, OKTA_DOMAIN: 'acme.okta.com', OKTA_API_TOKEN: 'x', OTLP_ENDPOINT: 'https://collector.example:4318' }, 60_000);
     expect(strict.status, strict.stderr).to.equal(0);
+  });
+
+  it('lets a TypeScript consumer type-check against the declarations (ES2022, NodeNext, strict, no skipLibCheck)', () => {
+    writeFileSync(join(app, 'consumer.ts'), "import { loadConfig, type ResolvedConfig } from '@oktel/core';\nimport { builtinComponents } from '@oktel/cli';\nconst config: ResolvedConfig = loadConfig(['configs/demo.yaml'], builtinComponents());\nconsole.log(config.pipelines.length);\n");
+    const compilerOptions = { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, typeRoots: [join(ROOT, 'node_modules/@types')], types: ['node'] };
+    writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: ['consumer.ts'] }));
+    // The checkout's compiler as a tool; what it checks is only what npm installed.
+    const check = run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], app);
+    expect(check.status, check.stdout + check.stderr).to.equal(0);
   });
 
   it('runs the rule tests of the shipped pack', () => {
