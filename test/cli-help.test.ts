@@ -45,6 +45,12 @@ describe('oktel explains itself', () => {
     });
   }
 
+  it('has every command and every exit code in packages/cli/README.md', () => {
+    const readme = readFileSync(join(ROOT, 'packages/cli/README.md'), 'utf8');
+    for (const path of allCommandPaths()) expect(readme, `oktel ${path.join(' ')}`).to.contain(`oktel ${path.join(' ')}`);
+    for (const code of [0, 1, 2, 130]) expect(readme).to.match(new RegExp(`^\\| ${code} \\|`, 'm'));
+  });
+
   it('suggests the command meant by a typo and exits 2', () => {
     const result = oktel(['valdiate', '--config', 'configs/demo.yaml']);
     expect(result.status).to.equal(2);
