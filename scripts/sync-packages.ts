@@ -66,15 +66,17 @@ export function syncedPackageJson(dir: string, current: Json, root: Json): Json 
   pkg.repository = { type: 'git', directory: `packages/${dir}` };
   pkg.engines = { node: (root.engines as Json).node };
   pkg.type = 'module';
-  // Sources run through tsx in the checkout; the tarball carries only the compiled build.
-  pkg.exports = { '.': './src/index.ts' };
+  // Sources run through tsx in the checkout (exports name src/*.ts); on pack, publishConfig puts
+  // the compiled build with its declarations in their place, subpath by subpath.
+  const { exports, other } = sourceExports(current.exports);
+  pkg.exports = { ...Object.fromEntries(Object.entries(exports).map(([key, stem]) => [key, `./src/${stem}.ts`])), ...other };
   // src ships too, so the source and declaration maps in dist resolve (stack traces, go-to-definition).
   const standard = ['dist', '!dist/.tsbuildinfo', 'src', 'README.md', ...COPIED];
   const extras = ((current.files as string[] | undefined) ?? []).filter((f) => !standard.includes(f));
   pkg.files = [...standard, ...extras];
   const publishConfig: Json = {
     access: 'public',
-    exports: { '.': { types: './dist/index.d.ts', default: './dist/index.js' } },
+    exports: { ...Object.fromEntries(Object.entries(exports).map(([key, stem]) => [key, { types: `./dist/${stem}.d.ts`, default: `./dist/${stem}.js` }])), ...other },
     main: './dist/index.js',
     types: './dist/index.d.ts',
   };
@@ -86,6 +88,23 @@ export function syncedPackageJson(dir: string, current: Json, root: Json): Json 
   pkg.publishConfig = publishConfig;
   pkg.sideEffects = current.bin ? ['./dist/main.js', './src/main.ts'] : false;
   return ordered(pkg);
+}
+
+/**
+ * Export subpaths that name a module under src/ (subpath -> module stem, "." -> index at least),
+ * and the others (a data file, ./package.json), which are kept as they are.
+ */
+function sourceExports(declared: unknown): { exports: Record<string, string>; other: Json } {
+  const entries = typeof declared === 'string' ? { '.': declared } : ((declared as Json | undefined) ?? {});
+  const exports: Record<string, string> = {};
+  const other: Json = {};
+  for (const [key, target] of Object.entries(entries)) {
+    const match = typeof target === 'string' ? /^\.\/src\/(.+)\.ts$/.exec(target) : null;
+    if (match) exports[key] = match[1]!;
+    else other[key] = target;
+  }
+  if (!('.' in exports) && !('.' in other)) exports['.'] = 'index';
+  return { exports, other };
 }
 
 export function syncedBuildConfig(pkg: Json): Json {

@@ -30,6 +30,16 @@ describe('packaging', () => {
     expect(synced.files).to.include('configs');
   });
 
+  it('maps every src subpath export to its compiled module and keeps other exports as declared', () => {
+    const synced = syncedPackageJson('sigma', { exports: { '.': './src/index.ts', './mapping': './src/mapping/index.ts', './package.json': './package.json' } }, rootManifest);
+    expect(synced.exports).to.deep.equal({ '.': './src/index.ts', './mapping': './src/mapping/index.ts', './package.json': './package.json' });
+    expect((synced.publishConfig as { exports: unknown }).exports).to.deep.equal({
+      '.': { types: './dist/index.d.ts', default: './dist/index.js' },
+      './mapping': { types: './dist/mapping/index.d.ts', default: './dist/mapping/index.js' },
+      './package.json': './package.json',
+    });
+  });
+
   it('derives project references from run-time @oktel dependencies only', () => {
     const config = syncedBuildConfig({ dependencies: { '@oktel/core': 'workspace:*', '@oktel/jsonlogic': 'workspace:*', zod: '4.6.7' }, devDependencies: { '@oktel/testkit': 'workspace:*' } });
     expect(config.references).to.deep.equal([{ path: '../core/tsconfig.build.json' }, { path: '../jsonlogic/tsconfig.build.json' }]);
