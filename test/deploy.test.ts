@@ -43,6 +43,11 @@ describe('deploy/Dockerfile', () => {
     for (const from of all('FROM')) expect(Number(/^node:(\d+)/.exec(from)![1]), from).to.be.at.least(major);
   });
 
+  it('builds from a clean tree: the host node_modules and build output stay out of the context', () => {
+    const ignored = read('deploy/Dockerfile.dockerignore').split('\n').filter((l) => l && !l.startsWith('#'));
+    expect(ignored).to.include.members(['**/node_modules', '**/dist', '.git']);
+  });
+
   it('runs the compiled oktel bin on the config it copies, as a non-root user', () => {
     expect(JSON.parse(all('ENTRYPOINT')[0]!)).to.deep.equal(['oktel']);
     expect(cliManifest.publishConfig.bin).to.have.property('oktel', './dist/main.js');
