@@ -35,7 +35,7 @@ describe('oktel CLI', () => {
     const config = join(dir.path, 'broken.yaml');
     writeFileSync(config, 'receivers:\n  file:\n    path: ./x.jsonl\n    folow: true\nexporters:\n  debug: {}\nservice:\n  pipelines:\n    logs: { receivers: [file], exporters: [debug, otlp] }\n');
     const result = oktel(['validate', '--config', config]);
-    expect(result.status).to.equal(2);
+    expect(result.status).to.equal(1);
     expect(result.stderr).to.contain(`oktel: invalid configuration: ${config}:4: receivers::file::folow: unknown key "folow"`);
     expect(result.stderr).to.contain(`oktel: invalid configuration: ${config}:9: service::pipelines::logs::exporters[1]: references exporter "otlp" which is not configured`);
   });

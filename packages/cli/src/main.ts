@@ -1,46 +1,38 @@
+#!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { ConfigError, errorMessage, formatConfigIssue } from '@oktel/core';
-import { builtinComponents } from './components.js';
-import { componentsCommand } from './commands/components.js';
-import { runCommand } from './commands/run.js';
-import { rulesConvertCommand, rulesCoverageCommand, rulesLintCommand, rulesTestCommand } from './commands/rules.js';
-import { SIMULATE_USAGE, simulateOktaCommand } from './commands/simulate-okta.js';
-import { validateCommand } from './commands/validate.js';
-
-const USAGE = `Usage: oktel <command> [options]
-
-Commands:
-  run --config FILE [--config FILE ...]   Run the pipelines until stopped (or until finite input ends)
-  validate --config FILE [...]            Check a config and print the pipelines it defines
-  components                              List the component types built in
-  simulate-okta [options]                 Serve a fake Okta org on 127.0.0.1 (see below)
-  rules test [PATH ...]                   Run the rules' embedded tests (default: the shipped Okta pack)
-                                          (test, lint: --placeholder NAME=VALUE, --skip-status STATUS for Sigma rules)
-  rules lint [PATH ...]                   Check rules: ATT&CK ids and names, unreachable conditions, tests
-  rules coverage [PATH ...] [--format navigator|markdown] [--output FILE]
-                                          ATT&CK coverage as a Navigator layer or a markdown table
-  rules convert --from sigma PATH ... [--output DIR] [--placeholder NAME=VALUE ...] [--skip-status STATUS ...]
-                                          Write Sigma rules as native rules (report per rule on stderr)
-  help                                    Show this text
-
-  ${SIMULATE_USAGE}
-`;
+import { EXIT } from './exit-codes.js';
+import { commandHelp, preflight, UsageError } from './usage.js';
 
 async function main(argv: string[]): Promise<number> {
+  const early = preflight(argv);
+  if (early.kind === 'print') {
+    process.stdout.write(early.text);
+    return EXIT.ok;
+  }
   const [command, ...rest] = argv;
+  // Commands load on demand, so --help and --version do not pay for every component.
+  const { builtinComponents } = await import('./components.js');
   const registry = builtinComponents();
-  const configFiles = (): string[] => {
-    const { values } = parseArgs({ args: rest, options: { config: { type: 'string', short: 'c', multiple: true } }, strict: true });
-    if (!values.config?.length) throw new UsageError('--config FILE is required');
-    return values.config;
+  const configArgs = () => {
+    const { values } = parseArgs({ args: rest, options: { config: { type: 'string', short: 'c', multiple: true }, strict: { type: 'boolean' } }, strict: true });
+    if (!values.config?.length) throw new UsageError('--config FILE is required', [command!]);
+    return { files: values.config, strict: values.strict ?? false };
   };
+  const configFiles = (): string[] => configArgs().files;
   switch (command) {
-    case 'run':
+    case 'run': {
+      const { runCommand } = await import('./commands/run.js');
       return runCommand({ configFiles: configFiles(), registry });
-    case 'validate':
-      process.stdout.write(`${validateCommand(configFiles(), registry)}\n`);
+    }
+    case 'validate': {
+      const { validateCommand } = await import('./commands/validate.js');
+      process.stdout.write(`${validateCommand(configArgs().files, registry, { strict: configArgs().strict })}\n`);
       return 0;
-    case 'rules':
+    }
+    case 'schema':
+      return (await import('./commands/schema.js')).schemaCommand(rest, registry);
+    case 'rules': {
+      const { rulesConvertCommand, rulesCoverageCommand, rulesLintCommand, rulesTestCommand } = await import('./commands/rules.js');
       switch (rest[0]) {
         case 'test':
           return rulesTestCommand(rest.slice(1));
@@ -51,38 +43,36 @@ async function main(argv: string[]): Promise<number> {
         case 'convert':
           return rulesConvertCommand(rest.slice(1));
         default:
-          throw new UsageError(`unknown rules command "${rest[0] ?? ''}" (rules test | lint | coverage | convert)`);
+          throw new UsageError(`unknown rules command "${rest[0] ?? ''}" (rules test | lint | coverage | convert)`, ['rules']);
       }
+    }
     case 'simulate-okta':
-      return simulateOktaCommand(rest);
+      return (await import('./commands/simulate-okta.js')).simulateOktaCommand(rest);
     case 'components':
-      process.stdout.write(`${componentsCommand(registry)}\n`);
-      return 0;
-    case undefined:
-    case 'help':
-    case '--help':
-    case '-h':
-      process.stdout.write(USAGE);
+      process.stdout.write(`${(await import('./commands/components.js')).componentsCommand(registry)}\n`);
       return 0;
     default:
       throw new UsageError(`unknown command "${command}"`);
   }
 }
 
-class UsageError extends Error {}
-
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },
-  (err: unknown) => {
+  async (err: unknown) => {
+    const { ConfigError, errorMessage, formatConfigIssue } = await import('@oktel/core');
     if (err instanceof ConfigError) {
       for (const issue of err.issues) process.stderr.write(`oktel: invalid configuration: ${formatConfigIssue(issue)}\n`);
+      process.exitCode = EXIT.failed;
     } else if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      process.stderr.write(`oktel: ${errorMessage(err)}\n\n${USAGE}`);
+      const args = process.argv.slice(2);
+      const path = err instanceof UsageError ? err.command : args[0] === 'rules' ? args.slice(0, 2) : args.slice(0, 1);
+      process.stderr.write(`oktel: ${errorMessage(err)}\n\n${commandHelp(path)}`);
+      process.exitCode = EXIT.usage;
     } else {
       process.stderr.write(`oktel: ${errorMessage(err)}\n`);
+      process.exitCode = EXIT.failed;
     }
-    process.exitCode = 2;
   },
 );

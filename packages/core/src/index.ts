@@ -19,7 +19,7 @@ export { ComponentRegistry } from './registry.js';
 export { isStorageExtension, type StorageClient, type StorageExtension } from './storage.js';
 
 export { describeConfig, renderConfigTable, type ConfigKeyDoc } from './config/docs.js';
-export { loadConfig, resolveConfig, zodIssues, type ResolvedComponent, type ResolvedConfig, type ResolvedPipeline } from './config/loader.js';
+export { loadConfig, resolveConfig, zodIssues, type LoadOptions, type ResolvedComponent, type ResolvedConfig, type ResolvedPipeline } from './config/loader.js';
 export { block, duration, extensionId, knownSecrets, registerSecret, secret, size } from './config/schema.js';
 export { serviceSchema, type ServiceConfig, type TelemetryConfig } from './config/service-schema.js';
 export { formatDuration, parseDuration, parseSize } from './config/units.js';

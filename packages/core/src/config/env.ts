@@ -7,7 +7,18 @@ const WHOLE_REFERENCE = /^\$\{(?:env:)?([A-Za-z_][A-Za-z0-9_]{0,199})(?::-([^}]*
 export interface EnvResult {
   value: unknown;
   issues: ConfigIssue[];
+  /** Unset variables replaced by a placeholder (only when `unset` is 'warn'). */
+  warnings: ConfigIssue[];
 }
+
+/**
+ * What an unset variable without a default is: an error (running, `oktel validate --strict`),
+ * or a warning with a placeholder in its place, so a config can be checked in CI without secrets.
+ */
+export type UnsetEnv = 'error' | 'warn';
+
+/** The text an unset variable becomes when unset variables are warnings. */
+export const unsetPlaceholder = (name: string): string => `<unset ${name}>`;
 
 /**
  * `${env:VAR}`, `${env:VAR:-default}` and `${VAR}` in string values, as the Collector does it:
@@ -16,10 +27,11 @@ export interface EnvResult {
  * An unset variable without a default becomes empty and is reported, so a missing secret
  * fails validation with its key path rather than silently running unauthenticated.
  */
-export function substituteEnv(value: unknown, env: NodeJS.ProcessEnv, path: (string | number)[] = []): EnvResult {
+export function substituteEnv(value: unknown, env: NodeJS.ProcessEnv, path: (string | number)[] = [], unset: UnsetEnv = 'error'): EnvResult {
   const issues: ConfigIssue[] = [];
+  const warnings: ConfigIssue[] = [];
   const walk = (node: unknown, at: (string | number)[]): unknown => {
-    if (typeof node === 'string') return substituteString(node, env, at, issues);
+    if (typeof node === 'string') return substituteString(node, env, at, unset === 'warn' ? warnings : issues, unset);
     if (Array.isArray(node)) return node.map((item, i) => walk(item, [...at, i]));
     if (node !== null && typeof node === 'object') {
       const out: Record<string, unknown> = {};
@@ -28,22 +40,22 @@ export function substituteEnv(value: unknown, env: NodeJS.ProcessEnv, path: (str
     }
     return node;
   };
-  return { value: walk(value, path), issues };
+  return { value: walk(value, path), issues, warnings };
 }
 
-function lookup(name: string, fallback: string | undefined, env: NodeJS.ProcessEnv, at: (string | number)[], issues: ConfigIssue[]): string {
+function lookup(name: string, fallback: string | undefined, env: NodeJS.ProcessEnv, at: (string | number)[], issues: ConfigIssue[], unset: UnsetEnv): string {
   const found = env[name];
   if (found !== undefined && found !== '') return found;
   if (fallback !== undefined) return fallback;
   issues.push({ path: at, message: `environment variable ${name} is not set (use \${env:${name}:-default} to give a default)` });
-  return '';
+  return unset === 'warn' ? unsetPlaceholder(name) : '';
 }
 
-function substituteString(text: string, env: NodeJS.ProcessEnv, at: (string | number)[], issues: ConfigIssue[]): unknown {
+function substituteString(text: string, env: NodeJS.ProcessEnv, at: (string | number)[], issues: ConfigIssue[], unset: UnsetEnv): unknown {
   const whole = WHOLE_REFERENCE.exec(text);
   if (whole) {
-    const raw = lookup(whole[1]!, whole[2], env, at, issues);
-    if (raw === '') return '';
+    const raw = lookup(whole[1]!, whole[2], env, at, issues, unset);
+    if (raw === '' || raw === unsetPlaceholder(whole[1]!)) return raw;
     try {
       const parsed: unknown = parseYamlValue(raw);
       // Only scalars are typed; a variable holding "{a: 1}" stays text rather than becoming config structure.
@@ -53,6 +65,6 @@ function substituteString(text: string, env: NodeJS.ProcessEnv, at: (string | nu
     }
   }
   return text.replace(REFERENCE, (match, name: string | undefined, fallback: string | undefined) =>
-    match === '$$' ? '$' : lookup(name!, fallback, env, at, issues),
+    match === '$$' ? '$' : lookup(name!, fallback, env, at, issues, unset),
   );
 }

@@ -3,7 +3,7 @@ import { parseComponentId, type AnyFactory, type ComponentKind } from '../compon
 import { ConfigError, type ConfigIssue } from '../errors.js';
 import type { ComponentRegistry } from '../registry.js';
 import { validKeysAt } from './docs.js';
-import { substituteEnv } from './env.js';
+import { substituteEnv, type UnsetEnv } from './env.js';
 import { mergeConfigs } from './merge.js';
 import { serviceSchema, topLevelSchema, type PipelineConfig, type ServiceConfig } from './service-schema.js';
 import { YamlSource } from './yaml-source.js';
@@ -24,6 +24,13 @@ export interface ResolvedConfig {
   readonly components: ReadonlyMap<ComponentKind, ReadonlyMap<string, ResolvedComponent>>;
   readonly service: ServiceConfig;
   readonly pipelines: readonly ResolvedPipeline[];
+  /** Problems that did not fail the load: unset variables under `unsetEnv: 'warn'` and what fails only because of them. */
+  readonly warnings?: readonly ConfigIssue[];
+}
+
+export interface LoadOptions {
+  /** 'warn' (for `oktel validate` without secrets): unset `${env:…}` become placeholders and warnings. Default 'error'. */
+  readonly unsetEnv?: UnsetEnv;
 }
 
 const SECTIONS: readonly [ComponentKind, string][] = [
@@ -57,7 +64,7 @@ export function zodIssues(error: z.ZodError, prefix: Path, schema?: z.ZodType): 
  * and thrown together as one ConfigError, each located by file, line and key path; nothing is
  * started from a config that fails here.
  */
-export function loadConfig(files: readonly string[], registry: ComponentRegistry, env: NodeJS.ProcessEnv = process.env): ResolvedConfig {
+export function loadConfig(files: readonly string[], registry: ComponentRegistry, env: NodeJS.ProcessEnv = process.env, options: LoadOptions = {}): ResolvedConfig {
   const sources: YamlSource[] = [];
   const issues: ConfigIssue[] = [];
   for (const file of files) {
@@ -66,14 +73,15 @@ export function loadConfig(files: readonly string[], registry: ComponentRegistry
     if (source) sources.push(source);
   }
   if (issues.length > 0) throw new ConfigError(issues);
-  return resolveConfig(sources, registry, env);
+  return resolveConfig(sources, registry, env, options);
 }
 
-export function resolveConfig(sources: readonly YamlSource[], registry: ComponentRegistry, env: NodeJS.ProcessEnv = process.env): ResolvedConfig {
-  const issues: ConfigIssue[] = [];
+export function resolveConfig(sources: readonly YamlSource[], registry: ComponentRegistry, env: NodeJS.ProcessEnv = process.env, options: LoadOptions = {}): ResolvedConfig {
+  let issues: ConfigIssue[] = [];
   const merged = mergeConfigs(sources.map((s) => s.value));
-  const substituted = substituteEnv(merged, env);
+  const substituted = substituteEnv(merged, env, [], options.unsetEnv);
   issues.push(...substituted.issues);
+  const warnings = substituted.warnings;
   const raw = substituted.value as Record<string, unknown>;
 
   const top = topLevelSchema.safeParse(raw);
@@ -107,8 +115,15 @@ export function resolveConfig(sources: readonly YamlSource[], registry: Componen
     if (pipelines.length === 0) issues.push({ path: ['service', 'pipelines'], message: 'no pipeline is defined: add service::pipelines::logs' });
   }
 
+  if (warnings.length > 0) {
+    // A value that fails only because it holds a placeholder cannot be judged without the
+    // variable; its warning already says so.
+    const unsetAt = substituted.warnings.map((w) => w.path);
+    issues = issues.filter((issue) => !unsetAt.some((p) => p.every((key, i) => issue.path[i] === key)));
+  }
   if (issues.length > 0) throw new ConfigError(issues.map((issue) => locate(issue, sources)));
-  return { files: sources.map((s) => s.file), components, service: service!, pipelines };
+  const resolved = { files: sources.map((s) => s.file), components, service: service!, pipelines };
+  return warnings.length > 0 ? { ...resolved, warnings: warnings.map((w) => locate(w, sources)) } : resolved;
 }
 
 function resolveComponent(kind: ComponentKind, section: string, id: string, value: unknown, registry: ComponentRegistry, issues: ConfigIssue[]): ResolvedComponent | undefined {
