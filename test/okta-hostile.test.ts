@@ -24,7 +24,7 @@ function uuidsIn(file: string): string[] {
   for (const line of readFileSync(file, 'utf8').split('\n')) {
     if (!line) continue;
     const request = JSON.parse(line) as { resourceLogs: { scopeLogs: { logRecords: { attributes: { key: string; value: { stringValue?: string } }[] }[] }[] }[] };
-    for (const rl of request.resourceLogs) for (const sl of rl.scopeLogs) for (const r of sl.logRecords) uuids.push(r.attributes.find((a) => a.key === 'okta.uuid')!.value.stringValue!);
+    for (const rl of request.resourceLogs) for (const sl of rl.scopeLogs) for (const r of sl.logRecords) uuids.push(r.attributes.find((a) => a.key === 'log.record.uid')!.value.stringValue!);
   }
   return uuids;
 }

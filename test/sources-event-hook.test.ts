@@ -53,7 +53,7 @@ service:
     }
     const uuids = readFileSync(out, 'utf8').split('\n').filter(Boolean).flatMap((line) => {
       const request = JSON.parse(line) as { resourceLogs: { resource: { attributes: { key: string; value: { stringValue?: string } }[] }; scopeLogs: { logRecords: { attributes: { key: string; value: { stringValue?: string } }[] }[] }[] }[] };
-      return request.resourceLogs.flatMap((rl) => rl.scopeLogs.flatMap((sl) => sl.logRecords.map((r) => r.attributes.find((a) => a.key === 'okta.uuid')?.value.stringValue).filter((u): u is string => u !== undefined)));
+      return request.resourceLogs.flatMap((rl) => rl.scopeLogs.flatMap((sl) => sl.logRecords.map((r) => r.attributes.find((a) => a.key === 'log.record.uid')?.value.stringValue).filter((u): u is string => u !== undefined)));
     });
     expect(uuids.sort()).to.deep.equal(eligible.map((e) => e.uuid).sort());
     expect(log).not.to.contain(SECRET);

@@ -39,7 +39,7 @@ describe('otlp_http failures are visible, and a hostile backend cannot multiply 
     await e.shutdown();
   });
 
-  it('counts a batch rejected with 4xx as send_failed and reports failing sends after unhealthy_after', async () => {
+  it('counts a batch rejected with 4xx as send_failed and reports a refused credential as permanent_error at once', async () => {
     server.respondWith({ status: 401, body: '{"code":16,"message":"bad api key"}' }, 20);
     const host = testHost();
     const { exporter: e, settings } = exporter({ retry_on_failure: { unhealthy_after: '0s' } });
@@ -47,7 +47,8 @@ describe('otlp_http failures are visible, and a hostile backend cannot multiply 
     await e.consume(records(3));
     await waitUntil(() => settings.telemetry.get('send_failed_log_records') === 3, 5000, () => '3 send_failed');
     await e.shutdown();
-    expect(host.statuses.get('exporter/otlp_http')![0]!.status).to.equal('recoverable_error');
+    expect(host.statuses.get('exporter/otlp_http')![0]!.status).to.equal('permanent_error');
+    expect(host.statuses.get('exporter/otlp_http')![0]!.reason).to.contain('401');
     expect(server.requests).to.have.length(0);
   });
 

@@ -187,7 +187,7 @@ level: critical
         'old.yml': okta({ sel: { eventType: 'x' }, condition: 'sel' }, { id: 'a0b1c2d3-0000-4000-8000-000000000002', status: 'deprecated' }),
         'win.yml': okta({ sel: { EventID: 4625 }, condition: 'sel' }, { id: 'a0b1c2d3-0000-4000-8000-000000000003', logsource: { product: 'windows' } }),
         'bad.yml': okta({ sel: { 'published|week': 3 }, condition: 'sel' }, { id: 'a0b1c2d3-0000-4000-8000-000000000004' }),
-        'unsafe.yml': okta({ sel: { 'displayMessage|re': '(a+)+$' }, condition: 'sel' }, { id: 'a0b1c2d3-0000-4000-8000-000000000005' }),
+        'unsafe.yml': okta({ sel: { 'displayMessage|re': '^(?!admin)x' }, condition: 'sel' }, { id: 'a0b1c2d3-0000-4000-8000-000000000005' }),
       });
       writeFileSync(join(d, 'native.yaml'), readFileSync(join(ROOT, 'packages/rules-okta/rules/okta-user-created.yaml')));
       const { loaded, issues } = loadRules([d]);
@@ -201,7 +201,7 @@ level: critical
       expect(by['bad.yml']!.reason).to.match(/week/);
       expect(by['bad.yml']!.line).to.be.greaterThan(1);
       expect(by['unsafe.yml']!.outcome).to.equal('refused');
-      expect(by['unsafe.yml']!.reason).to.match(/backtrack/);
+      expect(by['unsafe.yml']!.reason).to.match(/lookaround|linear|RE2/i);
       expect(loaded!.rules.map((r) => r.definition.id).sort()).to.deep.equal(['a0b1c2d3-0000-4000-8000-000000000001', 'okta-user-created']);
     });
     it('reports a Sigma file with a YAML fault as refused with file and line, and loads the others', () => {
