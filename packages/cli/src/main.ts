@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, errorMessage, formatConfigIssue } from '@oktel/core';
+import { ExitCode } from './exit-codes.js';
 import { builtinComponents } from './components.js';
 import { componentsCommand } from './commands/components.js';
 import { runCommand } from './commands/run.js';
@@ -68,6 +69,9 @@ class UsageError extends Error {}
 
 main(process.argv.slice(2)).then(
   (code) => {
+    // The run is over (drained, summary written): exit now rather than wait for a component's
+    // stray timer or socket; stderr and stdout are synchronous on Linux for files and pipes.
+    if (process.argv[2] === 'run') process.exit(code);
     process.exitCode = code;
   },
   (err: unknown) => {
@@ -78,6 +82,6 @@ main(process.argv.slice(2)).then(
     } else {
       process.stderr.write(`oktel: ${errorMessage(err)}\n`);
     }
-    process.exitCode = 2;
+    process.exitCode = ExitCode.usage;
   },
 );

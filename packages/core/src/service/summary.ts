@@ -41,3 +41,50 @@ export function renderSummary(rows: readonly SummaryRow[], elapsedMs: number): s
   const line = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   return [`Summary after ${(elapsedMs / 1000).toFixed(1)}s (records):`, line(header), ...body.map(line)].join('\n');
 }
+
+export interface DeliveryOutcome {
+  /** Records exporters delivered. */
+  readonly sent: number;
+  /** Records an exporter gave up on (send_failed) or could not queue (enqueue_failed: queue full). */
+  readonly sendFailed: number;
+  readonly queueFull: number;
+  /** Records the pipeline refused back to a receiver (an exporter or processor failed them). */
+  readonly refused: number;
+  /** Malformed input skipped by receivers: never became records; reported, not a delivery failure. */
+  readonly malformed: number;
+}
+
+export function deliveryOutcome(telemetry: Telemetry): DeliveryOutcome {
+  let sent = 0;
+  let sendFailed = 0;
+  let queueFull = 0;
+  let refused = 0;
+  let malformed = 0;
+  for (const { kind, values } of telemetry.snapshot()) {
+    const n = (name: string): number => values[name] ?? 0;
+    if (kind === 'exporter') {
+      sent += n(Counters.exporterSent);
+      sendFailed += n(Counters.exporterSendFailed);
+      queueFull += n(Counters.exporterEnqueueFailed);
+    } else if (kind === 'receiver') {
+      refused += n(Counters.receiverRefused);
+      malformed += n(Counters.receiverFailed);
+    }
+  }
+  return { sent, sendFailed, queueFull, refused, malformed };
+}
+
+/** True when records were lost: what makes a finite run exit non-zero. */
+export function lostRecords(outcome: DeliveryOutcome): boolean {
+  return outcome.sendFailed + outcome.queueFull + outcome.refused > 0;
+}
+
+/** One sentence for the end of the summary and the shutdown log, so both say the same. */
+export function renderOutcome(outcome: DeliveryOutcome): string {
+  const parts = [`${outcome.sent} delivered by exporters`];
+  if (outcome.sendFailed > 0) parts.push(`${outcome.sendFailed} failed to export`);
+  if (outcome.queueFull > 0) parts.push(`${outcome.queueFull} dropped by a full queue`);
+  if (outcome.refused > 0) parts.push(`${outcome.refused} refused back to receivers`);
+  if (outcome.malformed > 0) parts.push(`${outcome.malformed} malformed input skipped`);
+  return `Result: ${parts.join(', ')}${lostRecords(outcome) ? ' — records were lost.' : '.'}`;
+}
