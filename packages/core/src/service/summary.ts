@@ -43,10 +43,11 @@ export function renderSummary(rows: readonly SummaryRow[], elapsedMs: number): s
 }
 
 export interface DeliveryOutcome {
-  /** Records exporters delivered. */
-  readonly sent: number;
-  /** Records an exporter gave up on (send_failed) or could not queue (enqueue_failed: queue full). */
+  /** Records each exporter delivered, by exporter id. */
+  readonly sent: ReadonlyMap<string, number>;
+  /** Records an exporter gave up on (send_failed). */
   readonly sendFailed: number;
+  /** Records an exporter could not queue (enqueue_failed: queue full). */
   readonly queueFull: number;
   /** Records the pipeline refused back to a receiver (an exporter or processor failed them). */
   readonly refused: number;
@@ -55,15 +56,15 @@ export interface DeliveryOutcome {
 }
 
 export function deliveryOutcome(telemetry: Telemetry): DeliveryOutcome {
-  let sent = 0;
+  const sent = new Map<string, number>();
   let sendFailed = 0;
   let queueFull = 0;
   let refused = 0;
   let malformed = 0;
-  for (const { kind, values } of telemetry.snapshot()) {
+  for (const { kind, id, values } of telemetry.snapshot()) {
     const n = (name: string): number => values[name] ?? 0;
     if (kind === 'exporter') {
-      sent += n(Counters.exporterSent);
+      sent.set(id, n(Counters.exporterSent));
       sendFailed += n(Counters.exporterSendFailed);
       queueFull += n(Counters.exporterEnqueueFailed);
     } else if (kind === 'receiver') {
@@ -81,10 +82,17 @@ export function lostRecords(outcome: DeliveryOutcome): boolean {
 
 /** One sentence for the end of the summary and the shutdown log, so both say the same. */
 export function renderOutcome(outcome: DeliveryOutcome): string {
-  const parts = [`${outcome.sent} delivered by exporters`];
-  if (outcome.sendFailed > 0) parts.push(`${outcome.sendFailed} failed to export`);
-  if (outcome.queueFull > 0) parts.push(`${outcome.queueFull} dropped by a full queue`);
-  if (outcome.refused > 0) parts.push(`${outcome.refused} refused back to receivers`);
+  const delivered = [...outcome.sent].map(([id, n]) => `exporter ${id} delivered ${n}`).join(', ') || 'no exporter';
+  const parts = [`Result: ${delivered}`];
   if (outcome.malformed > 0) parts.push(`${outcome.malformed} malformed input skipped`);
-  return `Result: ${parts.join(', ')}${lostRecords(outcome) ? ' — records were lost.' : '.'}`;
+  if (!lostRecords(outcome)) return `${parts.join('; ')}; nothing lost.`;
+  const lost: string[] = [];
+  if (outcome.sendFailed > 0) lost.push(`${outcome.sendFailed} failed to export`);
+  if (outcome.queueFull > 0) lost.push(`${outcome.queueFull} dropped by a full queue`);
+  // Refusals are usually the exporter failures above seen from the receiver; count them only when nothing else explains them.
+  const refusedOnly = outcome.sendFailed + outcome.queueFull === 0;
+  if (outcome.refused > 0 && refusedOnly) lost.push(`${outcome.refused} refused back to receivers`);
+  const total = refusedOnly ? outcome.refused : outcome.sendFailed + outcome.queueFull;
+  parts.push(`${total} records lost: ${lost.join(', ')}`);
+  return `${parts.join('; ')}.`;
 }
