@@ -21,7 +21,16 @@ interface FileState {
   splitter: LineSplitter;
   reportedErrors: number;
   finished: boolean;
+  /** The file's first bytes as read: different bytes there mean it was truncated and rewritten. */
+  fingerprint: Buffer;
+  /** The last bytes read, ending at `offset`. */
+  tail: Buffer;
 }
+
+/** As the Collector's filelog receiver: the first 1000-odd bytes identify a file's content. */
+const FINGERPRINT_BYTES = 1024;
+/** The bytes just before the offset: a rewrite that kept the first line still differs here. */
+const TAIL_BYTES = 64;
 
 /** A JSON array file is parsed whole; anything bigger than this is better written as JSON Lines. */
 const MAX_ARRAY_FILE_BYTES = 512 * 1024 * 1024;
@@ -165,7 +174,7 @@ export class FileReceiver implements Receiver {
   }
 
   #newState(): FileState {
-    return { handle: undefined, ino: undefined, offset: 0, line: 0, splitter: new LineSplitter(this.#config.max_line_size), reportedErrors: 0, finished: false };
+    return { handle: undefined, ino: undefined, offset: 0, line: 0, splitter: new LineSplitter(this.#config.max_line_size), reportedErrors: 0, finished: false, fingerprint: Buffer.alloc(0), tail: Buffer.alloc(0) };
   }
 
   async #readFile(file: string): Promise<void> {
@@ -209,12 +218,24 @@ export class FileReceiver implements Receiver {
       }
     }
     const size = (await state.handle.stat()).size;
-    if (size < state.offset) {
+    if (size < state.offset || !(await this.#sameStart(state))) {
       this.#settings.logger.warn(`${file} was truncated (copy-truncate rotation?); reading it again from the start.`);
       this.#marks.delete(file);
-      Object.assign(state, { offset: 0, line: 0, splitter: new LineSplitter(this.#config.max_line_size) });
+      Object.assign(state, { offset: 0, line: 0, splitter: new LineSplitter(this.#config.max_line_size), fingerprint: Buffer.alloc(0), tail: Buffer.alloc(0) });
     }
     await this.#drain(file, state);
+  }
+
+  /** False when the bytes at the start of the file are no longer the ones read there. */
+  async #sameStart(state: FileState): Promise<boolean> {
+    if (!state.handle) return true;
+    const same = async (expected: Buffer, at: number): Promise<boolean> => {
+      if (expected.length === 0) return true;
+      const now = Buffer.alloc(expected.length);
+      const { bytesRead } = await state.handle!.read(now, 0, now.length, at);
+      return bytesRead === now.length && now.equals(expected);
+    };
+    return (await same(state.fingerprint, 0)) && (await same(state.tail, state.offset - state.tail.length));
   }
 
   /** Reads a plain file through its open handle from the current offset to its end. */
@@ -227,7 +248,10 @@ export class FileReceiver implements Receiver {
       const { bytesRead } = await state.handle.read(buffer, 0, READ_CHUNK, start);
       if (bytesRead === 0) break;
       this.#bytesRead += bytesRead;
+      if (start < FINGERPRINT_BYTES) state.fingerprint = Buffer.concat([state.fingerprint, buffer.subarray(0, Math.min(bytesRead, FINGERPRINT_BYTES - start))]);
       state.offset += bytesRead;
+      const chunk = buffer.subarray(0, bytesRead);
+      state.tail = Buffer.concat([state.tail, chunk.subarray(Math.max(0, bytesRead - TAIL_BYTES))]).subarray(-TAIL_BYTES);
       for (const line of state.splitter.pushLines(buffer.subarray(0, bytesRead))) {
         await this.#handleLine(file, state, 'text' in line ? line.text : line);
         this.#mark(file, state, start + line.end);
