@@ -43,10 +43,11 @@ export class PositionStore {
         positions.set(path, { ino: ino as number, offset: offset as number, line: line as number });
       }
     } catch (err) {
-      const aside = `${KEY}.corrupt-${Date.now()}`;
-      await this.#client.set(aside, raw).catch(() => undefined);
-      await this.#client.delete(KEY).catch(() => undefined);
-      this.#logger.warn(`The saved file positions in ${this.#client.directory}/${KEY} are unreadable (${(err as Error).message}); set aside as ${aside}, reading from the start.`);
+      const reason = (err as Error).message;
+      const aside = this.#client.setAside
+        ? await this.#client.setAside(KEY, reason).catch(() => `(could not move it: deleted)`)
+        : await this.#client.delete(KEY).then(() => '(deleted)', () => '(left in place)');
+      this.#logger.warn(`The saved file positions in ${this.#client.directory}/${KEY} are unreadable (${reason}); set aside as ${aside}, reading from the start.`);
       return new Map();
     }
     return positions;

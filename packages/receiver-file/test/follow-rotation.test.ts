@@ -101,7 +101,7 @@ describe('file receiver in follow mode', () => {
     await f.receiver.shutdown();
     await storage.shutdown();
     expect(f.uuids()).to.deep.equal(range(1, 2));
-    expect(f.settings.logs.text).to.match(/saved file positions in \S+\/positions are unreadable .*set aside as positions\.corrupt-\d+/);
+    expect(f.settings.logs.text).to.match(/saved file positions in \S+\/positions are unreadable .*set aside as \S+\/positions\.corrupt-\d+/);
   });
 });
 
