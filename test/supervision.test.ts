@@ -158,4 +158,14 @@ service:
     expect(run.output()).to.contain('Result: exporter otlp_http delivered 0; 5 records lost: 5 failed to export.');
     expect(run.output()).to.contain('Exiting with code 3: Result: exporter otlp_http delivered 0; 5 records lost');
   });
+
+  it('turns an unhandled rejection into a fatal error: drains, prints the summary and exits 1 instead of crashing', async function () {
+    this.timeout(30_000);
+    const run = start(process.execPath, ['--import', join(ROOT, 'test/fixtures/reject-later.mjs'), CLI, 'run', '--config', followConfig()], dir.path, children);
+    expect(await run.exit, run.output()).to.equal(1);
+    expect(run.output()).to.contain('Unhandled error (process/unhandled_rejection): boom from a forgotten promise');
+    expect(run.output()).to.contain('Stopping (fatal error in process/unhandled_rejection)');
+    expect(run.output()).to.match(/exporter file\s+3\s+3\s+0/);
+    expect(run.output()).to.contain('Exiting with code 1');
+  });
 });
