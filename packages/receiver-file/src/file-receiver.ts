@@ -3,7 +3,7 @@ import { open, readFile, stat, type FileHandle } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { gunzipSync, createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
-import { errorMessage, type ComponentSettings, type Host, type LogRecord, type LogsConsumer, type Progress, type Receiver, Counters } from '@oktel/core';
+import { errorMessage, millisFromHrTime, type ComponentSettings, type Host, type Lag, type LogRecord, type LogsConsumer, type Progress, type Receiver, Counters } from '@oktel/core';
 import { logEventToRecord, oktaResource, type RecordContext } from '@oktel/okta-log-event';
 import type { FileReceiverConfig } from './config.js';
 import { classify, parseLine } from './event-parser.js';
@@ -58,6 +58,8 @@ export class FileReceiver implements Receiver {
   #bytesTotal = 0;
   #waitingForPath = false;
   #failing = false;
+  #newestDelivered: number | undefined;
+  #caughtUp = false;
 
   constructor(settings: ComponentSettings, config: FileReceiverConfig, next: LogsConsumer) {
     this.#settings = settings;
@@ -93,6 +95,12 @@ export class FileReceiver implements Receiver {
 
   progress(): Progress | undefined {
     return this.#config.follow ? undefined : { done: this.#bytesRead, total: this.#bytesTotal, unit: 'bytes' };
+  }
+
+  /** In follow mode: the newest event time delivered, and whether the last look reached the end of every file. */
+  lag(): Lag | undefined {
+    if (!this.#config.follow) return undefined;
+    return this.#newestDelivered === undefined ? { caughtUp: this.#caughtUp } : { caughtUp: this.#caughtUp, newestEventTime: this.#newestDelivered };
   }
 
   async shutdown(): Promise<void> {
@@ -150,6 +158,7 @@ export class FileReceiver implements Receiver {
       await this.#readFile(file);
     }
     await this.#flush();
+    this.#caughtUp = true;
   }
 
   async #listFiles(): Promise<string[]> {
@@ -382,6 +391,10 @@ export class FileReceiver implements Receiver {
       this.#batch = [];
       try {
         await this.#next.consume(batch);
+        for (const record of batch) {
+          const t = millisFromHrTime(record.hrTime);
+          if (this.#newestDelivered === undefined || t > this.#newestDelivered) this.#newestDelivered = t;
+        }
       } catch (err) {
         // Counted as refused by the pipeline wrapper; reading goes on with the rest.
         this.#settings.logger.error(`The pipeline refused ${batch.length} records: ${errorMessage(err)}`);

@@ -71,6 +71,18 @@ describe('file receiver in follow mode', () => {
     expect([...(f.host.statuses.get('receiver/file') ?? [])].filter((s) => s.status !== 'ok')).to.deep.equal([]);
   });
 
+  it('says how far behind real time it is once it has read to the end (lag)', async () => {
+    const path = join(dir.path, 'okta.jsonl');
+    writeFileSync(path, lines(1, 5, 3));
+    const f = follower({ path });
+    expect(f.receiver.lag!()).to.deep.equal({ caughtUp: false });
+    await f.receiver.start(f.host);
+    await f.sink.waitFor(3);
+    await waitUntil(() => f.receiver.lag!()?.caughtUp === true, 5_000, () => 'caught up', 10);
+    expect(f.receiver.lag!()).to.deep.equal({ caughtUp: true, newestEventTime: Date.parse(event(5).published as string) });
+    await f.receiver.shutdown();
+  });
+
   it('resumes from the position saved in storage after a restart, without re-reading', async () => {
     const path = join(dir.path, 'okta.jsonl');
     writeFileSync(path, lines(1, 2, 3));
