@@ -58,6 +58,9 @@ export class FileReceiver implements Receiver {
   #bytesTotal = 0;
   #waitingForPath = false;
   #failing = false;
+  #checkpointFailing = false;
+  /** Where files that left their path were read up to, by inode: one renamed to another input name is not read twice. */
+  readonly #retired = new Map<number, { offset: number; line: number; fingerprint: Buffer }>();
   #newestDelivered: number | undefined;
   #caughtUp = false;
 
@@ -144,12 +147,16 @@ export class FileReceiver implements Receiver {
   /** One look at the path: every input file read to its current end, then flushed. */
   async #pass(): Promise<void> {
     const files = await this.#listFiles();
-    // A followed file no longer at its path (renamed away or deleted): finish what it still holds.
+    // A followed file no longer at its path (renamed away, replaced, deleted): finish what it
+    // still holds through its open handle, before any file is read under a new name.
     for (const [path, state] of this.#files) {
-      if (!files.includes(path) && state.handle) {
-        await this.#drain(path, state);
-        await this.#retire(path, state, 'is gone from its path (rotated or deleted); read it to its end');
-      }
+      if (!state.handle) continue;
+      const info = files.includes(path) ? await stat(path).catch(() => undefined) : undefined;
+      if (info && info.ino === state.ino) continue;
+      await this.#drain(path, state);
+      const last = state.splitter.flush();
+      if (last !== undefined) await this.#handleLine(path, state, last);
+      await this.#retire(path, state, info ? 'was rotated (a new file is at its path); read the old one to its end' : 'is gone from its path (rotated or deleted); read it to its end');
     }
     this.#bytesTotal = 0;
     for (const file of files) this.#bytesTotal += (await stat(file).catch(() => ({ size: 0 }))).size;
@@ -177,6 +184,7 @@ export class FileReceiver implements Receiver {
 
   async #retire(path: string, state: FileState, why: string): Promise<void> {
     this.#settings.logger.info(`${path} ${why}.`);
+    if (state.ino !== undefined) this.#retired.set(state.ino, { offset: state.offset - state.splitter.pendingBytes, line: state.line, fingerprint: state.fingerprint });
     await state.handle?.close().catch(() => undefined);
     this.#files.delete(path);
     this.#marks.delete(path);
@@ -219,6 +227,16 @@ export class FileReceiver implements Receiver {
         this.#settings.logger.info(`Resuming ${file} at line ${saved.line + 1} (byte ${saved.offset}) from the saved position.`);
       }
       this.#saved.delete(file);
+      const moved = this.#retired.get(state.ino);
+      this.#retired.delete(state.ino);
+      // Inode numbers are reused: it is the same file only if it also starts with the same bytes.
+      if (moved && state.offset === 0 && moved.offset <= info.size && (await this.#startsWith(state.handle, moved.fingerprint))) {
+        // The same file under a new name (rotated to a name we also read): go on where it was.
+        state.offset = moved.offset;
+        state.fingerprint = moved.fingerprint;
+        state.line = moved.line;
+        this.#settings.logger.info(`${file} is a file already read under another name; going on at byte ${moved.offset}.`);
+      }
       if (state.offset === 0 && (await this.#isJsonArray(file, false))) {
         await state.handle.close();
         state.handle = undefined;
@@ -233,6 +251,13 @@ export class FileReceiver implements Receiver {
       Object.assign(state, { offset: 0, line: 0, splitter: new LineSplitter(this.#config.max_line_size), fingerprint: Buffer.alloc(0), tail: Buffer.alloc(0) });
     }
     await this.#drain(file, state);
+  }
+
+  async #startsWith(handle: FileHandle, expected: Buffer): Promise<boolean> {
+    if (expected.length === 0) return false;
+    const now = Buffer.alloc(expected.length);
+    const { bytesRead } = await handle.read(now, 0, now.length, 0);
+    return bytesRead === now.length && now.equals(expected);
   }
 
   /** False when the bytes at the start of the file are no longer the ones read there. */
@@ -416,9 +441,13 @@ export class FileReceiver implements Receiver {
     if (!changed) return;
     try {
       await this.#positions.save(this.#committed);
+      if (this.#checkpointFailing) {
+        this.#checkpointFailing = false;
+        this.#status('ok');
+      }
     } catch (err) {
       // Not fatal: reading goes on, the next flush tries again; a restart would re-read a little.
-      this.#failing = true;
+      this.#checkpointFailing = true;
       this.#settings.logger.warn(`Could not save the file positions: ${errorMessage(err)}`);
       this.#status('recoverable_error', `cannot save file positions: ${errorMessage(err)}`);
     }

@@ -40,6 +40,21 @@ describe('file receiver in follow mode', () => {
     expect(f.settings.telemetry.get('failed_log_records')).to.equal(0);
   });
 
+  it('in a directory, does not read a file again when it is rotated to another input name', async () => {
+    const path = join(dir.path, 'b-current.jsonl');
+    writeFileSync(path, lines(1, 2));
+    const f = follower({ path: dir.path });
+    await f.receiver.start(f.host);
+    await f.sink.waitFor(2);
+    appendFileSync(path, lines(3));
+    renameSync(path, join(dir.path, 'a-previous.jsonl'));
+    writeFileSync(path, lines(4));
+    await f.sink.waitFor(4);
+    await waitUntil(() => f.receiver.lag!()?.caughtUp === true, 5_000, () => 'caught up', 10);
+    await f.receiver.shutdown();
+    expect(f.uuids()).to.deep.equal(range(1, 4));
+  });
+
   it('reads a copy-truncated file again from the start, even when it grew past the old offset', async () => {
     const path = join(dir.path, 'okta.jsonl');
     writeFileSync(path, lines(1, 2));
