@@ -333,6 +333,19 @@ describe('exporter failure watch', () => {
     expect(reports).to.deep.equal(['exporter/otlp recoverable_error', 'exporter/otlp ok']);
   });
 
+  it('also reports an exporter that retries forever: records wait in its queue and nothing is delivered', () => {
+    const { telemetry } = counters();
+    let now = 0;
+    const reports: string[] = [];
+    const watch = new ExporterFailureWatch(new Map([['otlp', telemetry]]), 1_000, (id, e) => reports.push(`${id} ${e.status}: ${e.reason}`), () => 'ok', () => now);
+    watch.stop();
+    telemetry.set('queue_size', 300);
+    watch.check();
+    now = 1_000;
+    watch.check();
+    expect(reports).to.deep.equal(['exporter/otlp recoverable_error: no record delivered for 1s; 0 failed so far, 300 waiting in the queue (service.telemetry.health.exporter_failure_timeout)']);
+  });
+
   it('does not count a failure that a success followed', () => {
     const { telemetry } = counters();
     let now = 0;

@@ -11,7 +11,8 @@ interface Track {
 
 /**
  * Turns an exporter that keeps failing into a visible status: when its sends have all failed
- * (send_failed or enqueue_failed grew, sent did not) for `timeoutMs`, it is reported
+ * (send_failed or enqueue_failed grew, or records waited in its queue, and sent did not grow)
+ * for `timeoutMs`, it is reported
  * recoverable_error, and ok again on its next successful send. Works from the standard
  * counters, so every exporter gets it without code of its own; a status the exporter reported
  * itself is left alone.
@@ -46,14 +47,17 @@ export class ExporterFailureWatch {
         track.failingSince = undefined;
         if (track.reported && this.current(key) === 'recoverable_error') this.report(key, { status: 'ok' });
         track.reported = false;
-      } else if (failed > track.failed) {
+      } else if (failed > track.failed || telemetry.get(Counters.exporterQueueSize) > 0) {
+        // Failing sends, or records waiting in the queue while nothing goes out (an exporter
+        // that retries forever never counts a failure).
         track.failingSince ??= now;
       }
       track.sent = sent;
       track.failed = failed;
       if (track.failingSince !== undefined && !track.reported && now - track.failingSince >= this.timeoutMs && this.current(key) === 'ok') {
         track.reported = true;
-        this.report(key, { status: 'recoverable_error', reason: `no record delivered for ${Math.round((now - track.failingSince) / 1000)}s; ${failed} failed so far (service.telemetry.health.exporter_failure_timeout)` });
+        const queued = telemetry.get(Counters.exporterQueueSize);
+        this.report(key, { status: 'recoverable_error', reason: `no record delivered for ${Math.round((now - track.failingSince) / 1000)}s; ${failed} failed so far${queued > 0 ? `, ${queued} waiting in the queue` : ''} (service.telemetry.health.exporter_failure_timeout)` });
       }
     }
   }
