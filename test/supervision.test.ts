@@ -168,4 +168,49 @@ service:
     expect(run.output()).to.match(/exporter file\s+3\s+3\s+0/);
     expect(run.output()).to.contain('Exiting with code 1');
   });
+
+  it('turns /health 503, naming the exporter and why, while an exporter delivers nothing; 200 again once it delivers', async function () {
+    this.timeout(30_000);
+    const backend = new OtlpTestServer();
+    await backend.start();
+    backend.respondWith({ status: 503 }, 1);
+    const input = join(dir.path, 'in.jsonl');
+    writeFileSync(input, events(3));
+    const file = join(dir.path, 'down.yaml');
+    writeFileSync(file, `receivers:\n  file: { path: ${input}, follow: true, poll_interval: 50ms }
+exporters:
+  otlp_http: { logs_endpoint: ${backend.url}, encoding: json, sending_queue: { enabled: false }, retry_on_failure: { enabled: false } }
+service:
+  pipelines: { logs: { receivers: [file], exporters: [otlp_http] } }
+  telemetry: { progress: { interval: 0 }, metrics: { address: "127.0.0.1:0" }, health: { address: "127.0.0.1:0", exporter_failure_timeout: 300ms } }\n`);
+    const run = start(process.execPath, [CLI, 'run', '--config', file], dir.path, children);
+    try {
+      await waitUntil(() => /Serving health on (http:\/\/\S+)/.test(run.output()), 20_000, () => `the health endpoint (output: ${run.output()})`);
+      const url = /Serving health on (http:\/\/\S+)/.exec(run.output())![1]!;
+      const health = async (): Promise<{ status: number; body: { components: Record<string, { status: string; reason?: string }> } }> => {
+        const res = await fetch(url);
+        return { status: res.status, body: (await res.json()) as never };
+      };
+      let last = await health();
+      const deadline = Date.now() + 10_000;
+      while (last.status !== 503 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 100));
+        last = await health();
+      }
+      expect(last.status, JSON.stringify(last.body)).to.equal(503);
+      expect(last.body.components['exporter/otlp_http']!.status).to.equal('recoverable_error');
+      expect(last.body.components['exporter/otlp_http']!.reason).to.match(/^no record delivered for \d+s; 3 failed so far/);
+      // The backend answers again: the next records go out and the exporter is ok.
+      writeFileSync(input, events(5));
+      while (last.status !== 200 && Date.now() < deadline + 10_000) {
+        await new Promise((r) => setTimeout(r, 100));
+        last = await health();
+      }
+      expect(last.status, JSON.stringify(last.body)).to.equal(200);
+    } finally {
+      run.child.kill('SIGTERM');
+      await run.exit;
+      await backend.stop();
+    }
+  });
 });
