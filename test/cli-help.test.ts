@@ -100,13 +100,13 @@ describe('oktel validate without secrets', () => {
   it('still fails on a real mistake next to an unset secret', () => {
     writeFileSync(config, readFileSync(config, 'utf8').replace('domain: example.okta.com', 'domian: example.okta.com'));
     const result = oktel(['validate', '--config', config], env);
-    expect(result.status).to.equal(1);
+    expect(result.status).to.equal(2);
     expect(result.stderr).to.contain('unknown key "domian"');
   });
 
   it('makes unset variables errors with --strict, as run does', () => {
     const result = oktel(['validate', '--strict', '--config', config], env);
-    expect(result.status).to.equal(1);
+    expect(result.status).to.equal(2);
     expect(result.stderr).to.contain(`oktel: invalid configuration: ${config}:5: receivers::okta::auth::api_token: environment variable OKTEL_TEST_TOKEN is not set`);
   });
 });

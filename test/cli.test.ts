@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tempDir } from '@oktel/testkit';
+import { telemetryOnAnyPort, tempDir } from '@oktel/testkit';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const CLI = join(ROOT, 'packages/cli/bin/oktel.mjs');
@@ -19,7 +19,7 @@ describe('oktel CLI', () => {
   it('replays the demo config through detection, logs the alerts and exits 0 with a summary', function () {
     this.timeout(60_000);
     writeFileSync(join(dir.path, 'demo.yaml'), readFileSync(join(ROOT, 'configs/demo.yaml'), 'utf8').replace('./configs/samples', join(ROOT, 'configs/samples')));
-    const result = oktel(['run', '--config', 'demo.yaml'], dir.path);
+    const result = oktel(['run', '--config', 'demo.yaml', '--config', telemetryOnAnyPort(dir.path)], dir.path);
     expect(result.status, result.stderr).to.equal(0);
     expect(result.stderr).to.match(/receiver file\/okta\s+1084\s+1084\s+0/);
     const alerts = result.stderr.split('\n').filter((l) => l.includes('ALERT ['));
@@ -35,7 +35,7 @@ describe('oktel CLI', () => {
     const config = join(dir.path, 'broken.yaml');
     writeFileSync(config, 'receivers:\n  file:\n    path: ./x.jsonl\n    folow: true\nexporters:\n  debug: {}\nservice:\n  pipelines:\n    logs: { receivers: [file], exporters: [debug, otlp] }\n');
     const result = oktel(['validate', '--config', config]);
-    expect(result.status).to.equal(1);
+    expect(result.status).to.equal(2);
     expect(result.stderr).to.contain(`oktel: invalid configuration: ${config}:4: receivers::file::folow: unknown key "folow"`);
     expect(result.stderr).to.contain(`oktel: invalid configuration: ${config}:9: service::pipelines::logs::exporters[1]: references exporter "otlp" which is not configured`);
   });
@@ -66,7 +66,7 @@ describe('oktel CLI', () => {
     const fixture = readFileSync(join(ROOT, 'packages/okta-log-event/test/fixtures/user-session-start.json'), 'utf8');
     writeFileSync(input, `${JSON.stringify(JSON.parse(fixture))}\n`);
     writeFileSync(join(dir.path, 'follow.yaml'), `receivers:\n  file:\n    path: ${input}\n    follow: true\n    poll_interval: 50ms\nexporters:\n  file:\n    path: ${join(dir.path, 'out.jsonl')}\nservice:\n  pipelines:\n    logs: { receivers: [file], exporters: [file] }\n`);
-    const child = spawn(process.execPath, [CLI, 'run', '--config', join(dir.path, 'follow.yaml')], { cwd: dir.path, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, 'run', '--config', join(dir.path, 'follow.yaml'), '--config', telemetryOnAnyPort(dir.path)], { cwd: dir.path, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const deadline = Date.now() + 30_000;

@@ -45,7 +45,7 @@ extensions:
 service:
   extensions: [file_storage]
   pipelines: { logs: { receivers: [file], exporters: [otlp_http] } }
-  telemetry: { progress: { interval: 0 } }
+  telemetry: { progress: { interval: 0 }, metrics: { address: "127.0.0.1:0" }, health: { address: "127.0.0.1:0" } }
 `);
       return file;
     };

@@ -2,14 +2,14 @@ import { expect } from 'chai';
 import { join } from 'node:path';
 import { builtinComponents } from '@oktel/cli';
 import { ConfigError, createLogger, formatConfigIssue, MemoryLogSink, resolveConfig, Service, YamlSource } from '@oktel/core';
-import { OtlpTestServer } from '@oktel/testkit';
+import { noTelemetryEndpoints, OtlpTestServer } from '@oktel/testkit';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 
 function config(yaml: string) {
   const { source, issues } = YamlSource.fromText('routing.yaml', yaml);
   if (!source) throw new Error(issues.map(formatConfigIssue).join('\n'));
-  return resolveConfig([source], builtinComponents(), {});
+  return resolveConfig([source, noTelemetryEndpoints()], builtinComponents(), {});
 }
 
 describe('routing raw records and alerts to different backends', () => {

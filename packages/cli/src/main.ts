@@ -58,13 +58,16 @@ async function main(argv: string[]): Promise<number> {
 
 main(process.argv.slice(2)).then(
   (code) => {
+    // The run is over (drained, summary written): exit now rather than wait for a component's
+    // stray timer or socket; stderr and stdout are synchronous on Linux for files and pipes.
+    if (process.argv[2] === 'run') process.exit(code);
     process.exitCode = code;
   },
   async (err: unknown) => {
     const { ConfigError, errorMessage, formatConfigIssue } = await import('@oktel/core');
     if (err instanceof ConfigError) {
       for (const issue of err.issues) process.stderr.write(`oktel: invalid configuration: ${formatConfigIssue(issue)}\n`);
-      process.exitCode = EXIT.failed;
+      process.exitCode = EXIT.usage;
     } else if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       const args = process.argv.slice(2);
       const path = err instanceof UsageError ? err.command : args[0] === 'rules' ? args.slice(0, 2) : args.slice(0, 1);

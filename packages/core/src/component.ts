@@ -26,6 +26,18 @@ export interface Receiver extends Component {
   whenDone?(): Promise<void> | undefined;
   /** How far a finite receiver got, for progress display. */
   progress?(): Progress | undefined;
+  /**
+   * For receivers of a live source (the okta receiver): how far behind real time the input is,
+   * shown on the progress line as "caught up; newest event 8s old". Undefined when not known.
+   */
+  lag?(): Lag | undefined;
+}
+
+export interface Lag {
+  /** Event time (ms since epoch) of the newest event delivered so far. */
+  readonly newestEventTime?: number;
+  /** True once the receiver has read everything the source had (its last poll returned no backlog). */
+  readonly caughtUp: boolean;
 }
 
 export interface Progress {

@@ -1,6 +1,6 @@
 export type {
   AnyFactory, Component, ComponentId, ComponentKind, ComponentSettings, ComponentStatus, StatusEvent, Connector, ConnectorFactory, Exporter, ExporterFactory, Extension, ExtensionFactory,
-  ExtensionRef, HealthStatus, Host, Processor, ProcessorFactory, Progress, Receiver, ReceiverFactory, Stability,
+  ExtensionRef, HealthStatus, Host, Lag, Processor, ProcessorFactory, Progress, Receiver, ReceiverFactory, Stability,
 } from './component.js';
 export { createDefaultConfig, parseComponentId, TYPE_PATTERN } from './component.js';
 export type { LogsConsumer } from './consumer.js';
@@ -26,6 +26,8 @@ export { formatDuration, parseDuration, parseSize } from './config/units.js';
 export { YamlSource } from './config/yaml-source.js';
 
 export { startProgress, type ProgressOptions } from './service/progress.js';
-export { Service, type ServiceOptions } from './service/service.js';
-export { renderSummary, summarize, type SummaryRow } from './service/summary.js';
+export { Service, type ComponentStatusEntry, type ServiceOptions } from './service/service.js';
+export { withDeadline } from './service/deadline.js';
+export { ExporterFailureWatch } from './service/exporter-watch.js';
+export { deliveryOutcome, lostRecords, renderOutcome, renderSummary, summarize, type DeliveryOutcome, type SummaryRow } from './service/summary.js';
 export { Counters, Telemetry, type ComponentTelemetry } from './service/telemetry.js';

@@ -34,11 +34,38 @@ function formatValue(value: unknown): string {
   return /[\s"=]/.test(text) ? JSON.stringify(text) : text;
 }
 
+/**
+ * The forms in which a secret can come back from a server or a library: as is, in base64 (a
+ * Basic auth header, a JWT part), base64url, and URL- or JSON-escaped. A server that echoes the
+ * request (an error body with the Authorization header) must not leak the key through the log.
+ */
+export function secretForms(secret: string): string[] {
+  const bytes = Buffer.from(secret, 'utf8');
+  const forms = new Set([secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1), bytes.toString('base64'), bytes.toString('base64url')]);
+  // Inside a longer base64 text (user:password, "SSWS token") the secret's encoding depends on
+  // its offset mod 3: the part that is stable whatever the prefix, for each offset.
+  const aligned = bytes.toString('base64').slice(0, -4);
+  if (aligned.length >= 8) forms.add(aligned);
+  for (let shift = 1; shift <= 2; shift++) {
+    const encoded = Buffer.concat([Buffer.alloc(shift), bytes]).toString('base64');
+    const stable = encoded.slice(Math.ceil((shift * 4) / 3) + 1, -4);
+    if (stable.length >= 8) forms.add(stable);
+  }
+  return [...forms].filter((f) => f.length >= 4).sort((a, b) => b.length - a.length);
+}
+
+const formsCache = new WeakMap<ReadonlySet<string>, { size: number; forms: string[] }>();
+
 export function redact(text: string, secrets: ReadonlySet<string> | undefined): string {
-  if (!secrets) return text;
+  if (!secrets || secrets.size === 0) return text;
+  let cached = formsCache.get(secrets);
+  if (!cached || cached.size !== secrets.size) {
+    cached = { size: secrets.size, forms: [...new Set([...secrets].filter((s) => s.length >= 4).flatMap(secretForms))].sort((a, b) => b.length - a.length) };
+    formsCache.set(secrets, cached);
+  }
   let out = text;
-  for (const secret of secrets) {
-    if (secret.length >= 4) out = out.split(secret).join('[REDACTED]');
+  for (const form of cached.forms) {
+    if (out.includes(form)) out = out.split(form).join('[REDACTED]');
   }
   return out;
 }

@@ -10,6 +10,11 @@ export interface StorageClient {
   list(prefix?: string): Promise<string[]>;
   /** A directory this client may use for its own files (e.g. a write-ahead log). */
   readonly directory: string;
+  /**
+   * Moves an entry the caller found corrupt out of the way, with a warning naming it, so the
+   * caller carries on (from scratch) and a human can still inspect it. Returns where it went.
+   */
+  setAside?(key: string, reason: string): Promise<string>;
 }
 
 export interface StorageExtension {

@@ -148,4 +148,12 @@ service:
     const config = loadConfig([base, fixed], registry(), {});
     expect(config.components.get('receiver')!.get('poller/a')!.config).to.include({ path: './in', poll_interval: 1000 });
   });
+
+  it('merges several files: a list in a later file replaces the earlier list, it is not appended to', () => {
+    const base = writeConfig(dir.path, 'base.yaml', VALID.replace('receivers:\n  poller/a:\n    path: ./in', 'receivers:\n  poller/a:\n    path: ./in\n  poller/b:\n    path: ./other').replace('receivers: [poller/a]', 'receivers: [poller/a, poller/b]'));
+    const override = writeConfig(dir.path, 'override.yaml', 'service:\n  pipelines:\n    logs:\n      receivers: [poller/b]\n');
+    const config = loadConfig([base, override], registry(), {});
+    expect(config.pipelines.map((p) => p.receivers)).to.deep.equal([['poller/b']]);
+    expect(config.pipelines.map((p) => p.exporters)).to.deep.equal([['sink']]);
+  });
 });

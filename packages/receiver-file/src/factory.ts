@@ -8,5 +8,6 @@ export const fileReceiverFactory: ReceiverFactory<FileReceiverConfig> = {
   description: 'Replays Okta System Log events from JSON Lines, JSON arrays or a directory of them (gzip too).',
   stability: 'alpha',
   configSchema: fileReceiverConfigSchema,
+  extensionRefs: (config) => (config.storage ? [{ path: ['storage'], extensionId: config.storage, capability: 'storage' }] : []),
   create: (settings, config, next) => new FileReceiver(settings, config, next),
 };

@@ -1,3 +1,4 @@
+import { YamlSource } from '@oktel/core';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -12,4 +13,18 @@ export function writeConfig(dir: string, name: string, yaml: string): string {
   const path = join(dir, name);
   writeFileSync(path, yaml);
   return path;
+}
+
+/**
+ * A config overlay (pass it as one more --config) putting /metrics and /health on free ports:
+ * both are on by default on fixed ports, and test processes (ours and other runs on the same
+ * host) must not collide on them.
+ */
+export function telemetryOnAnyPort(dir: string): string {
+  return writeConfig(dir, 'telemetry-any-port.yaml', 'service:\n  telemetry:\n    metrics: { address: "127.0.0.1:0" }\n    health: { address: "127.0.0.1:0" }\n');
+}
+
+/** A config source turning /metrics and /health off, for in-process Service tests (add it after the test's own source). */
+export function noTelemetryEndpoints(): YamlSource {
+  return YamlSource.fromText('no-endpoints.yaml', 'service:\n  telemetry: { metrics: { enabled: false }, health: { enabled: false } }\n').source!;
 }

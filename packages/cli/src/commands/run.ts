@@ -1,4 +1,9 @@
-import { createLogger, errorMessage, knownSecrets, loadConfig, renderSummary, Service, startProgress, summarize, type ComponentRegistry } from '@oktel/core';
+import {
+  createLogger, deliveryOutcome, errorMessage, knownSecrets, loadConfig, lostRecords, renderOutcome, renderSummary, Service, startProgress, summarize,
+  type ComponentRegistry,
+} from '@oktel/core';
+import { EXIT, signalExitCode } from '../exit-codes.js';
+import { describeError, installProcessGuards } from '../process-guard.js';
 
 export interface RunOptions {
   configFiles: string[];
@@ -6,9 +11,15 @@ export interface RunOptions {
   stderr?: NodeJS.WriteStream;
 }
 
+/** Signals closer together than this are one delivery (see onSignal). */
+const DUPLICATE_SIGNAL_MS = 500;
+
+type StopReason = { kind: 'signal'; signal: NodeJS.Signals } | { kind: 'end of input' } | { kind: 'fatal'; componentId: string };
+
 /**
- * Runs a config until every finite receiver is done or a signal arrives, then drains and
- * prints the summary. Resolves with the process exit code.
+ * Runs a config until every finite receiver is done, a signal arrives or a component reports a
+ * fatal error; then drains (bounded by service.drain_timeout), prints the summary and resolves
+ * with the exit code (see ExitCode).
  */
 export async function runCommand(options: RunOptions): Promise<number> {
   const stderr = options.stderr ?? process.stderr;
@@ -17,34 +28,64 @@ export async function runCommand(options: RunOptions): Promise<number> {
   const service = new Service(config, { logger });
   const started = Date.now();
 
-  try {
-    await service.start();
-  } catch (err) {
-    logger.error(`Could not start: ${errorMessage(err)}`);
-    return 1;
-  }
-  logger.info(`Started ${config.pipelines.length} pipeline(s) from ${config.files.join(', ')}.`);
-  const stopProgress = startProgress({ telemetry: service.telemetry, receivers: service.receivers, stream: stderr, intervalMs: config.service.telemetry.progress.interval });
-
-  const stopped = new Promise<string>((resolve) => {
-    let signals = 0;
-    const onSignal = (signal: NodeJS.Signals): void => {
-      signals++;
-      if (signals > 1) {
-        logger.warn(`Second ${signal}: exiting without draining.`);
-        process.exit(130);
-      }
-      resolve(signal);
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
+  let resolveStop: (reason: StopReason) => void = () => undefined;
+  const stopped = new Promise<StopReason>((resolve) => (resolveStop = resolve));
+  const removeGuards = installProcessGuards((source, error) => {
+    logger.error(`Unhandled error (${source}): ${describeError(error)}`);
+    service.reportFatal(source, error);
   });
-  const allDone = service.whenAllDone()?.then(() => 'end of input');
-  const reason = await Promise.race(allDone ? [stopped, allDone] : [stopped]);
+  service.onFatal((componentId) => resolveStop({ kind: 'fatal', componentId }));
 
-  stopProgress();
-  logger.info(`Stopping (${reason}); draining the pipeline.`);
-  await service.shutdown();
-  stderr.write(`${renderSummary(summarize(service.telemetry), Date.now() - started)}\n`);
-  return 0;
+  let firstSignalAt: number | undefined;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    // Ctrl-C under `pnpm oktel` reaches us twice at once (from the terminal to the process
+    // group, and forwarded by pnpm): that is one request to stop, not two.
+    if (firstSignalAt !== undefined && Date.now() - firstSignalAt < DUPLICATE_SIGNAL_MS) return;
+    if (firstSignalAt !== undefined) {
+      logger.warn(`Second ${signal}: exiting at once without draining.`);
+      process.exit(signalExitCode(signal));
+    }
+    firstSignalAt = Date.now();
+    resolveStop({ kind: 'signal', signal });
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  try {
+    try {
+      await service.start();
+    } catch (err) {
+      logger.error(`Could not start: ${errorMessage(err)}`);
+      return EXIT.failed;
+    }
+    logger.info(`Started ${config.pipelines.length} pipeline(s) from ${config.files.join(', ')}.`);
+    const stopProgress = startProgress({ telemetry: service.telemetry, receivers: service.receivers, stream: stderr, intervalMs: config.service.telemetry.progress.interval });
+
+    const allDone = service.whenAllDone()?.then((): StopReason => ({ kind: 'end of input' }));
+    const reason = await Promise.race(allDone ? [stopped, allDone] : [stopped]);
+    stopProgress();
+    const why = reason.kind === 'signal' ? reason.signal : reason.kind === 'fatal' ? `fatal error in ${reason.componentId}` : 'end of input';
+    logger.info(`Stopping (${why}); draining the pipeline for at most ${config.service.drain_timeout / 1000}s.`);
+    await service.shutdown();
+
+    const outcome = deliveryOutcome(service.telemetry);
+    const result = renderOutcome(outcome);
+    stderr.write(`${renderSummary(summarize(service.telemetry), Date.now() - started)}\n${result}\n`);
+    if (service.abandoned.length > 0) logger.error(`Shutdown abandoned ${service.abandoned.join(', ')} after service.drain_timeout.`);
+
+    const fatal = service.fatalError;
+    if (fatal) {
+      logger.error(`Exiting with code ${EXIT.failed}: ${fatal.componentId} reported a fatal error: ${fatal.reason ?? 'no reason given'}`);
+      return EXIT.failed;
+    }
+    if (reason.kind === 'end of input' && lostRecords(outcome)) {
+      logger.error(`Exiting with code ${EXIT.recordsLost}: ${result}`);
+      return EXIT.recordsLost;
+    }
+    logger.info(`Stopped. ${result}`);
+    return EXIT.ok;
+  } finally {
+    removeGuards();
+    // Signals stay handled until the process exits: a late second signal still exits at once.
+  }
 }

@@ -1,10 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { Registry } from 'prom-client';
+import { OktelError } from '../errors.js';
 
 export interface HealthReport {
   healthy: boolean;
   status: string;
-  components: Record<string, { healthy: boolean; reason?: string }>;
+  /** Keyed `kind/id`: the Collector's component status, with the reason of an error status. */
+  components: Record<string, { healthy: boolean; status: string; since: string; reason?: string }>;
 }
 
 function splitAddress(address: string): { host: string; port: number } {
@@ -12,12 +14,16 @@ function splitAddress(address: string): { host: string; port: number } {
   return { host: address.slice(0, colon), port: Number(address.slice(colon + 1)) };
 }
 
-function listen(server: Server, address: string): Promise<Server> {
+function listen(server: Server, address: string, what: string, key: string): Promise<Server> {
   const { host, port } = splitAddress(address);
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
+    const onError = (err: NodeJS.ErrnoException): void => {
+      const hint = err.code === 'EADDRINUSE' ? `${address} is already in use (another oktel, or a Collector, on this host?): set ${key} to a free port, or port 0 for any` : (err.code ?? err.message);
+      reject(new OktelError('ERR_LISTEN', `cannot serve ${what} on ${address}: ${hint}`, { cause: err }));
+    };
+    server.once('error', onError);
     server.listen(port, host, () => {
-      server.off('error', reject);
+      server.off('error', onError);
       resolve(server);
     });
   });
@@ -35,7 +41,7 @@ export function serveMetrics(address: string, registry: Registry): Promise<Serve
       (err: unknown) => res.writeHead(500).end(String(err)),
     );
   });
-  return listen(server, address);
+  return listen(server, address, 'metrics', 'service.telemetry.metrics.address');
 }
 
 /** GET /health: 200 with a JSON report while every component is healthy, 503 otherwise. */
@@ -48,7 +54,7 @@ export function serveHealth(address: string, report: () => HealthReport): Promis
     const body = report();
     res.writeHead(body.healthy ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(body));
   });
-  return listen(server, address);
+  return listen(server, address, 'health', 'service.telemetry.health.address');
 }
 
 export function closeServer(server: Server | undefined): Promise<void> {

@@ -1,15 +1,17 @@
 import type { Server } from 'node:http';
 import type {
-  Component, ComponentKind, ComponentSettings, ConnectorFactory, ExporterFactory, ExtensionFactory, HealthStatus, Host, Processor,
+  Component, ComponentKind, ComponentSettings, ComponentStatus, ConnectorFactory, ExporterFactory, ExtensionFactory, Host, Processor,
   ProcessorFactory, Receiver, ReceiverFactory, StatusEvent,
 } from '../component.js';
 import type { ResolvedComponent, ResolvedConfig } from '../config/loader.js';
 import { fanout, type LogsConsumer } from '../consumer.js';
-import { errorMessage } from '../errors.js';
+import { errorMessage, OktelError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { closeServer, serveHealth, serveMetrics, type HealthReport } from './endpoints.js';
+import { ExporterFailureWatch } from './exporter-watch.js';
 import { countingProcessorInput, countingProcessorOutput, countingReceiverOutput } from './instrument.js';
-import { Telemetry } from './telemetry.js';
+import { withDeadline } from './deadline.js';
+import { Telemetry, type ComponentTelemetry } from './telemetry.js';
 
 interface Running {
   readonly kind: ComponentKind;
@@ -22,10 +24,22 @@ export interface ServiceOptions {
   telemetry?: Telemetry;
 }
 
+/** Each component still running after drain_timeout gets this much more, so storage and files can close. */
+const LAST_GRACE_MS = 500;
+const FAILING: ReadonlySet<ComponentStatus> = new Set(['recoverable_error', 'permanent_error', 'fatal_error']);
+
+export interface ComponentStatusEntry {
+  readonly status: ComponentStatus;
+  readonly reason?: string;
+  /** When the component entered this status (ms since epoch). */
+  readonly since: number;
+}
+
 /**
  * The running form of a config: builds every component, wires receivers → processors →
  * exporters, and owns the lifecycle. Start goes extensions, exporters, processors, receivers;
- * shutdown goes the other way, so each component drains into one that is still running.
+ * shutdown goes the other way, so each component drains into one that is still running, and
+ * the whole shutdown is bounded by `service.drain_timeout` whatever a component does.
  */
 export class Service {
   readonly telemetry: Telemetry;
@@ -34,11 +48,14 @@ export class Service {
   readonly #extensions = new Map<string, Component>();
   readonly #started: Running[] = [];
   readonly #receivers = new Map<string, Receiver>();
-  readonly #health = new Map<string, HealthStatus>();
+  readonly #exporterTelemetry = new Map<string, ComponentTelemetry>();
+  readonly #status = new Map<string, ComponentStatusEntry>();
+  readonly #abandoned: string[] = [];
   #servers: Server[] = [];
+  #watch: ExporterFailureWatch | undefined;
   #state: 'new' | 'starting' | 'running' | 'stopping' | 'stopped' = 'new';
   #shutdownPromise: Promise<void> | undefined;
-  #fatal: StatusEvent | undefined;
+  #fatal: (StatusEvent & { componentId: string }) | undefined;
   #onFatal: ((componentId: string, event: StatusEvent) => void) | undefined;
 
   constructor(config: ResolvedConfig, options: ServiceOptions) {
@@ -51,7 +68,12 @@ export class Service {
     return this.#receivers;
   }
 
-  /** Where the metrics and health endpoints listen (useful with port 0). */
+  /** Exporter ids with their counters, for the per-exporter progress line. */
+  get exporterIds(): string[] {
+    return [...this.#exporterTelemetry.keys()];
+  }
+
+  /** Where the metrics and health endpoints listen (useful with port 0), in that order. */
   endpointAddresses(): string[] {
     return this.#servers.map((server) => {
       const address = server.address();
@@ -63,12 +85,17 @@ export class Service {
     return this.#state;
   }
 
+  /** Components whose shutdown did not finish within drain_timeout and were left behind. */
+  get abandoned(): readonly string[] {
+    return this.#abandoned;
+  }
+
   async start(): Promise<void> {
-    if (this.#state !== 'new') throw new Error(`service cannot start: it is ${this.#state}`);
+    if (this.#state !== 'new') throw new OktelError('ERR_SERVICE_STATE', `service cannot start: it is ${this.#state}`);
     this.#state = 'starting';
     const host: Host = {
       getExtension: (id) => this.#extensions.get(id),
-      reportHealth: (id, status) => this.#reportHealth(id, status),
+      reportHealth: (id, status) => this.#reportStatus(id, status.healthy ? { status: 'ok' } : { status: 'recoverable_error', reason: status.reason }),
       reportStatus: (id, event) => this.#reportStatus(id, event),
     };
     try {
@@ -80,6 +107,10 @@ export class Service {
       throw err;
     }
     this.#state = 'running';
+    const timeout = this.#config.service.telemetry.health.exporter_failure_timeout;
+    if (timeout > 0 && this.#exporterTelemetry.size > 0) {
+      this.#watch = new ExporterFailureWatch(this.#exporterTelemetry, timeout, (id, event) => this.#reportStatus(id, event), (id) => this.#status.get(id)?.status);
+    }
   }
 
   /** Resolves when every receiver is finite and done; undefined if any runs forever. */
@@ -89,10 +120,12 @@ export class Service {
     return Promise.all(waits).then(() => undefined);
   }
 
+  /** Stops receivers first, then drains the rest; bounded by drain_timeout (see LAST_GRACE_MS). */
   shutdown(): Promise<void> {
     this.#shutdownPromise ??= (async () => {
       this.#state = 'stopping';
-      await this.#stopAll();
+      this.#watch?.stop();
+      await this.#stopAll(Date.now() + this.#config.service.drain_timeout);
       this.#state = 'stopped';
     })();
     return this.#shutdownPromise;
@@ -100,51 +133,81 @@ export class Service {
 
   healthReport(): HealthReport {
     const components: HealthReport['components'] = {};
-    for (const [id, status] of this.#health) components[id] = status.healthy ? { healthy: true } : { healthy: false, reason: status.reason };
-    const healthy = this.#state === 'running' && [...this.#health.values()].every((s) => s.healthy);
-    return { healthy, status: this.#state, components };
+    let failing = false;
+    for (const [id, entry] of this.#status) {
+      const healthy = !FAILING.has(entry.status);
+      failing ||= !healthy;
+      components[id] = { healthy, status: entry.status, since: new Date(entry.since).toISOString(), ...(entry.reason === undefined ? {} : { reason: entry.reason }) };
+    }
+    return { healthy: this.#state === 'running' && !failing, status: this.#state, components };
   }
 
-  #reportHealth(id: string, status: HealthStatus): void {
-    const previous = this.#health.get(id);
-    this.#health.set(id, status);
-    if (!status.healthy && (previous?.healthy ?? true)) this.#logger.warn(`Component ${id} is unhealthy: ${status.reason}`);
-    if (status.healthy && previous && !previous.healthy) this.#logger.info(`Component ${id} is healthy again.`);
+  /** Current status per component, keyed `kind/id`. */
+  statuses(): ReadonlyMap<string, ComponentStatusEntry> {
+    return this.#status;
+  }
+
+  /**
+   * A failure outside any component (an unhandled rejection in the process): reported as a
+   * fatal error of `source`, so the owner stops the service and exits non-zero.
+   */
+  reportFatal(source: string, error: unknown): void {
+    this.#reportStatus(source, { status: 'fatal_error', reason: errorMessage(error), error });
   }
 
   #reportStatus(id: string, event: StatusEvent): void {
-    const failing = event.status === 'recoverable_error' || event.status === 'permanent_error' || event.status === 'fatal_error';
-    this.#reportHealth(id, failing ? { healthy: false, reason: `${event.status}: ${event.reason ?? (event.error === undefined ? 'no reason given' : errorMessage(event.error))}` } : { healthy: true });
+    const previous = this.#status.get(id);
+    const reason = FAILING.has(event.status) ? (event.reason ?? (event.error === undefined ? 'no reason given' : errorMessage(event.error))) : undefined;
+    if (previous?.status === event.status && previous.reason === reason) return;
+    // A fatal error is final: nothing a component reports afterwards hides it.
+    if (previous?.status === 'fatal_error') return;
+    this.#status.set(id, { status: event.status, since: Date.now(), ...(reason === undefined ? {} : { reason }) });
+    this.telemetry.setStatus(id, event.status);
+    if (FAILING.has(event.status)) {
+      const log = event.status === 'recoverable_error' ? this.#logger.warn : this.#logger.error;
+      log(`Component ${id} reports ${event.status}: ${reason}`);
+    } else if (previous && FAILING.has(previous.status) && event.status === 'ok') {
+      this.#logger.info(`Component ${id} is ok again.`);
+    }
     if (event.status === 'fatal_error') {
-      this.#fatal ??= event;
-      this.#logger.error(`Component ${id} reported a fatal error; stopping the service.`);
+      this.#fatal ??= { ...event, reason: reason!, componentId: id };
+      this.#logger.error(`Stopping the service because ${id} reported a fatal error.`);
       this.#onFatal?.(id, event);
     }
   }
 
-  /** The first fatal error a component reported, if any: the process must exit non-zero. */
-  get fatalError(): StatusEvent | undefined {
+  /** The first fatal error reported, if any: the process must exit non-zero. */
+  get fatalError(): (StatusEvent & { componentId: string }) | undefined {
     return this.#fatal;
   }
 
   /** Called once a component reports a fatal error, so the owner (the CLI) can stop the service. */
   onFatal(listener: (componentId: string, event: StatusEvent) => void): void {
     this.#onFatal = listener;
+    if (this.#fatal) listener(this.#fatal.componentId, this.#fatal);
   }
 
   #settings(kind: ComponentKind, id: string, pipelineId?: string): ComponentSettings {
-    const settings = { id, kind, logger: this.#logger.child(`${kind} ${id}`), telemetry: this.telemetry.forComponent(kind, pipelineId ? `${id} (${pipelineId})` : id) };
+    const telemetryId = pipelineId ? `${id} (${pipelineId})` : id;
+    const telemetry = this.telemetry.forComponent(kind, telemetryId);
+    this.telemetry.declare(kind, telemetryId);
+    if (kind === 'exporter') this.#exporterTelemetry.set(id, telemetry);
+    const settings = { id, kind, logger: this.#logger.child(`${kind} ${id}`), telemetry };
     return pipelineId ? { ...settings, pipelineId } : settings;
   }
 
   async #startOne(host: Host, kind: ComponentKind, id: string, component: Component): Promise<void> {
+    const key = `${kind}/${id}`;
+    this.#reportStatus(key, { status: 'starting' });
     try {
       await component.start(host);
     } catch (err) {
-      throw new Error(`${kind} "${id}" failed to start: ${errorMessage(err)}`, { cause: err });
+      this.#reportStatus(key, { status: 'permanent_error', reason: `failed to start: ${errorMessage(err)}` });
+      throw new OktelError('ERR_START', `${kind} "${id}" failed to start: ${errorMessage(err)}`, { cause: err });
     }
     this.#started.push({ kind, id, component });
-    this.#health.set(`${kind}/${id}`, { healthy: true });
+    // A component may already have reported a problem from inside start; keep it.
+    if (this.#status.get(key)?.status === 'starting') this.#reportStatus(key, { status: 'ok' });
   }
 
   async #build(host: Host): Promise<void> {
@@ -219,23 +282,36 @@ export class Service {
   async #startEndpoints(): Promise<void> {
     const { metrics, health } = this.#config.service.telemetry;
     if (metrics.enabled) {
+      this.telemetry.collectProcessMetrics();
       this.#servers.push(await serveMetrics(metrics.address, this.telemetry.registry));
-      this.#logger.info(`Serving Prometheus metrics on http://${metrics.address}/metrics`);
+      this.#logger.info(`Serving Prometheus metrics on http://${this.endpointAddresses().at(-1)}/metrics`);
     }
     if (health.enabled) {
       this.#servers.push(await serveHealth(health.address, () => this.healthReport()));
-      this.#logger.info(`Serving health on http://${health.address}/health`);
+      this.#logger.info(`Serving health on http://${this.endpointAddresses().at(-1)}/health`);
     }
   }
 
-  /** Reverse of start order; a component that fails to stop is logged and the rest still stop. */
-  async #stopAll(): Promise<void> {
+  /**
+   * Reverse of start order (receivers first); a component that fails to stop is logged and
+   * the rest still stop. Past `deadline` a component still shutting down is abandoned.
+   */
+  async #stopAll(deadline = Number.POSITIVE_INFINITY): Promise<void> {
     for (const { kind, id, component } of [...this.#started].reverse()) {
+      const key = `${kind}/${id}`;
+      if (!FAILING.has(this.#status.get(key)?.status ?? 'ok')) this.#reportStatus(key, { status: 'stopping' });
+      const budget = Math.max(deadline - Date.now(), LAST_GRACE_MS);
       try {
-        await component.shutdown();
+        const finished = await withDeadline(component.shutdown(), budget);
+        if (!finished) {
+          this.#abandoned.push(key);
+          this.#logger.error(`The ${kind} ${id} did not finish shutting down within service.drain_timeout; leaving it behind (what it still held is lost unless it persisted it).`);
+          continue;
+        }
       } catch (err) {
         this.#logger.error(`The ${kind} ${id} failed to shut down cleanly: ${errorMessage(err)}`);
       }
+      if (!FAILING.has(this.#status.get(key)?.status ?? 'ok')) this.#reportStatus(key, { status: 'stopped' });
     }
     this.#started.length = 0;
     await Promise.all(this.#servers.map(closeServer));

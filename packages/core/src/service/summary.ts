@@ -41,3 +41,58 @@ export function renderSummary(rows: readonly SummaryRow[], elapsedMs: number): s
   const line = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   return [`Summary after ${(elapsedMs / 1000).toFixed(1)}s (records):`, line(header), ...body.map(line)].join('\n');
 }
+
+export interface DeliveryOutcome {
+  /** Records each exporter delivered, by exporter id. */
+  readonly sent: ReadonlyMap<string, number>;
+  /** Records an exporter gave up on (send_failed). */
+  readonly sendFailed: number;
+  /** Records an exporter could not queue (enqueue_failed: queue full). */
+  readonly queueFull: number;
+  /** Records the pipeline refused back to a receiver (an exporter or processor failed them). */
+  readonly refused: number;
+  /** Malformed input skipped by receivers: never became records; reported, not a delivery failure. */
+  readonly malformed: number;
+}
+
+export function deliveryOutcome(telemetry: Telemetry): DeliveryOutcome {
+  const sent = new Map<string, number>();
+  let sendFailed = 0;
+  let queueFull = 0;
+  let refused = 0;
+  let malformed = 0;
+  for (const { kind, id, values } of telemetry.snapshot()) {
+    const n = (name: string): number => values[name] ?? 0;
+    if (kind === 'exporter') {
+      sent.set(id, n(Counters.exporterSent));
+      sendFailed += n(Counters.exporterSendFailed);
+      queueFull += n(Counters.exporterEnqueueFailed);
+    } else if (kind === 'receiver') {
+      refused += n(Counters.receiverRefused);
+      malformed += n(Counters.receiverFailed);
+    }
+  }
+  return { sent, sendFailed, queueFull, refused, malformed };
+}
+
+/** True when records were lost: what makes a finite run exit non-zero. */
+export function lostRecords(outcome: DeliveryOutcome): boolean {
+  return outcome.sendFailed + outcome.queueFull + outcome.refused > 0;
+}
+
+/** One sentence for the end of the summary and the shutdown log, so both say the same. */
+export function renderOutcome(outcome: DeliveryOutcome): string {
+  const delivered = [...outcome.sent].map(([id, n]) => `exporter ${id} delivered ${n}`).join(', ') || 'no exporter';
+  const parts = [`Result: ${delivered}`];
+  if (outcome.malformed > 0) parts.push(`${outcome.malformed} malformed input skipped`);
+  if (!lostRecords(outcome)) return `${parts.join('; ')}; nothing lost.`;
+  const lost: string[] = [];
+  if (outcome.sendFailed > 0) lost.push(`${outcome.sendFailed} failed to export`);
+  if (outcome.queueFull > 0) lost.push(`${outcome.queueFull} dropped by a full queue`);
+  // Refusals are usually the exporter failures above seen from the receiver; count them only when nothing else explains them.
+  const refusedOnly = outcome.sendFailed + outcome.queueFull === 0;
+  if (outcome.refused > 0 && refusedOnly) lost.push(`${outcome.refused} refused back to receivers`);
+  const total = refusedOnly ? outcome.refused : outcome.sendFailed + outcome.queueFull;
+  parts.push(`${total} records lost: ${lost.join(', ')}`);
+  return `${parts.join('; ')}.`;
+}

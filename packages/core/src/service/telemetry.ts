@@ -1,4 +1,4 @@
-import { Counter, Gauge, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import type { ComponentKind } from '../component.js';
 
 /**
@@ -36,6 +36,44 @@ export class Telemetry {
       get: (name) => values.get(name) ?? 0,
     };
   }
+
+  /**
+   * Creates a component's standard series at 0, so a rate or an alert on them sees data from
+   * the first scrape (a series that appears only on its first increment is invisible to
+   * `rate()` and to absent-data alerts).
+   */
+  declare(kind: ComponentKind, id: string): void {
+    const names = STANDARD_COUNTERS[kind] ?? [];
+    const values = this.#values.get(`${kind} ${id}`);
+    for (const name of names) {
+      this.#counter(kind, name).inc({ [kind]: id }, 0);
+      if (values && !values.has(name)) values.set(name, 0);
+    }
+  }
+
+  /**
+   * Process metrics (CPU, RSS, heap, event-loop delay, open handles) from prom-client, plus
+   * uptime as the Collector's `process_uptime`. Called once per served registry.
+   */
+  collectProcessMetrics(startedAt = Date.now()): void {
+    collectDefaultMetrics({ register: this.registry, prefix: 'oktel_' });
+    new Gauge({
+      name: 'oktel_process_uptime_seconds',
+      help: 'Seconds since the service started',
+      registers: [this.registry],
+      collect() {
+        this.set((Date.now() - startedAt) / 1000);
+      },
+    });
+  }
+
+  /** One series per component and status, 1 for the current status (the Collector's component status as a metric). */
+  setStatus(componentId: string, status: string): void {
+    this.#statusGauge ??= new Gauge({ name: 'oktel_component_status', help: 'Current status of each component: 1 for the status it is in, 0 for the others', labelNames: ['component', 'status'], registers: [this.registry] });
+    for (const s of STATUSES) this.#statusGauge.set({ component: componentId, status: s }, s === status ? 1 : 0);
+  }
+
+  #statusGauge: Gauge<string> | undefined;
 
   /** Every component's values, in the order components were registered. */
   snapshot(): { kind: ComponentKind; id: string; values: Record<string, number> }[] {
@@ -77,4 +115,15 @@ export const Counters = {
   exporterSendFailed: 'send_failed_log_records',
   exporterEnqueueFailed: 'enqueue_failed_log_records',
   exporterQueueSize: 'queue_size',
+  exporterQueueCapacity: 'queue_capacity',
 } as const;
+
+const STATUSES = ['starting', 'ok', 'recoverable_error', 'permanent_error', 'fatal_error', 'stopping', 'stopped'] as const;
+
+/** The series every component of a kind has from its creation, at 0. */
+const STANDARD_COUNTERS: Partial<Record<ComponentKind, readonly string[]>> = {
+  receiver: [Counters.receiverAccepted, Counters.receiverRefused, Counters.receiverFailed],
+  processor: [Counters.processorIncoming, Counters.processorOutgoing],
+  connector: [Counters.processorIncoming, Counters.processorOutgoing],
+  exporter: [Counters.exporterSent, Counters.exporterSendFailed, Counters.exporterEnqueueFailed],
+};
