@@ -93,6 +93,6 @@ describe('deploy/oktel.service', () => {
     const result = oktelSources(['validate', '--strict', '--config', 'deploy/oktel.yaml'], env);
     expect(result.status, result.stderr).to.equal(0);
     const without = oktelSources(['validate', '--strict', '--config', 'deploy/oktel.yaml'], { ...process.env, OKTA_API_TOKEN: '' });
-    expect(without.status).to.equal(1);
+    expect(without.status).to.equal(2);
   });
 });

@@ -69,7 +69,7 @@ extensions:
 service:
   extensions: [file_storage]
   pipelines: { logs: { receivers: [okta], exporters: [file] } }
-  telemetry: { progress: { interval: 0 } }
+  telemetry: { progress: { interval: 0 }, metrics: { address: "127.0.0.1:0" }, health: { address: "127.0.0.1:0" } }
 `);
     return { config, out, storage };
   }

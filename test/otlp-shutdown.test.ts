@@ -34,7 +34,7 @@ exporters:
     retry_on_failure: { initial_interval: 100ms, max_interval: 200ms, unhealthy_after: 500ms }
 service:
   pipelines: { logs: { receivers: [file], exporters: [otlp_http] } }
-  telemetry: { progress: { interval: 0 }${options.healthPort ? `, health: { enabled: true, address: 127.0.0.1:${options.healthPort} }` : ''} }
+  telemetry: { progress: { interval: 0 }, metrics: { address: "127.0.0.1:0" }, health: { enabled: true, address: "127.0.0.1:${options.healthPort ?? 0}" } }
 `);
     const child = spawn(process.execPath, [CLI, 'run', '--config', config], { cwd: dir.path, stdio: 'ignore' });
     children.push(child);

@@ -57,6 +57,9 @@ service:
   pipelines:
     logs/in: { receivers: [otlp], processors: [detection], exporters: [routing] }
     logs/alerts: { receivers: [routing], exporters: [file/alerts] }
+  telemetry:
+    metrics: { address: "127.0.0.1:0" }
+    health: { address: "127.0.0.1:0" }
 `);
   const child = spawn(process.execPath, [CLI, 'run', '--config', config], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   const instance: Instance = { child, stderr: '', logsUrl: '', alertsFile };

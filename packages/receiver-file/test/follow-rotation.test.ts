@@ -15,7 +15,7 @@ function follower(config: Record<string, unknown>, extensions: Record<string, un
   const settings = testSettings('receiver', 'file');
   const receiver = fileReceiverFactory.create(settings, fileReceiverConfigSchema.parse({ follow: true, poll_interval: '20ms', ...config }), sink);
   const host = testHost(extensions);
-  const uuids = (): unknown[] => sink.records.map((r) => r.attributes['okta.uuid']);
+  const uuids = (): unknown[] => sink.records.map((r) => r.attributes['log.record.uid']);
   return { sink, settings, receiver, host, uuids };
 }
 
@@ -144,7 +144,7 @@ describe('file receiver: one bad line never costs a good one', () => {
     await receiver.start(testHost());
     await receiver.whenDone!();
     await receiver.shutdown();
-    return { settings, uuids: sink.records.map((r) => r.attributes['okta.uuid']) };
+    return { settings, uuids: sink.records.map((r) => r.attributes['log.record.uid']) };
   }
 
   it('reads JSON Lines line by line even when the first line is an array (a page)', async () => {
