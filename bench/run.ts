@@ -1,11 +1,13 @@
-// pnpm bench [jsonlogic|detection|exporter|all] — prints JSON results; BENCHMARKS.md records them.
+// pnpm bench [jsonlogic|detection|exporter|encoding|all] — prints JSON results; BENCHMARKS.md records them.
 import { runJsonLogicBenchmark } from './jsonlogic.js';
 import { runDetectionBenchmark } from './detection.js';
 import { runExporterBenchmark } from './exporter.js';
+import { runEncodingBenchmark } from './encoding.js';
 
 const which = process.argv[2] ?? 'all';
 const out: Record<string, unknown> = { node: process.version, date: new Date().toISOString() };
 if (which === 'jsonlogic' || which === 'all') out.jsonlogic = runJsonLogicBenchmark({ rules: 120, events: 5000, rounds: 3 });
 if (which === 'detection' || which === 'all') out.detection = await runDetectionBenchmark({ events: 20_000, groups: 100_000 });
 if (which === 'exporter' || which === 'all') out.exporter = await runExporterBenchmark({ records: 10_000 });
+if (which === 'encoding' || which === 'all') out.encoding = await runEncodingBenchmark({ records: 50_000, rounds: 5 });
 process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
