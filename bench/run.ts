@@ -1,10 +1,11 @@
-// pnpm bench [jsonlogic|detection|sigma|exporter|splunk-hec|receivers|all] — prints JSON results; BENCHMARKS.md records them.
+// pnpm bench [jsonlogic|detection|sigma|exporter|splunk-hec|receivers|encoding|all] | pipeline [events] — prints JSON results; BENCHMARKS.md records them.
 import { runJsonLogicBenchmark } from './jsonlogic.js';
 import { runDetectionBenchmark } from './detection.js';
 import { runExporterBenchmark } from './exporter.js';
 import { runSplunkHecBenchmark } from './splunk-hec.js';
 import { runReceiversBenchmark } from './receivers.js';
 import { runSigmaBenchmark } from './sigma.js';
+import { runEncodingBenchmark } from './encoding.js';
 
 const which = process.argv[2] ?? 'all';
 const out: Record<string, unknown> = { node: process.version, date: new Date().toISOString() };
@@ -14,4 +15,5 @@ if (which === 'sigma' || which === 'all') out.sigma = runSigmaBenchmark({ rules:
 if (which === 'exporter' || which === 'all') out.exporter = await runExporterBenchmark({ records: 10_000 });
 if (which === 'splunk-hec' || which === 'all') out.splunkHec = await runSplunkHecBenchmark({ records: 10_000, rounds: 3 });
 if (which === 'receivers' || which === 'all') out.receivers = await runReceiversBenchmark({ records: 10_000 });
+if (which === 'encoding' || which === 'all') out.encoding = await runEncodingBenchmark({ records: 50_000, rounds: 5 });
 process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
