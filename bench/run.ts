@@ -6,6 +6,7 @@ import { runSplunkHecBenchmark } from './splunk-hec.js';
 import { runReceiversBenchmark } from './receivers.js';
 import { runSigmaBenchmark } from './sigma.js';
 import { runEncodingBenchmark } from './encoding.js';
+import { runPipelineBenchmark } from './pipeline.js';
 
 const which = process.argv[2] ?? 'all';
 const out: Record<string, unknown> = { node: process.version, date: new Date().toISOString() };
@@ -16,4 +17,5 @@ if (which === 'exporter' || which === 'all') out.exporter = await runExporterBen
 if (which === 'splunk-hec' || which === 'all') out.splunkHec = await runSplunkHecBenchmark({ records: 10_000, rounds: 3 });
 if (which === 'receivers' || which === 'all') out.receivers = await runReceiversBenchmark({ records: 10_000 });
 if (which === 'encoding' || which === 'all') out.encoding = await runEncodingBenchmark({ records: 50_000, rounds: 5 });
+if (which === 'pipeline') out.pipeline = await runPipelineBenchmark({ events: Number(process.argv[3] ?? 200_000) });
 process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
