@@ -1,0 +1,116 @@
+// The whole path in one run (pnpm bench pipeline [events]): the floor (stream + split +
+// JSON.parse), parse + map to records, and oktel end to end as a real process (start-up
+// included) for file → file and file → detection → otlp_http (proto, gzip) to a discard sink on
+// 127.0.0.1. Prints events/s, MB/s and the ratio to the floor.
+import { spawn } from 'node:child_process';
+import { createReadStream, existsSync, mkdirSync, statSync, writeFileSync, createWriteStream } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { logEventToRecord, oktaResource, type OktaLogEvent } from '@oktel/okta-log-event';
+import { generateActivity, SCENARIOS } from '@oktel/okta-simulator';
+
+const ROOT = resolve(import.meta.dirname, '..');
+
+/** A JSON Lines file of generated Okta events, written once per size and reused. */
+async function eventsFile(events: number): Promise<string> {
+  const dir = join(tmpdir(), 'oktel-bench');
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `okta-${events}.jsonl`);
+  if (existsSync(path)) return path;
+  const out = createWriteStream(`${path}.tmp`);
+  let written = 0;
+  for (let seed = 1; written < events; seed++) {
+    const { events: generated } = generateActivity({ seed, start: Date.parse('2026-11-20T00:00:00Z') + seed * 86_400_000, signIns: 2000, meanGapMs: 2000, scenarios: [...SCENARIOS] });
+    for (const event of generated.slice(0, events - written)) out.write(`${JSON.stringify(event)}\n`);
+    written += Math.min(generated.length, events - written);
+  }
+  await new Promise<void>((done) => out.end(done));
+  const { renameSync } = await import('node:fs');
+  renameSync(`${path}.tmp`, path);
+  return path;
+}
+
+async function lines(path: string, each: (line: string) => void): Promise<void> {
+  const reader = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
+  for await (const line of reader) if (line) each(line);
+}
+
+async function timed(fn: () => Promise<void>): Promise<number> {
+  const start = process.hrtime.bigint();
+  await fn();
+  return Number(process.hrtime.bigint() - start) / 1e9;
+}
+
+/** A loopback OTLP endpoint that reads and discards every body and answers 200 with an empty response. */
+async function discardSink(): Promise<{ server: Server; url: string; requests: () => number }> {
+  let requests = 0;
+  const server = createServer((req, res) => {
+    req.on('data', () => undefined);
+    req.on('end', () => {
+      requests++;
+      res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
+    });
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/logs`, requests: () => requests };
+}
+
+/**
+ * oktel run on a config, as the documented command's node process does it; returns wall seconds.
+ * Asynchronous: the discard sink lives in this process and must keep answering meanwhile.
+ */
+async function oktelRun(configYaml: string, dir: string): Promise<number> {
+  const config = join(dir, 'oktel.yaml');
+  writeFileSync(config, configYaml);
+  const start = process.hrtime.bigint();
+  const child = spawn(process.execPath, [join(ROOT, 'packages/cli/bin/oktel.mjs'), 'run', '--config', config], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString('utf8')).slice(-4000);
+  });
+  const code = await new Promise<number | null>((done) => child.on('close', done));
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  if (code !== 0) throw new Error(`oktel run exited ${code}: ${stderr}`);
+  return seconds;
+}
+
+function receiverYaml(path: string): string {
+  return `receivers:\n  file/okta:\n    path: ${path}\n    batch_size: 1000\n`;
+}
+
+const TELEMETRY = `  telemetry:\n    logs: { level: warn }\n    metrics: { enabled: false }\n    health: { enabled: false }\n    progress: { interval: 0s }\n`;
+
+export async function runPipelineBenchmark(options: { events: number }) {
+  const path = await eventsFile(options.events);
+  const bytes = statSync(path).size;
+  const dir = join(tmpdir(), `oktel-bench-run-${process.pid}`);
+  mkdirSync(dir, { recursive: true });
+  const rate = (seconds: number) => ({ seconds: Math.round(seconds * 100) / 100, events_per_s: Math.round(options.events / seconds), mb_per_s: Math.round((bytes / seconds / 1e6) * 10) / 10 });
+
+  const floor = await timed(() => lines(path, (line) => void JSON.parse(line)));
+  const context = { resource: oktaResource({ domain: 'bench.okta.com' }), scope: { name: 'bench' } };
+  const mapped = await timed(() => lines(path, (line) => void logEventToRecord(JSON.parse(line) as OktaLogEvent, context)));
+
+  const fileToFile = await oktelRun(`${receiverYaml(path)}exporters:\n  file:\n    path: ${join(dir, 'out.jsonl')}\nservice:\n  pipelines:\n    logs: { receivers: [file/okta], exporters: [file] }\n${TELEMETRY}`, dir);
+
+  const sink = await discardSink();
+  const fileToOtlp = await oktelRun(`${receiverYaml(path)}processors:\n  detection: { log_alerts: false }\nexporters:\n  otlp_http:\n    logs_endpoint: ${sink.url}\n    encoding: proto\n    compression: gzip\nservice:\n  pipelines:\n    logs: { receivers: [file/okta], processors: [detection], exporters: [otlp_http] }\n${TELEMETRY}`, dir);
+  const noProcessor = await oktelRun(`${receiverYaml(path)}exporters:\n  otlp_http:\n    logs_endpoint: ${sink.url}\n    encoding: proto\n    compression: gzip\nservice:\n  pipelines:\n    logs: { receivers: [file/okta], exporters: [otlp_http] }\n${TELEMETRY}`, dir);
+  const requests = sink.requests();
+  await new Promise<void>((done) => sink.server.close(() => done()));
+
+  const ratio = (seconds: number) => Math.round((floor / seconds) * 100) / 100;
+  return {
+    events: options.events,
+    input_mb: Math.round(bytes / 1e6),
+    floor_stream_split_parse: rate(floor),
+    parse_and_map: { ...rate(mapped), vs_floor: ratio(mapped) },
+    oktel_file_to_file: { ...rate(fileToFile), vs_floor: ratio(fileToFile) },
+    oktel_file_to_otlp_http_proto_gzip_no_processor: { ...rate(noProcessor), vs_floor: ratio(noProcessor) },
+    oktel_file_detection_otlp_http_proto_gzip: { ...rate(fileToOtlp), vs_floor: ratio(fileToOtlp), detection_vs_no_processor: Math.round((noProcessor / fileToOtlp) * 100) / 100 },
+    otlp_requests: requests,
+  };
+}
