@@ -1,3 +1,4 @@
+import { ATTRIBUTE_PROFILES, DEFAULT_ATTRIBUTE_PROFILE } from '@oktel/okta-log-event';
 import { z } from 'zod';
 import { duration, extensionId, size } from '@oktel/core';
 
@@ -10,6 +11,7 @@ export const fileReceiverConfigSchema = z.strictObject({
   max_reported_errors: z.number().int().min(0).default(20).describe('Malformed lines logged per file, each with file:line and reason; the rest are only counted (failed_log_records).'),
   storage: extensionId().optional().describe('A storage extension (e.g. file_storage) in which the position in each file is saved once its records were accepted; a restart resumes there instead of re-reading. Without it a restart reads everything again.'),
   service_name: z.string().default('okta').describe('Resource attribute service.name of every record.'),
+  attributes: z.enum(ATTRIBUTE_PROFILES).default(DEFAULT_ATTRIBUTE_PROFILE).describe('Promoted attribute names: semantic (semantic conventions, okta.* where none applies; no duplicates), okta (okta.* names only), or both (every name, as before 0.2).'),
   domain: z.string().optional().describe('Resource attribute okta.domain: the Okta org the events came from.'),
 });
 

@@ -68,7 +68,7 @@ export class FileReceiver implements Receiver {
     this.#settings = settings;
     this.#config = config;
     this.#next = next;
-    this.#context = { resource: oktaResource({ serviceName: config.service_name, ...(config.domain ? { domain: config.domain } : {}) }), scope: SCOPE };
+    this.#context = { resource: oktaResource({ serviceName: config.service_name, ...(config.domain ? { domain: config.domain } : {}) }), scope: SCOPE, attributeProfile: config.attributes };
   }
 
   async start(host: Host): Promise<void> {

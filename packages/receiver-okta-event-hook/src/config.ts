@@ -1,3 +1,4 @@
+import { ATTRIBUTE_PROFILES, DEFAULT_ATTRIBUTE_PROFILE } from '@oktel/okta-log-event';
 import { z } from 'zod';
 import { duration, secret, size } from '@oktel/core';
 import { tlsSchema } from '@oktel/receiver-otlp';
@@ -18,6 +19,7 @@ export const oktaEventHookConfigSchema = z.strictObject({
     .describe('The shared secret Okta sends with every call. Required: the endpoint is reachable from the internet, so unauthenticated calls get 401.'),
   domain: z.string().optional().describe('Resource attribute okta.domain: the Okta org whose hook this is (set it: correlation and routing are per org).'),
   service_name: z.string().default('okta').describe('Resource attribute service.name of every record.'),
+  attributes: z.enum(ATTRIBUTE_PROFILES).default(DEFAULT_ATTRIBUTE_PROFILE).describe('Promoted attribute names: semantic (semantic conventions, okta.* where none applies; no duplicates), okta (okta.* names only), or both (every name, as before 0.2).'),
   max_request_body_size: size().prefault('4MiB').describe('Largest delivery accepted (Okta batches a few events per call); larger gets 413.'),
   ack_timeout: duration().prefault('2s').describe('How long a delivery may wait for the pipeline to accept it before the receiver answers 503 (Okta gives up after 3 s and then retries once). Keep it under 3 s.'),
   dedup_group: z.string().min(1).optional().describe('Name of a de-duplication group shared with other receivers of the same org (the polling `okta` receiver): each event uuid goes through once across them. Without it the receiver de-duplicates on its own.'),

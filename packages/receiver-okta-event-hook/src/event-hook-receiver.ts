@@ -27,7 +27,7 @@ export class OktaEventHookReceiver implements Receiver {
     this.#config = config;
     this.#next = next;
     this.#listener = new HttpListener({ endpoint: config.endpoint, max_request_body_size: config.max_request_body_size, tls: config.tls });
-    this.#context = { resource: oktaResource({ serviceName: config.service_name, ...(config.domain ? { domain: config.domain } : {}) }), scope: SCOPE };
+    this.#context = { resource: oktaResource({ serviceName: config.service_name, ...(config.domain ? { domain: config.domain } : {}) }), scope: SCOPE, attributeProfile: config.attributes };
     this.#dedup = config.dedup_group ? dedupGroup(config.dedup_group, config.dedup_capacity) : new EventDedup(config.dedup_capacity);
   }
 

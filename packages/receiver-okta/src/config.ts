@@ -1,3 +1,4 @@
+import { ATTRIBUTE_PROFILES, DEFAULT_ATTRIBUTE_PROFILE } from '@oktel/okta-log-event';
 import { z } from 'zod';
 import { block, duration, extensionId, formatDuration, secret } from '@oktel/core';
 import { parseOrgUrl } from './org-url.js';
@@ -39,6 +40,8 @@ export const oktaReceiverConfigSchema = z
     }),
     storage: extensionId().optional().describe('Storage extension (file_storage) for the cursor and de-duplication set. Without it the cursor lives in memory and a restart starts again at `since`.'),
     service_name: z.string().default('okta').describe('Resource attribute service.name.'),
+    attributes: z.enum(ATTRIBUTE_PROFILES).default(DEFAULT_ATTRIBUTE_PROFILE).describe('Promoted attribute names: semantic (semantic conventions, okta.* where none applies; no duplicates), okta (okta.* names only), or both (every name, as before 0.2).'),
+    dedup_group: z.string().min(1).optional().describe('Name of a de-duplication group shared with an okta_event_hook receiver of the same org: each event uuid goes through the pipeline once across both (hooks for latency, polling for completeness).'),
   })
   .superRefine((config, ctx) => {
     const org = parseOrgUrl(config.domain);

@@ -1,5 +1,5 @@
 import { errorMessage, isStorageExtension, PermanentError, type ComponentSettings, type Host, type LogsConsumer, type Receiver } from '@oktel/core';
-import { logEventToRecord, oktaResource, type RecordContext } from '@oktel/okta-log-event';
+import { dedupGroup, logEventToRecord, oktaResource, type OktaLogEvent, type RecordContext } from '@oktel/okta-log-event';
 import type { Authenticator } from './auth/authenticator.js';
 import { createAuthenticator } from './auth/create.js';
 import { memoryCheckpoints, storageCheckpoints, type CheckpointStore } from './checkpoint.js';
@@ -40,7 +40,7 @@ export class OktaReceiver implements Receiver {
     this.#config = config;
     this.#next = next;
     const org = parseOrgUrl(config.domain) as URL;
-    this.#context = { resource: oktaResource({ domain: org.host, serviceName: config.service_name }), scope: SCOPE };
+    this.#context = { resource: oktaResource({ domain: org.host, serviceName: config.service_name }), scope: SCOPE, attributeProfile: config.attributes };
   }
 
   async start(host: Host): Promise<void> {
@@ -55,9 +55,12 @@ export class OktaReceiver implements Receiver {
       telemetry: this.#settings.telemetry,
       // The host derives /health from the status; reporting health as well would say it twice.
       reportStatus: (event) => host.reportStatus(id, event),
-      deliver: (events) => {
+      deliver: async (events) => {
         const observed = Date.now();
-        return this.#next.consume(events.map((event) => logEventToRecord(event, { ...this.#context, observedAtMs: observed })));
+        const send = (fresh: OktaLogEvent[]): Promise<void> => this.#next.consume(fresh.map((event) => logEventToRecord(event, { ...this.#context, observedAtMs: observed })));
+        // Beside an okta_event_hook receiver of the same org: an event the hook already delivered is not sent again.
+        if (this.#config.dedup_group) await dedupGroup(this.#config.dedup_group, this.#config.dedup.max_entries).deliverOnce(events, send);
+        else await send(events);
       },
     });
     this.#poller = poller;
