@@ -54,7 +54,16 @@ export function logEventOf(record: LogRecord): OktaLogEvent | undefined {
   const body = record.body;
   if (typeof body === 'string') return oktaEventFromJson(body);
   if (typeof body !== 'object' || body === null || Array.isArray(body) || body instanceof Uint8Array) return undefined;
-  return body as unknown as OktaLogEvent;
+  return hasEventIdentity(body as Record<string, unknown>) ? (body as unknown as OktaLogEvent) : undefined;
+}
+
+/**
+ * What every Okta LogEvent has and detection relies on (identity, type, a readable time), checked
+ * cheaply on every record: a map body from another source (the otlp receiver) that lacks them is
+ * not an Okta event, and must not reach the rules as one.
+ */
+function hasEventIdentity(event: Record<string, unknown>): boolean {
+  return typeof event.uuid === 'string' && typeof event.eventType === 'string' && typeof event.published === 'string' && !Number.isNaN(Date.parse(event.published));
 }
 
 /** Bodies longer than this are not parsed as events (Okta events are a few KiB). */
@@ -72,5 +81,5 @@ function oktaEventFromJson(text: string): OktaLogEvent | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
   // A JSON string is free text until proven otherwise: require what every Okta LogEvent has.
   const event = value as Record<string, unknown>;
-  return typeof event.eventType === 'string' && typeof event.uuid === 'string' ? (event as unknown as OktaLogEvent) : undefined;
+  return hasEventIdentity(event) ? (event as unknown as OktaLogEvent) : undefined;
 }

@@ -94,11 +94,11 @@ describe('detection processor', () => {
   });
 
   it('counts a rule that throws and goes on (error_mode ignore)', async () => {
-    const rule = writeRule(dir.path, 'a.yaml', SIMPLE_RULE('rule-a').replace('match: { "==": [{ var: eventType }, "user.session.start"] }', 'match: { "==": [{ var: eventType.0 }, 1] }').replace(/tests:[\s\S]*$/, 'tests:\n  - { name: m, events: [{ eventType: [1] }], expect: match }\n  - { name: n, events: [{ eventType: [] }], expect: no_match }\n'));
+    const rule = writeRule(dir.path, 'a.yaml', SIMPLE_RULE('rule-a').replace('match: { "==": [{ var: eventType }, "user.session.start"] }', 'match: { "==": [{ var: actor.0 }, 1] }').replace(/tests:[\s\S]*$/, 'tests:\n  - { name: m, events: [{ eventType: x, actor: [1] }], expect: match }\n  - { name: n, events: [{ eventType: x, actor: [] }], expect: no_match }\n'));
     const good = writeRule(dir.path, 'b.yaml', SIMPLE_RULE('rule-b'));
     const poisoned = record({ eventType: 'user.session.start' });
     // A body whose field throws when read: the rule fails on this event only.
-    Object.defineProperty(poisoned.body, 'eventType', { value: Object.defineProperty({}, '0', { get: () => { throw new Error('boom'); }, enumerable: true }) });
+    Object.defineProperty(poisoned.body, 'actor', { value: Object.defineProperty({}, '0', { get: () => { throw new Error('boom'); }, enumerable: true }) });
     const { raw, settings } = await run([rule, good], [[poisoned, record({ eventType: 'user.session.start' })]]);
     expect(settings.telemetry.get('rule_errors')).to.equal(1);
     expect(raw).to.have.length(2);
