@@ -31,6 +31,8 @@ export interface EngineOptions {
   onStateEvict?: (rule: CompiledRule) => void;
   onTooLate?: (rule: CompiledRule) => void;
   onBufferOverflow?: (rule: CompiledRule) => void;
+  /** new_terms: a term forgotten to stay within max_terms_per_entity (it would alert again). */
+  onTermEvict?: (rule: CompiledRule) => void;
   /** The processing clock (ms since the epoch); injectable for tests. */
   now?: () => number;
   /**
@@ -123,6 +125,7 @@ export class DetectionEngine {
         onEvict: () => options.onStateEvict?.(rule),
         onTooLate: () => options.onTooLate?.(rule),
         onBufferOverflow: () => options.onBufferOverflow?.(rule),
+        onTermEvict: () => options.onTermEvict?.(rule),
       }));
     }
     this.#suppression = new Suppression({

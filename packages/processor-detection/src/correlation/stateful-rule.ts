@@ -1,3 +1,4 @@
+import { isAbsent } from '@oktel/okta-log-event';
 import { compile, pathReader, truthy, type Evaluator, type PathReader } from '@oktel/jsonlogic';
 import { z } from 'zod';
 import type { RuleContext } from '../rules/rule-context.js';
@@ -6,6 +7,8 @@ import type { Correlate } from '../rules/rule-schema.js';
 import { AggregateCorrelator, SequenceCorrelator, ThresholdCorrelator, ValueCountCorrelator, boundTo, type Correlator, type GroupLimits, type RuleShape } from './correlators.js';
 import type { CorrelationItem, Fire } from './item.js';
 import { MinHeap } from './min-heap.js';
+import { NewTermsCorrelator, termOf, type LearningClock } from './new-terms.js';
+import { ImpossibleTravelCorrelator, travelFacts } from './impossible-travel.js';
 import { EntityCollector, type EntityPair } from '../alert-record.js';
 import { ENTITY_CAP } from '../suppression.js';
 
@@ -22,6 +25,8 @@ export interface StatefulLimits extends GroupLimits {
   onEvict?: () => void;
   onTooLate?: () => void;
   onBufferOverflow?: () => void;
+  /** new_terms: a term forgotten to stay within max_terms_per_entity. */
+  onTermEvict?: () => void;
 }
 
 type FactReader = (ctx: RuleContext) => unknown;
@@ -40,6 +45,8 @@ export const statefulSnapshotSchema = z.strictObject({
   watermark: z.number().nullable(),
   buffer: z.array(itemSchema),
   groups: z.array(z.tuple([z.string(), z.unknown()])),
+  /** new_terms: when the rule began to learn (event time). */
+  learningSince: z.number().nullable().optional(),
 });
 
 /**
@@ -71,6 +78,8 @@ export class StatefulRule {
   readonly #entities = new Map<string, EntityCollector>();
   /** threshold, value_count, sequence, aggregate: windows of many events; the others judge one event. */
   readonly #windowed: boolean;
+  /** new_terms: the rule's learning clock, shared by its entities and saved with the state. */
+  readonly #learning: LearningClock = { since: null };
   #watermark = Number.NEGATIVE_INFINITY;
 
   constructor(spec: Correlate, limits: StatefulLimits) {
@@ -261,6 +270,10 @@ export class StatefulRule {
         return new SequenceCorrelator(this.#spec, this.#limits);
       case 'aggregate':
         return new AggregateCorrelator(this.#spec, this.#condition!, this.#limits);
+      case 'new_terms':
+        return new NewTermsCorrelator(this.#spec, this.#learning, this.#limits.onTermEvict);
+      case 'impossible_travel':
+        return new ImpossibleTravelCorrelator(this.#spec);
     }
   }
 
@@ -270,6 +283,7 @@ export class StatefulRule {
       watermark: Number.isFinite(this.#watermark) ? this.#watermark : null,
       buffer: this.#buffer.sorted().map((i) => [i.ms, i.uuid, i.groupKey, (i.facts ?? null) as z.core.util.JSONType]),
       groups: [...this.#groups].map(([key, c]) => [key, c.snapshot()]),
+      ...(this.#spec.type === 'new_terms' ? { learningSince: this.#learning.since } : {}),
     };
   }
 
@@ -281,6 +295,7 @@ export class StatefulRule {
   restore(snapshot: z.output<typeof statefulSnapshotSchema>): { groups: number; skipped: number } {
     let skipped = 0;
     this.#watermark = snapshot.watermark ?? Number.NEGATIVE_INFINITY;
+    if (snapshot.learningSince !== undefined && snapshot.learningSince !== null) this.#learning.since = snapshot.learningSince;
     for (const [ms, uuid, groupKey, facts] of snapshot.buffer.slice(-this.#limits.maxBufferedEvents)) {
       const item: CorrelationItem = { ms, uuid, groupKey, facts };
       this.#buffer.push(ms, item);
@@ -301,6 +316,16 @@ export class StatefulRule {
 }
 
 function restoreInto(correlator: Correlator, state: unknown): boolean {
+  if (correlator instanceof NewTermsCorrelator) {
+    const parsed = NewTermsCorrelator.state.safeParse(state);
+    if (parsed.success) correlator.restore(parsed.data);
+    return parsed.success;
+  }
+  if (correlator instanceof ImpossibleTravelCorrelator) {
+    const parsed = ImpossibleTravelCorrelator.state.safeParse(state);
+    if (parsed.success) correlator.restore(parsed.data);
+    return parsed.success;
+  }
   if (correlator instanceof ThresholdCorrelator) {
     const parsed = ThresholdCorrelator.state.safeParse(state);
     if (parsed.success) correlator.restore(parsed.data);
@@ -348,5 +373,12 @@ function factReader(spec: Correlate): FactReader {
       });
       return (ctx) => parts.map((p) => p(ctx));
     }
+    case 'new_terms': {
+      const fields = spec.fields.map((f) => pathReader(f, null));
+      // Absent values ("unknown", "null", empty) are no term.
+      return (ctx) => termOf(fields.map((r) => { const v = r((ctx as RuleContext).event); return isAbsent(v) ? null : v; }));
+    }
+    case 'impossible_travel':
+      return (ctx) => travelFacts((ctx as RuleContext).event);
   }
 }
