@@ -11,6 +11,7 @@ import { NewTermsCorrelator, termOf, type LearningClock } from './new-terms.js';
 import { ImpossibleTravelCorrelator, travelFacts } from './impossible-travel.js';
 import { EntityCollector, type EntityPair } from '../alert-record.js';
 import { ENTITY_CAP } from '../suppression.js';
+import { addEntities, entitiesFromFlat } from './group-entities.js';
 
 /** Further distinct values per entity attribute a correlation group counts beyond the ENTITY_CAP it keeps. */
 const GROUP_ENTITY_OVERFLOW = 8;
@@ -75,7 +76,7 @@ export class StatefulRule {
    * and dropped with the group. Not saved with the state: after a restart an alert names the
    * entities of the events since the restart (its group_by values are always there).
    */
-  readonly #entities = new Map<string, EntityCollector>();
+  readonly #entities = new Map<string, (number | string)[]>();
   /** threshold, value_count, sequence, aggregate: windows of many events; the others judge one event. */
   readonly #windowed: boolean;
   /** new_terms: the rule's learning clock, shared by its entities and saved with the state. */
@@ -238,9 +239,14 @@ export class StatefulRule {
       return fire ? [fire] : [];
     }
     if (item.entities && item.entities.length > 0) {
-      let collector = this.#entities.get(item.groupKey);
-      if (!collector) this.#entities.set(item.groupKey, (collector = new EntityCollector(ENTITY_CAP, GROUP_ENTITY_OVERFLOW)));
-      collector.addPairs(item.entities);
+      const flat = this.#entities.get(item.groupKey);
+      if (flat) addEntities(flat, item.entities, ENTITY_CAP, GROUP_ENTITY_OVERFLOW);
+      else {
+        // Most groups never see a second event: store the first one's entities at their exact size.
+        const first: (number | string)[] = [];
+        addEntities(first, item.entities, ENTITY_CAP, GROUP_ENTITY_OVERFLOW);
+        this.#entities.set(item.groupKey, first.slice());
+      }
     }
     if (!fire) return [];
     this.#takeEntities(fire);
@@ -249,9 +255,9 @@ export class StatefulRule {
 
   /** A group fired: its alert carries the entities collected since its last alert, and collection starts over. */
   #takeEntities(fire: Fire): void {
-    const collector = this.#entities.get(fire.groupKey);
-    if (!collector) return;
-    fire.entities = collector.result();
+    const flat = this.#entities.get(fire.groupKey);
+    if (!flat) return;
+    fire.entities = entitiesFromFlat(flat);
     this.#entities.delete(fire.groupKey);
   }
 
