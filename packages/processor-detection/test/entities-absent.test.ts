@@ -111,3 +111,28 @@ describe('detection: records that are not Okta events', () => {
     expect(settings.telemetry.get('not_okta_event_records')).to.equal(2);
   });
 });
+
+describe('detection: Sigma keyword searches in the engine', () => {
+  it('finds a keyword anywhere in the Okta event through the search operation', async () => {
+    const dir = tempDir();
+    try {
+      const file = writeRule(dir.path, 'keyword.yml', `title: Evilginx keyword
+id: 0f1e2d3c-0000-4000-8000-00000000abcd
+status: test
+logsource: { product: okta, service: okta }
+detection:
+  keywords: [evilginx]
+  condition: keywords
+level: high
+`);
+      const hit = record({ eventType: 'user.session.start', actor: dana, debugContext: { debugData: { deviceFingerprint: 'EvilGinx-relay-7' } } } as never, T0);
+      const miss = record({ eventType: 'user.session.start', actor: dana, debugContext: { debugData: { deviceFingerprint: 'laptop-7' } } } as never, T0 + 1000);
+      const { sink, alerts } = await run({ rules: [file] }, [hit, miss]);
+      expect(alerts).to.have.length(1);
+      expect(alerts[0]!.attributes['user.name']).to.equal('dana@example.com');
+      expect(sink.records[1]!.attributes['security_rule.name']).to.equal(undefined);
+    } finally {
+      dir.cleanup();
+    }
+  });
+});
