@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { detectionConfigSchema, detectionProcessorFactory } from '@oktel/processor-detection';
+import { detectionConfigSchema, detectionProcessorFactory, lintRules } from '@oktel/processor-detection';
 import { FileStorage, fileStorageConfigSchema } from '@oktel/extension-file-storage';
 import type { LogRecord } from '@oktel/core';
 import { LogsSink, tempDir, testHost, testSettings } from '@oktel/testkit';
@@ -134,6 +134,11 @@ describe('detection: impossible_travel', () => {
     expect(alertsOf(engine, [signIn('dana', T0, berlin), signIn('sam', T0 + HOUR, saoPaulo)])).to.have.length(0);
     expect(alertsOf(engine, [signIn('dana', T0 + 7 * HOUR, saoPaulo)])).to.have.length(0);
     expect(engine.stateSizes()['test-rule']).to.equal(2);
+  });
+
+  it('is flagged by rules lint without a group_by entity', () => {
+    expect(lintRules([correlatedRule(TRAVEL, undefined, '[]')]).map((f) => f.message).join('\n')).to.contain('impossible_travel without group_by');
+    expect(lintRules([correlatedRule(TRAVEL)]).map((f) => f.message).join('\n')).to.not.contain('impossible_travel');
   });
 
   it('ignores sign-ins without a geolocation', () => {
