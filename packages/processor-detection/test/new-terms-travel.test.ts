@@ -1,8 +1,10 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { detectionConfigSchema, detectionProcessorFactory, lintRules } from '@oktel/processor-detection';
 import { FileStorage, fileStorageConfigSchema } from '@oktel/extension-file-storage';
 import type { LogRecord } from '@oktel/core';
-import { LogsSink, tempDir, testHost, testSettings } from '@oktel/testkit';
+import { LogsSink, tempDir, testHost, testSettings, waitUntil } from '@oktel/testkit';
 import { record, writeRule } from './helpers.js';
 import { correlatedRule, engineWith } from './stateful-helpers.js';
 import { greatCircleKm } from '../src/correlation/geo.js';
@@ -189,3 +191,35 @@ async function runWithStorage(dir: string, ruleFile: string, batches: LogRecord[
   return out;
 }
 
+
+describe('detection: new_terms and impossible_travel across kill -9', () => {
+  it('keep the history of an acknowledged batch (the journal), long before the next periodic save', async function () {
+    this.timeout(30_000);
+    const dir = tempDir();
+    try {
+      writeRule(`${dir.path}/rules`, 'country.yaml', ruleYaml('new-country', 'correlate: { type: new_terms, fields: [client.geographicalContext.country], history_window: 30d, learning_period: 7d }'));
+      writeRule(`${dir.path}/rules`, 'travel.yaml', ruleYaml('travel', 'correlate: { type: impossible_travel }'));
+      const raw = (uuid: string, at: number, client: Record<string, unknown>) => ({ uuid, published: new Date(at).toISOString(), severity: 'INFO', eventType: 'user.session.start', actor: { type: 'User', alternateId: 'dana' }, outcome: { result: 'SUCCESS' }, client });
+      const berlinDe = { ...berlin, geographicalContext: { ...berlin.geographicalContext } };
+      const batch = [raw('e1', T0, berlinDe), raw('e2', T0 + 8 * DAY, berlinDe)];
+      const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./fixtures/journal-child.ts', import.meta.url)), `${dir.path}/rules`, `${dir.path}/state`, JSON.stringify(batch)], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+      const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+      await waitUntil(() => out.includes('acked') || child.exitCode !== null, 20_000, () => `the child to acknowledge its batch (output: ${out})`, 20);
+      expect(out).to.include('acked');
+      child.kill('SIGKILL');
+      expect(await exited).to.equal('SIGKILL');
+
+      // Kept from before the kill: the learning period began at e1 (so it is over), Berlin at e2 is the last place.
+      const [alerts] = await runWithStorage(dir.path, `${dir.path}/rules`, [[signIn('dana', T0 + 8 * DAY + HOUR, saoPaulo)]]);
+      const byRule = (id: string) => alerts!.filter((a) => a.attributes['security_rule.uuid'] === id);
+      expect(byRule('new-country').map((a) => a.attributes['okta.client.geographicalContext.country'])).to.deep.equal(['Brazil']);
+      expect(byRule('travel')).to.have.length(1);
+      expect((byRule('travel')[0]!.attributes['oktel.alert.event_uuids'] as string[])[0]).to.equal('e2');
+    } finally {
+      dir.cleanup();
+    }
+  });
+});
