@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { millisFromHrTime, OktelError, type LogRecord } from '@oktel/core';
 import { guardValues, truthy } from '@oktel/jsonlogic';
 import { isAbsent, logEventOf, oktaResource } from '@oktel/okta-log-event';
-import { EntityCollector, eventEntities, type EntityPair } from './alert-record.js';
+import { EntityCollector, eventEntities, type AlertEntities, type EntityPair } from './alert-record.js';
 import { orgOfKey, valuesOfKey, type Fire } from './correlation/item.js';
 import type { CompiledRule } from './rules/compiled-rule.js';
 import { RuleContext } from './rules/rule-context.js';
@@ -197,6 +197,7 @@ export class DetectionEngine {
     const alerts: LogRecord[] = [];
     const single: CompiledRule[] = [];
     let pairs: EntityPair[] | undefined;
+    let entities: AlertEntities | undefined;
     for (const rule of matched) {
       const values = rule.groupBy.map(({ read }) => read(event) ?? null);
       const stateful = this.#stateful.get(rule);
@@ -221,9 +222,12 @@ export class DetectionEngine {
           group[path] = (isAbsent(value) ? null : value) as AnyValue;
         });
         if (absent) this.#options.onGroupByAbsent?.(rule);
-        const collector = new EntityCollector(ENTITY_CAP, 0);
-        collector.addPairs((pairs ??= eventEntities(event)));
-        alerts.push(...this.#suppression.hit(rule, group, org, { count: 1, firstMs: eventMs, lastMs: eventMs, uuids: [event.uuid], entities: collector.result() }, record.resource));
+        if (!entities) {
+          const collector = new EntityCollector(ENTITY_CAP, 0);
+          collector.addPairs((pairs ??= eventEntities(event)));
+          entities = collector.result();
+        }
+        alerts.push(...this.#suppression.hit(rule, group, org, { count: 1, firstMs: eventMs, lastMs: eventMs, uuids: [event.uuid], entities }, record.resource));
       }
     }
     // Stateful rules speak through their alerts; only single-event matches tag the raw record.
