@@ -9,7 +9,7 @@ import type { CompiledRule } from './rules/compiled-rule.js';
 import { RuleContext } from './rules/rule-context.js';
 import { SEVERITIES } from './rules/severity.js';
 import { StatefulRule, statefulSnapshotSchema } from './correlation/stateful-rule.js';
-import { ENTITY_CAP, ORG_ATTRIBUTE, Suppression } from './suppression.js';
+import { ENTITY_CAP, ENTITY_OVERFLOW, ORG_ATTRIBUTE, Suppression } from './suppression.js';
 
 export interface EngineOptions {
   rules: readonly CompiledRule[];
@@ -223,7 +223,7 @@ export class DetectionEngine {
         });
         if (absent) this.#options.onGroupByAbsent?.(rule);
         if (!entities) {
-          const collector = new EntityCollector(ENTITY_CAP, 0);
+          const collector = new EntityCollector(ENTITY_CAP, ENTITY_OVERFLOW);
           collector.addPairs((pairs ??= eventEntities(event)));
           entities = collector.result();
         }
