@@ -2,6 +2,7 @@ import { BlockList, isIP } from 'node:net';
 import { RE2JS } from 're2js';
 import { JsonLogicCompileError } from './errors.js';
 import { pathReader } from './var-path.js';
+import { SEARCH_OPERATION } from './search.js';
 
 /**
  * Operations Okta detections need and JsonLogic lacks. Each takes already-evaluated arguments;
@@ -79,6 +80,7 @@ function parseJsonString(text: unknown): unknown {
 }
 
 export const OKTA_OPERATIONS: Readonly<Record<string, CustomOperation>> = {
+  search: SEARCH_OPERATION,
   iequals: simple('Case-insensitive equality of two strings: {"iequals":[{"var":"actor.alternateId"},"Admin@Example.com"]}.', (a, b) => {
     const x = str(a);
     const y = str(b);

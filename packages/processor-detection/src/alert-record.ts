@@ -34,6 +34,10 @@ export interface AlertFacts {
   resource: LogRecord['resource'];
   /** Who and what the contributing events name (see `entitiesOf` / `EntityCollector`); optional so callers can adopt it. */
   entities?: AlertEntities;
+  /** What a correlation type adds (impossible travel: distance and speed; new terms: the new values). */
+  attributes?: AnyValueMap;
+  /** One clause the message ends with (e.g. "1,020 km in 40 min, 1,530 km/h"). */
+  summary?: string;
 }
 
 /**
@@ -87,6 +91,49 @@ function text(value: unknown): string | undefined {
   return typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined;
 }
 
+/** One entity value of one event: attribute name and value. */
+export type EntityPair = readonly [string, string];
+
+/**
+ * The entity values one event names, extracted once: what a correlation item keeps of the event
+ * for its alert (a few short strings, never the event). Absent values and the principal that
+ * names nobody are left out.
+ */
+export function eventEntities(event: OktaLogEvent): EntityPair[] {
+  const out: EntityPair[] = [];
+  const put = (name: EntityAttribute, raw: unknown) => {
+    const value = text(raw);
+    if (value !== undefined) out.push([name, value]);
+  };
+  const actor = event.actor;
+  if (actor?.type === 'User' && !isAbsentPrincipal(actor)) {
+    put('user.name', actor.alternateId);
+    put('user.id', actor.id);
+  }
+  for (const target of event.target ?? []) {
+    if (!target || isAbsentPrincipal(target)) continue;
+    if (target.type === 'User') {
+      put('user.target.name', target.alternateId);
+      put('user.target.id', target.id);
+    } else {
+      put('okta.target.name', target.displayName ?? target.alternateId);
+    }
+  }
+  const client = event.client;
+  put('source.ip', client?.ipAddress);
+  put('session.id', event.authenticationContext?.externalSessionId);
+  const country = text(client?.geographicalContext?.country);
+  if (country) {
+    put('source.geo.country_name', country);
+    put('source.geo.country_iso_code', countryIsoCode(country));
+  }
+  put('source.geo.city_name', client?.geographicalContext?.city);
+  put('user_agent.original', client?.userAgent?.rawUserAgent);
+  put('device.id', (event.device as { id?: unknown } | null | undefined)?.id);
+  put('okta.device_token', event.debugContext?.debugData?.dtHash);
+  return out;
+}
+
 /**
  * Collects the entities of an alert's events one event at a time, in bounded memory: per attribute
  * at most `cap` kept values and a set of at most `overflowLimit` further values to count them
@@ -98,6 +145,7 @@ export class EntityCollector {
   readonly #overflowLimit: number;
   readonly #kept = new Map<EntityAttribute, string[]>();
   readonly #overflow = new Map<EntityAttribute, Set<string>>();
+  readonly #extraOmitted = new Map<EntityAttribute, number>();
 
   constructor(cap = 5, overflowLimit = 1_000) {
     this.#cap = Math.max(1, cap);
@@ -120,39 +168,28 @@ export class EntityCollector {
   }
 
   add(event: OktaLogEvent): void {
-    const actor = event.actor;
-    if (actor?.type === 'User' && !isAbsentPrincipal(actor)) {
-      this.#put('user.name', actor.alternateId);
-      this.#put('user.id', actor.id);
+    this.addPairs(eventEntities(event));
+  }
+
+  /** Adds what `eventEntities` extracted earlier (a correlation item carries it instead of the event). */
+  addPairs(pairs: readonly EntityPair[]): void {
+    for (const [name, value] of pairs) this.#put(name as EntityAttribute, value);
+  }
+
+  /** Adds another alert's entities (a suppression follow-up); their omitted counts add up. */
+  merge(entities: AlertEntities): void {
+    for (const [name, entity] of Object.entries(entities)) {
+      if (!(ENTITY_ATTRIBUTES as readonly string[]).includes(name)) continue;
+      for (const value of entity.values) this.#put(name as EntityAttribute, value);
+      this.#extraOmitted.set(name as EntityAttribute, (this.#extraOmitted.get(name as EntityAttribute) ?? 0) + entity.omitted);
     }
-    for (const target of event.target ?? []) {
-      if (!target || isAbsentPrincipal(target)) continue;
-      if (target.type === 'User') {
-        this.#put('user.target.name', target.alternateId);
-        this.#put('user.target.id', target.id);
-      } else {
-        this.#put('okta.target.name', target.displayName ?? target.alternateId);
-      }
-    }
-    const client = event.client;
-    this.#put('source.ip', client?.ipAddress);
-    this.#put('session.id', event.authenticationContext?.externalSessionId);
-    const country = text(client?.geographicalContext?.country);
-    if (country) {
-      this.#put('source.geo.country_name', country);
-      this.#put('source.geo.country_iso_code', countryIsoCode(country));
-    }
-    this.#put('source.geo.city_name', client?.geographicalContext?.city);
-    this.#put('user_agent.original', client?.userAgent?.rawUserAgent);
-    this.#put('device.id', (event.device as { id?: unknown } | null | undefined)?.id);
-    this.#put('okta.device_token', event.debugContext?.debugData?.dtHash);
   }
 
   result(): AlertEntities {
     const out: Record<string, { values: string[]; omitted: number }> = {};
     for (const name of ENTITY_ATTRIBUTES) {
       const values = this.#kept.get(name);
-      if (values) out[name] = { values: [...values], omitted: this.#overflow.get(name)?.size ?? 0 };
+      if (values) out[name] = { values: [...values], omitted: (this.#overflow.get(name)?.size ?? 0) + (this.#extraOmitted.get(name) ?? 0) };
     }
     return out;
   }
@@ -223,9 +260,10 @@ export function alertRecord(facts: AlertFacts): LogRecord {
   };
   if (def.references.length > 0) attributes['security_rule.reference'] = def.references[0]!;
   for (const [path, value] of Object.entries(group)) if (value !== null && value !== undefined) attributes[groupAttributeName(path)] = value;
+  if (facts.attributes) for (const [k, v] of Object.entries(facts.attributes)) if (!(k in attributes)) attributes[k] = v;
   if (facts.entities) writeEntityAttributes(attributes, facts.entities);
   const when = facts.firstMs === facts.lastMs ? `at ${new Date(facts.firstMs).toISOString()}` : `between ${new Date(facts.firstMs).toISOString()} and ${new Date(facts.lastMs).toISOString()}`;
-  const body = `${def.name}${describeGroup(group)}${describePrimary(facts.entities, group)}: ${count} event${count === 1 ? "" : "s"} ${when}${facts.update ? " (update: more hits after the first alert)" : ""}.`;
+  const body = `${def.name}${describeGroup(group)}${describePrimary(facts.entities, group)}: ${count} event${count === 1 ? "" : "s"} ${when}${facts.summary ? `, ${facts.summary}` : ""}${facts.update ? " (update: more hits after the first alert)" : ""}.`;
   return {
     hrTime: hrTimeFromMillis(facts.lastMs),
     hrTimeObserved: hrTimeFromMillis(Date.now()),

@@ -49,7 +49,8 @@ function unboundedRules(loaded: LoadedRules, maxWindow: number, maxItems: number
   for (const rule of loaded.rules) {
     const { id, correlate, suppression } = rule.definition;
     const where = `${rule.file}: rule ${id}`;
-    if (correlate && correlate.window > maxWindow) problems.push(`${where}: correlate.window ${days(correlate.window)} is longer than max_window (${days(maxWindow)})`);
+    if (correlate?.type === 'new_terms' && correlate.history_window > maxWindow) problems.push(`${where}: correlate.history_window ${days(correlate.history_window)} is longer than max_window (${days(maxWindow)})`);
+    if (correlate && 'window' in correlate && correlate.window > maxWindow) problems.push(`${where}: correlate.window ${days(correlate.window)} is longer than max_window (${days(maxWindow)})`);
     if (suppression.window !== undefined && suppression.window > maxWindow) problems.push(`${where}: suppression.window ${days(suppression.window)} is longer than max_window (${days(maxWindow)})`);
     if (correlate?.type === 'threshold' && correlate.count > maxItems) problems.push(`${where}: correlate.count ${correlate.count} is more than max_items_per_group (${maxItems})`);
     if (correlate?.type === 'value_count' && correlate.distinct > maxItems) problems.push(`${where}: correlate.distinct ${correlate.distinct} is more than max_items_per_group (${maxItems})`);

@@ -33,6 +33,9 @@ const COUNTERS: Readonly<Record<string, string>> = {
   state_files_set_aside: 'Saved correlation states that did not validate and were set aside',
   journal_batches_replayed: 'Journaled batches of correlation inputs re-applied at start (progress a kill -9 would have lost)',
   alert_send_failures: 'Idle-clock alert batches the next component refused',
+  new_terms_evictions: 'new_terms: terms forgotten to stay within max_terms_per_entity (they would alert again)',
+  not_okta_event_records: 'Records whose body is not an Okta event (passed on untouched)',
+  group_by_absent_events: 'Rule matches whose group_by value was absent ("unknown", "null", empty, null): skipped by stateful rules, not grouped by single-event rules',
 };
 
 export interface DetectionProcessorOptions {
@@ -105,6 +108,15 @@ export class DetectionProcessor implements Processor {
       maxClockSkewMs: config.max_clock_skew,
       groupByOrg: config.group_by_org,
       journal: config.storage !== undefined,
+      onTermEvict: (rule) => {
+        count('new_terms_evictions');
+        warn.warn('new_terms_evictions', () => `Rule ${rule.definition.id} forgot the least recently seen term of an entity to stay within max_terms_per_entity: it would alert again if seen.`);
+      },
+      onNotOktaEvent: () => count('not_okta_event_records'),
+      onGroupByAbsent: (rule) => {
+        count('group_by_absent_events');
+        warn.warn(`group_by_absent:${rule.definition.id}`, () => `Rule ${rule.definition.id} matched an event whose group_by value (${rule.definition.group_by.join(', ')}) is absent: ${rule.definition.correlate ? 'skipped for this rule' : 'alerted without grouping on it'}.`);
+      },
       onFutureEvent: (eventMs, nowMs) => {
         count('future_events');
         warn.warn('future_events', () => `Event stamped ${new Date(eventMs).toISOString()}, ${Math.round((eventMs - nowMs) / 1000)} s ahead of this host's clock (more than max_clock_skew): it does not move event time and is correlated at the current event time.`);

@@ -2,13 +2,14 @@ import type { AnyValue, AnyValueMap } from '@opentelemetry/api-logs';
 import { z } from 'zod';
 import { millisFromHrTime, OktelError, type LogRecord } from '@oktel/core';
 import { guardValues, truthy } from '@oktel/jsonlogic';
-import { logEventOf, oktaResource } from '@oktel/okta-log-event';
+import { isAbsent, logEventOf, oktaResource } from '@oktel/okta-log-event';
+import { EntityCollector, eventEntities, type AlertEntities, type EntityPair } from './alert-record.js';
 import { orgOfKey, valuesOfKey, type Fire } from './correlation/item.js';
 import type { CompiledRule } from './rules/compiled-rule.js';
 import { RuleContext } from './rules/rule-context.js';
 import { SEVERITIES } from './rules/severity.js';
 import { StatefulRule, statefulSnapshotSchema } from './correlation/stateful-rule.js';
-import { ORG_ATTRIBUTE, Suppression } from './suppression.js';
+import { ENTITY_CAP, ENTITY_OVERFLOW, ORG_ATTRIBUTE, Suppression } from './suppression.js';
 
 export interface EngineOptions {
   rules: readonly CompiledRule[];
@@ -30,6 +31,8 @@ export interface EngineOptions {
   onStateEvict?: (rule: CompiledRule) => void;
   onTooLate?: (rule: CompiledRule) => void;
   onBufferOverflow?: (rule: CompiledRule) => void;
+  /** new_terms: a term forgotten to stay within max_terms_per_entity (it would alert again). */
+  onTermEvict?: (rule: CompiledRule) => void;
   /** The processing clock (ms since the epoch); injectable for tests. */
   now?: () => number;
   /**
@@ -43,6 +46,10 @@ export interface EngineOptions {
   onFutureEvent?: (eventMs: number, nowMs: number) => void;
   /** Key correlation and suppression by org (the resource's okta.domain); default true. */
   groupByOrg?: boolean;
+  /** A record whose body is not an Okta event (an `otlp` receiver delivers anything): it passes untouched. */
+  onNotOktaEvent?: () => void;
+  /** An event matched a rule but a group_by value is absent (Okta's "unknown", "null", empty, null): skipped for that rule. */
+  onGroupByAbsent?: (rule: CompiledRule) => void;
   /** Record every item fed to a stateful rule, for `takeJournal()` (the processor's write-ahead journal). */
   journal?: boolean;
 }
@@ -118,6 +125,7 @@ export class DetectionEngine {
         onEvict: () => options.onStateEvict?.(rule),
         onTooLate: () => options.onTooLate?.(rule),
         onBufferOverflow: () => options.onBufferOverflow?.(rule),
+        onTermEvict: () => options.onTermEvict?.(rule),
       }));
     }
     this.#suppression = new Suppression({
@@ -159,7 +167,10 @@ export class DetectionEngine {
 
   evaluate(record: Pick<LogRecord, 'body' | 'attributes' | 'resource' | 'hrTime'>): Evaluation {
     const event = logEventOf(record as LogRecord);
-    if (!event) return { matched: [], tags: {}, alerts: [] };
+    if (!event || !looksLikeOktaEvent(event)) {
+      this.#options.onNotOktaEvent?.();
+      return { matched: [], tags: {}, alerts: [] };
+    }
     const eventMs = this.#observe(millisFromHrTime(record.hrTime));
     const ctx = new RuleContext(event, record.attributes, record.resource.attributes as Record<string, unknown>);
     const matched: CompiledRule[] = [];
@@ -185,19 +196,38 @@ export class DetectionEngine {
     }
     const alerts: LogRecord[] = [];
     const single: CompiledRule[] = [];
+    let pairs: EntityPair[] | undefined;
+    let entities: AlertEntities | undefined;
     for (const rule of matched) {
+      const values = rule.groupBy.map(({ read }) => read(event) ?? null);
       const stateful = this.#stateful.get(rule);
       if (stateful) {
-        const values = rule.groupBy.map(({ read }) => read(event) ?? null);
+        // Absent means absent: "unknown" sessions or null addresses are not one group.
+        if (values.some(isAbsent)) {
+          this.#options.onGroupByAbsent?.(rule);
+          continue;
+        }
         const key = `${org}\u0000${JSON.stringify(values)}`;
-        const item = stateful.item(ctx, eventMs, event.uuid, key);
+        const item = stateful.item(ctx, eventMs, event.uuid, key, (pairs ??= eventEntities(event)));
         this.#journal?.push([rule.definition.id, item.ms, item.uuid, item.groupKey, item.facts ?? null]);
         for (const fire of stateful.addItem(item)) alerts.push(...this.#alert(rule, fire));
       } else {
         single.push(rule);
+        // A single event is evidence on its own: it alerts, but an absent value is no group (counted).
         const group: Record<string, AnyValue> = {};
-        for (const { path, read } of rule.groupBy) group[path] = read(event) as AnyValue;
-        alerts.push(...this.#suppression.hit(rule, group, org, { count: 1, firstMs: eventMs, lastMs: eventMs, uuids: [event.uuid] }, record.resource));
+        let absent = false;
+        rule.groupBy.forEach(({ path }, i) => {
+          const value = values[i];
+          if (isAbsent(value)) absent = true;
+          group[path] = (isAbsent(value) ? null : value) as AnyValue;
+        });
+        if (absent) this.#options.onGroupByAbsent?.(rule);
+        if (!entities) {
+          const collector = new EntityCollector(ENTITY_CAP, ENTITY_OVERFLOW);
+          collector.addPairs((pairs ??= eventEntities(event)));
+          entities = collector.result();
+        }
+        alerts.push(...this.#suppression.hit(rule, group, org, { count: 1, firstMs: eventMs, lastMs: eventMs, uuids: [event.uuid], entities }, record.resource));
       }
     }
     // Stateful rules speak through their alerts; only single-event matches tag the raw record.
@@ -209,6 +239,7 @@ export class DetectionEngine {
     const values = valuesOfKey(fire.groupKey);
     const group: Record<string, AnyValue> = {};
     rule.groupBy.forEach(({ path }, i) => (group[path] = (values[i] ?? null) as AnyValue));
+    if (fire.terms) Object.assign(group, fire.terms);
     let resource = this.#resources.get(org);
     if (!resource) {
       resource = oktaResource(org ? { domain: org } : {});
@@ -330,6 +361,12 @@ export class StateFormatError extends OktelError {
   constructor(reason: string) {
     super('DETECTION_STATE_INVALID', `saved correlation state does not validate: ${reason}`, { context: { reason } });
   }
+}
+
+/** A map body is only an Okta event if it carries what every LogEvent has: a uuid or an eventType. */
+function looksLikeOktaEvent(event: object): boolean {
+  const e = event as { uuid?: unknown; eventType?: unknown };
+  return typeof e.uuid === 'string' || typeof e.eventType === 'string';
 }
 
 function orgOf(resource: LogRecord['resource']): string {

@@ -1,6 +1,6 @@
-import type { AnyValue } from '@opentelemetry/api-logs';
+import type { AnyValue, AnyValueMap } from '@opentelemetry/api-logs';
 import type { LogRecord } from '@oktel/core';
-import { alertRecord } from './alert-record.js';
+import { alertRecord, EntityCollector, type AlertEntities } from './alert-record.js';
 import { MinHeap } from './correlation/min-heap.js';
 import type { CompiledRule } from './rules/compiled-rule.js';
 
@@ -15,6 +15,11 @@ interface Entry {
   lastMs: number;
   uuids: string[];
   resource: LogRecord['resource'];
+  /** Entities of every hit in the window, bounded (created on the first later hit). */
+  entities: AlertEntities | undefined;
+  later: EntityCollector | undefined;
+  attributes: AnyValueMap | undefined;
+  summary: string | undefined;
 }
 
 /** What one detection contributes: a single event, or a correlation's events. */
@@ -23,6 +28,9 @@ export interface Hit {
   firstMs: number;
   lastMs: number;
   uuids: readonly string[];
+  entities?: AlertEntities;
+  attributes?: AnyValueMap;
+  summary?: string;
 }
 
 export interface SuppressionOptions {
@@ -66,6 +74,13 @@ export class Suppression {
       existing.firstMs = Math.min(existing.firstMs, hit.firstMs);
       existing.lastMs = Math.max(existing.lastMs, eventMs);
       for (const uuid of hit.uuids) if (existing.uuids.length < this.options.maxEventUuids) existing.uuids.push(uuid);
+      if (hit.entities) {
+        if (!existing.later) {
+          existing.later = new EntityCollector(ENTITY_CAP, ENTITY_OVERFLOW);
+          if (existing.entities) existing.later.merge(existing.entities);
+        }
+        existing.later.merge(hit.entities);
+      }
       return [];
     }
     const followUp = existing ? this.#followUp(existing) : undefined;
@@ -77,11 +92,11 @@ export class Suppression {
     }
     const windowMs = rule.definition.suppression.window ?? this.options.defaultWindowMs;
     const uuids = hit.uuids.slice(0, this.options.maxEventUuids);
-    const entry: Entry = { rule, group, org, windowEndMs: eventMs + windowMs, count: hit.count, reportedCount: hit.count, firstMs: hit.firstMs, lastMs: eventMs, uuids: [...uuids], resource };
+    const entry: Entry = { rule, group, org, windowEndMs: eventMs + windowMs, count: hit.count, reportedCount: hit.count, firstMs: hit.firstMs, lastMs: eventMs, uuids: [...uuids], resource, entities: hit.entities, later: undefined, attributes: hit.attributes, summary: hit.summary };
     this.#entries.set(key, entry);
     this.#closing.push(entry.windowEndMs, { key, entry });
     if (this.#closing.size > 2 * this.#entries.size + 1024) this.#compact();
-    const alert = withOrg(alertRecord({ rule, group, count: hit.count, firstMs: hit.firstMs, lastMs: eventMs, uuids, update: false, resource }), org);
+    const alert = withOrg(alertRecord({ rule, group, count: hit.count, firstMs: hit.firstMs, lastMs: eventMs, uuids, update: false, resource, ...extras(hit) }), org);
     return followUp ? [followUp, alert] : [alert];
   }
 
@@ -121,8 +136,20 @@ export class Suppression {
   #followUp(entry: Entry): LogRecord | undefined {
     if (entry.count <= entry.reportedCount) return undefined;
     entry.reportedCount = entry.count;
-    return withOrg(alertRecord({ rule: entry.rule, group: entry.group, count: entry.count, firstMs: entry.firstMs, lastMs: entry.lastMs, uuids: entry.uuids, update: true, resource: entry.resource }), entry.org);
+    return withOrg(alertRecord({ rule: entry.rule, group: entry.group, count: entry.count, firstMs: entry.firstMs, lastMs: entry.lastMs, uuids: entry.uuids, update: true, resource: entry.resource, ...extras({ entities: entry.later?.result() ?? entry.entities, attributes: entry.attributes, summary: entry.summary }) }), entry.org);
   }
+}
+
+/** Distinct values per entity an alert lists, and further values counted per entity (then a lower bound). */
+export const ENTITY_CAP = 5;
+export const ENTITY_OVERFLOW = 50;
+
+function extras(hit: { entities?: AlertEntities | undefined; attributes?: AnyValueMap | undefined; summary?: string | undefined }): { entities?: AlertEntities; attributes?: AnyValueMap; summary?: string } {
+  const out: { entities?: AlertEntities; attributes?: AnyValueMap; summary?: string } = {};
+  if (hit.entities) out.entities = hit.entities;
+  if (hit.attributes) out.attributes = hit.attributes;
+  if (hit.summary) out.summary = hit.summary;
+  return out;
 }
 
 /** Every alert names its org, so an analyst of a multi-org pipeline knows which tenant to open. */

@@ -6,7 +6,7 @@ import { logEventToRecord, oktaResource } from '@oktel/okta-log-event';
 
 const { loaded, issues } = loadRules([OKTA_RULES_DIR]);
 const rules = loaded?.rules ?? [];
-const COMPARES_WITH_USER_BASELINE = new Set(['okta-user-sign-ins-from-many-countries']);
+const COMPARES_WITH_USER_BASELINE = new Set(['okta-user-sign-ins-from-many-countries', 'okta-impossible-travel']);
 
 describe('okta rule pack', () => {
   it('loads without a single fault', () => {

@@ -4,10 +4,9 @@ import { fieldCondition, type CompileContext, type Logic } from './field-conditi
 import { resolveOktaField, type ResolvedField } from './okta-fields.js';
 
 /**
- * Where keyword searches (search identifiers that are plain strings or lists of strings) look:
- * the text fields of an Okta event that carry free text or names. JsonLogic has no "any value
- * anywhere in the object" operation, so the set is fixed and documented; each keyword is a
- * case-insensitive substring match on any of them.
+ * Keyword searches (search identifiers that are plain strings or lists of strings) look at every
+ * value of the event through the `search` operation. Only a keyword with a wildcard inside
+ * (`foo*bar`), which `search` cannot express, is matched as a pattern over these text fields.
  */
 export const KEYWORD_FIELDS = [
   'displayMessage',

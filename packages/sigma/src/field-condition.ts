@@ -237,13 +237,29 @@ export function fieldCondition(key: string, raw: unknown, ctx: CompileContext, a
       // the engine index the rule by event type.
       if (exact) return variants.length === 1 ? { '==': [{ var: 'eventType' }, tokensText(variants[0]!.tokens)] } : { in: [{ var: 'eventType' }, variants.map((v) => tokensText(v.tokens))] };
     }
-    const parts = variants.map((v) => anyField((value) => patternLogic(value, v.tokens, v.cased)));
+    const parts = variants.map((v) => (name === '' ? keywordLogic(v, fields) : anyField((value) => patternLogic(value, v.tokens, v.cased))));
     return parts.length === 1 ? parts[0] : { or: parts };
   });
   if (!has('all') && perValue.length > 1 && perValue.every(isEventTypeEquality)) {
     return negate({ in: [{ var: 'eventType' }, perValue.flatMap(eventTypeValues)] });
   }
   return negate(join(perValue));
+}
+
+/**
+ * A keyword (a search identifier that is a plain string): a substring anywhere in the event, by
+ * the `search` operation (every string value, however deep, case-insensitive unless `cased`).
+ * A keyword with wildcards inside (`foo*bar`) keeps the regex over the documented text fields.
+ */
+function keywordLogic(value: Value, fields: readonly ResolvedField[]): Logic {
+  const tokens = value.tokens;
+  const inner = tokens.slice(tokens[0]?.kind === 'any' ? 1 : 0, tokens.at(-1)?.kind === 'any' ? -1 : undefined);
+  if (!hasWildcards(inner)) {
+    const text = tokensText(inner);
+    return value.cased ? { search: [{ var: '' }, text, 'cased'] } : { search: [{ var: '' }, text] };
+  }
+  const parts = fields.map((f) => onField(f, (v) => patternLogic(v, tokens, value.cased)));
+  return parts.length === 1 ? parts[0] : { or: parts };
 }
 
 function isEventTypeEquality(logic: Logic): boolean {

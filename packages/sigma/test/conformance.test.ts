@@ -169,6 +169,17 @@ describe('Sigma rules specification v2: detection', () => {
       expect(m(E('x', { displayMessage: 'ran MimiKatz' }))).to.equal(true);
       expect(m(E('x', { displayMessage: 'benign' }))).to.equal(false);
     });
+    it('finds a keyword in any value of the event, however deep, not only in the documented text fields', () => {
+      const m = matcher({ keywords: ['Evilginx'], condition: 'keywords' });
+      expect(m(E('x', { client: { geographicalContext: { geolocation: { note: 'via evilginx relay' } } } }))).to.equal(true);
+      expect(m(E('x', { debugContext: { debugData: { deviceFingerprint: 'EVILGINX-01' } } }))).to.equal(true);
+      expect(m(E('x', { debugContext: { debugData: { deviceFingerprint: 'benign' } } }))).to.equal(false);
+    });
+    it('matches a cased keyword only in its case', () => {
+      const m = matcher({ keywords: { '|cased': ['Mimikatz'] }, condition: 'keywords' });
+      expect(m(E('x', { authenticationContext: { issuer: { id: 'ran Mimikatz' } } }))).to.equal(true);
+      expect(m(E('x', { authenticationContext: { issuer: { id: 'ran mimikatz' } } }))).to.equal(false);
+    });
     it("joins keywords with AND under '|all'", () => {
       const m = matcher({ keywords: { '|all': ['admin', 'proxy'] }, condition: 'keywords' });
       expect(m(E('x', { displayMessage: 'admin via proxy' }))).to.equal(true);

@@ -1,3 +1,5 @@
+import type { AnyValue, AnyValueMap } from '@opentelemetry/api-logs';
+import type { AlertEntities, EntityPair } from '../alert-record.js';
 /**
  * What a stateful rule keeps of one event while it waits in the reorder buffer: its time,
  * identity, group key and the facts the rule needs — never the event or its record.
@@ -9,6 +11,8 @@ export interface CorrelationItem {
   groupKey: string;
   /** value_count: the field value; sequence: indexes of the steps it matches; aggregate: one entry per aggregate. */
   facts: unknown;
+  /** The entity values of the event (see `eventEntities`), for its group's alert; not journaled. */
+  entities?: readonly EntityPair[];
 }
 
 /** A stateful rule's decision that a group crossed its condition. */
@@ -18,6 +22,13 @@ export interface Fire {
   firstMs: number;
   lastMs: number;
   uuids: string[];
+  /** The entities of the events that contributed (bounded per group; see StatefulRule). */
+  entities?: AlertEntities;
+  /** Values that are part of what fired and of its suppression key (new_terms: the new term). */
+  terms?: Record<string, AnyValue>;
+  /** Attributes the correlation type adds to the alert, and a clause for its message. */
+  attributes?: AnyValueMap;
+  summary?: string;
 }
 
 /** The org of a group key (the part before the first NUL). */

@@ -1,3 +1,4 @@
+import { isAbsent } from '@oktel/okta-log-event';
 import { compile, pathReader, truthy, type Evaluator, type PathReader } from '@oktel/jsonlogic';
 import { z } from 'zod';
 import type { RuleContext } from '../rules/rule-context.js';
@@ -6,6 +7,14 @@ import type { Correlate } from '../rules/rule-schema.js';
 import { AggregateCorrelator, SequenceCorrelator, ThresholdCorrelator, ValueCountCorrelator, boundTo, type Correlator, type GroupLimits, type RuleShape } from './correlators.js';
 import type { CorrelationItem, Fire } from './item.js';
 import { MinHeap } from './min-heap.js';
+import { NewTermsCorrelator, termOf, type LearningClock } from './new-terms.js';
+import { ImpossibleTravelCorrelator, travelFacts } from './impossible-travel.js';
+import { EntityCollector, type EntityPair } from '../alert-record.js';
+import { ENTITY_CAP } from '../suppression.js';
+import { addEntities, entitiesFromFlat } from './group-entities.js';
+
+/** Further distinct values per entity attribute a correlation group counts beyond the ENTITY_CAP it keeps. */
+const GROUP_ENTITY_OVERFLOW = 8;
 
 export interface StatefulLimits extends GroupLimits {
   /** Events may arrive this much out of event-time order and still be correlated in order. */
@@ -17,6 +26,8 @@ export interface StatefulLimits extends GroupLimits {
   onEvict?: () => void;
   onTooLate?: () => void;
   onBufferOverflow?: () => void;
+  /** new_terms: a term forgotten to stay within max_terms_per_entity. */
+  onTermEvict?: () => void;
 }
 
 type FactReader = (ctx: RuleContext) => unknown;
@@ -25,7 +36,9 @@ type FactReader = (ctx: RuleContext) => unknown;
 function itemBytes(item: CorrelationItem): number {
   const facts = item.facts;
   const factBytes = typeof facts === 'string' ? 2 * facts.length : Array.isArray(facts) ? 16 + 16 * facts.length : 16;
-  return 96 + 2 * (item.groupKey.length + item.uuid.length) + factBytes;
+  let entityBytes = 0;
+  if (item.entities) for (const [name, value] of item.entities) entityBytes += 40 + 2 * (name.length + value.length);
+  return 96 + 2 * (item.groupKey.length + item.uuid.length) + factBytes + entityBytes;
 }
 
 const itemSchema = z.tuple([z.number(), z.string(), z.string(), z.json()]);
@@ -33,6 +46,8 @@ export const statefulSnapshotSchema = z.strictObject({
   watermark: z.number().nullable(),
   buffer: z.array(itemSchema),
   groups: z.array(z.tuple([z.string(), z.unknown()])),
+  /** new_terms: when the rule began to learn (event time). */
+  learningSince: z.number().nullable().optional(),
 });
 
 /**
@@ -55,6 +70,17 @@ export class StatefulRule {
   readonly #buffer = new MinHeap<CorrelationItem>();
   #bufferedBytes = 0;
   readonly #expiry = new MinHeap<Correlator>({ stable: false });
+  /**
+   * Entities of the events of each open group since its last alert (windowed types only), at most
+   * ENTITY_CAP values plus GROUP_ENTITY_OVERFLOW counted ones per attribute: bounded per group,
+   * and dropped with the group. Not saved with the state: after a restart an alert names the
+   * entities of the events since the restart (its group_by values are always there).
+   */
+  readonly #entities = new Map<string, (number | string)[]>();
+  /** threshold, value_count, sequence, aggregate: windows of many events; the others judge one event. */
+  readonly #windowed: boolean;
+  /** new_terms: the rule's learning clock, shared by its entities and saved with the state. */
+  readonly #learning: LearningClock = { since: null };
   #watermark = Number.NEGATIVE_INFINITY;
 
   constructor(spec: Correlate, limits: StatefulLimits) {
@@ -63,6 +89,7 @@ export class StatefulRule {
     this.#facts = factReader(spec);
     this.#condition = spec.type === 'aggregate' ? compile(spec.condition) : undefined;
     this.#shape = { spec, limits };
+    this.#windowed = spec.type === 'threshold' || spec.type === 'value_count' || spec.type === 'sequence' || spec.type === 'aggregate';
     if (spec.type === 'threshold') this.#Bound = boundTo(ThresholdCorrelator, this.#shape);
     else if (spec.type === 'value_count') this.#Bound = boundTo(ValueCountCorrelator, this.#shape);
   }
@@ -80,9 +107,9 @@ export class StatefulRule {
     return this.addItem(this.item(ctx, ms, uuid, groupKey));
   }
 
-  /** What the rule keeps of an event: evaluated once, journaled as is. */
-  item(ctx: RuleContext, ms: number, uuid: string, groupKey: string): CorrelationItem {
-    return { ms, uuid, groupKey, facts: this.#facts(ctx) };
+  /** What the rule keeps of an event: evaluated once, journaled as is (entities are not journaled). */
+  item(ctx: RuleContext, ms: number, uuid: string, groupKey: string, entities?: readonly EntityPair[]): CorrelationItem {
+    return entities ? { ms, uuid, groupKey, facts: this.#facts(ctx), entities } : { ms, uuid, groupKey, facts: this.#facts(ctx) };
   }
 
   /** Takes an item (new, or replayed from the journal after a restart). */
@@ -132,8 +159,14 @@ export class StatefulRule {
       const correlator = this.#expiry.pop()!;
       if (this.#groups.get(correlator.key) !== correlator) continue; // evicted or replaced
       const { fire, done } = correlator.expire(this.#watermark);
-      if (fire) fires.push(fire);
-      if (done) this.#groups.delete(correlator.key);
+      if (fire) {
+        this.#takeEntities(fire);
+        fires.push(fire);
+      }
+      if (done) {
+        this.#groups.delete(correlator.key);
+        this.#entities.delete(correlator.key);
+      }
       else later.push(correlator);
     }
     for (const entry of later) this.#schedule(entry);
@@ -147,9 +180,13 @@ export class StatefulRule {
     this.#bufferedBytes = 0;
     for (const correlator of this.#groups.values()) {
       const fire = correlator.finish();
-      if (fire) fires.push(fire);
+      if (fire) {
+        this.#takeEntities(fire);
+        fires.push(fire);
+      }
     }
     this.#groups.clear();
+    this.#entities.clear();
     this.#expiry.clear();
     return fires;
   }
@@ -174,23 +211,54 @@ export class StatefulRule {
 
   #feed(item: CorrelationItem): Fire[] {
     let correlator = this.#groups.get(item.groupKey);
+    let fire: Fire | undefined;
     if (correlator) {
       // Least recently used first: moving a group to the end keeps eviction O(1).
       this.#groups.delete(item.groupKey);
       this.#groups.set(item.groupKey, correlator);
+      fire = correlator.add(item);
     } else {
       if (this.#groups.size >= this.#limits.maxGroups) {
-        this.#groups.delete(this.#groups.keys().next().value as string);
+        const evicted = this.#groups.keys().next().value as string;
+        this.#groups.delete(evicted);
+        this.#entities.delete(evicted);
         this.#limits.onEvict?.();
       }
       correlator = this.#create(item.groupKey);
       this.#groups.set(item.groupKey, correlator);
-      const fire = correlator.add(item);
+      fire = correlator.add(item);
       this.#schedule(correlator);
+    }
+    if (!this.#windowed) {
+      // new_terms, impossible_travel: the alert is about the event that fired (the correlator adds what it kept).
+      if (fire && !fire.entities && item.entities) {
+        const one = new EntityCollector(ENTITY_CAP, GROUP_ENTITY_OVERFLOW);
+        one.addPairs(item.entities);
+        fire.entities = one.result();
+      }
       return fire ? [fire] : [];
     }
-    const fire = correlator.add(item);
-    return fire ? [fire] : [];
+    if (item.entities && item.entities.length > 0) {
+      const flat = this.#entities.get(item.groupKey);
+      if (flat) addEntities(flat, item.entities, ENTITY_CAP, GROUP_ENTITY_OVERFLOW);
+      else {
+        // Most groups never see a second event: store the first one's entities at their exact size.
+        const first: (number | string)[] = [];
+        addEntities(first, item.entities, ENTITY_CAP, GROUP_ENTITY_OVERFLOW);
+        this.#entities.set(item.groupKey, first.slice());
+      }
+    }
+    if (!fire) return [];
+    this.#takeEntities(fire);
+    return [fire];
+  }
+
+  /** A group fired: its alert carries the entities collected since its last alert, and collection starts over. */
+  #takeEntities(fire: Fire): void {
+    const flat = this.#entities.get(fire.groupKey);
+    if (!flat) return;
+    fire.entities = entitiesFromFlat(flat);
+    this.#entities.delete(fire.groupKey);
   }
 
   #create(key: string): Correlator {
@@ -208,6 +276,10 @@ export class StatefulRule {
         return new SequenceCorrelator(this.#spec, this.#limits);
       case 'aggregate':
         return new AggregateCorrelator(this.#spec, this.#condition!, this.#limits);
+      case 'new_terms':
+        return new NewTermsCorrelator(this.#spec, this.#learning, this.#limits.onTermEvict);
+      case 'impossible_travel':
+        return new ImpossibleTravelCorrelator(this.#spec);
     }
   }
 
@@ -217,6 +289,7 @@ export class StatefulRule {
       watermark: Number.isFinite(this.#watermark) ? this.#watermark : null,
       buffer: this.#buffer.sorted().map((i) => [i.ms, i.uuid, i.groupKey, (i.facts ?? null) as z.core.util.JSONType]),
       groups: [...this.#groups].map(([key, c]) => [key, c.snapshot()]),
+      ...(this.#spec.type === 'new_terms' ? { learningSince: this.#learning.since } : {}),
     };
   }
 
@@ -228,6 +301,7 @@ export class StatefulRule {
   restore(snapshot: z.output<typeof statefulSnapshotSchema>): { groups: number; skipped: number } {
     let skipped = 0;
     this.#watermark = snapshot.watermark ?? Number.NEGATIVE_INFINITY;
+    if (snapshot.learningSince !== undefined && snapshot.learningSince !== null) this.#learning.since = snapshot.learningSince;
     for (const [ms, uuid, groupKey, facts] of snapshot.buffer.slice(-this.#limits.maxBufferedEvents)) {
       const item: CorrelationItem = { ms, uuid, groupKey, facts };
       this.#buffer.push(ms, item);
@@ -248,6 +322,16 @@ export class StatefulRule {
 }
 
 function restoreInto(correlator: Correlator, state: unknown): boolean {
+  if (correlator instanceof NewTermsCorrelator) {
+    const parsed = NewTermsCorrelator.state.safeParse(state);
+    if (parsed.success) correlator.restore(parsed.data);
+    return parsed.success;
+  }
+  if (correlator instanceof ImpossibleTravelCorrelator) {
+    const parsed = ImpossibleTravelCorrelator.state.safeParse(state);
+    if (parsed.success) correlator.restore(parsed.data);
+    return parsed.success;
+  }
   if (correlator instanceof ThresholdCorrelator) {
     const parsed = ThresholdCorrelator.state.safeParse(state);
     if (parsed.success) correlator.restore(parsed.data);
@@ -295,5 +379,12 @@ function factReader(spec: Correlate): FactReader {
       });
       return (ctx) => parts.map((p) => p(ctx));
     }
+    case 'new_terms': {
+      const fields = spec.fields.map((f) => pathReader(f, null));
+      // Absent values ("unknown", "null", empty) are no term.
+      return (ctx) => termOf(fields.map((r) => { const v = r((ctx as RuleContext).event); return isAbsent(v) ? null : v; }));
+    }
+    case 'impossible_travel':
+      return (ctx) => travelFacts((ctx as RuleContext).event);
   }
 }

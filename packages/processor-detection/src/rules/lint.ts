@@ -69,6 +69,8 @@ export function lintRules(rules: readonly CompiledRule[]): LintFinding[] {
     }
     for (const problem of unreachable(def.match)) add(problem);
     if (def.correlate?.type === 'sequence') def.correlate.steps.forEach((s, i) => unreachable(s.match, `correlate.steps[${i}].match`).forEach(add));
+    // Travel is between one person's sign-ins: without an entity every user's sign-ins would be compared with everyone's.
+    if (def.correlate?.type === 'impossible_travel' && def.group_by.length === 0) add('impossible_travel without group_by compares every sign-in with the previous one of anyone: group by the user (actor.alternateId)');
     for (const missing of missingTestKinds(rule)) add(`missing ${missing}`);
     if (def.references.length === 0) add('no references: say where the logic comes from');
   }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { duration } from '@oktel/core';
 import { SEVERITIES } from './severity.js';
+import { impossibleTravelSchema, newTermsSchema } from './correlation-types-schema.js';
 
 const technique = z.strictObject({
   id: z.string().regex(/^T\d{4}$/, 'a technique id looks like T1078'),
@@ -46,6 +47,8 @@ export const correlateSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('value_count'), window: duration(), field: z.string().min(1), distinct: z.number().int().min(1) }),
   z.strictObject({ type: z.literal('sequence'), window: duration(), steps: z.array(step).min(2, 'a sequence needs at least two steps') }),
   z.strictObject({ type: z.literal('aggregate'), window: duration(), aggregates: z.record(z.string().regex(/^[a-z_][a-z0-9_]*$/), aggregateSpec), condition: jsonLogic }),
+  newTermsSchema,
+  impossibleTravelSchema,
 ]);
 
 export const ruleSchema = z.strictObject({

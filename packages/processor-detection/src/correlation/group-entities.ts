@@ -1,0 +1,48 @@
+import { ENTITY_ATTRIBUTES, type AlertEntities, type EntityPair } from '../alert-record.js';
+
+const INDEX = new Map<string, number>(ENTITY_ATTRIBUTES.map((name, i) => [name, i]));
+
+/**
+ * The entities of one open correlation group, as one flat array `[attribute, value, …]`: the
+ * attribute index (from ENTITY_ATTRIBUTES) for a kept value, its bitwise complement for a value
+ * only counted (beyond `cap`). Small integers cost nothing in V8, so a group costs one array and
+ * the value strings — about 200 bytes for a user, an address and a session (BENCHMARKS.md) where
+ * an EntityCollector per group cost 1.3 KB.
+ */
+export function addEntities(flat: (number | string)[], pairs: readonly EntityPair[], cap: number, overflow: number): void {
+  for (const [name, value] of pairs) {
+    const index = INDEX.get(name);
+    if (index === undefined) continue;
+    let kept = 0;
+    let counted = 0;
+    let seen = false;
+    for (let i = 0; i < flat.length; i += 2) {
+      const at = flat[i] as number;
+      if (at !== index && at !== ~index) continue;
+      if (flat[i + 1] === value) {
+        seen = true;
+        break;
+      }
+      if (at === index) kept++;
+      else counted++;
+    }
+    if (seen) continue;
+    if (kept < cap) flat.push(index, value);
+    else if (counted < overflow) flat.push(~index, value);
+  }
+}
+
+/** The alert's view: kept values per attribute (first seen first) and how many further were counted. */
+export function entitiesFromFlat(flat: readonly (number | string)[]): AlertEntities {
+  const out: Record<string, { values: string[]; omitted: number }> = {};
+  for (let i = 0; i < flat.length; i += 2) {
+    const at = flat[i] as number;
+    const name = ENTITY_ATTRIBUTES[at >= 0 ? at : ~at]!;
+    const entity = (out[name] ??= { values: [], omitted: 0 });
+    if (at >= 0) entity.values.push(flat[i + 1] as string);
+    else entity.omitted++;
+  }
+  const ordered: Record<string, { values: string[]; omitted: number }> = {};
+  for (const name of ENTITY_ATTRIBUTES) if (out[name]) ordered[name] = out[name];
+  return ordered;
+}
