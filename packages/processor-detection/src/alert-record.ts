@@ -110,8 +110,9 @@ export function eventEntities(event: OktaLogEvent): EntityPair[] {
     put('user.name', actor.alternateId);
     put('user.id', actor.id);
   }
-  for (const target of event.target ?? []) {
-    if (!target || isAbsentPrincipal(target)) continue;
+  // Okta's contract, not a guarantee: a hostile or broken source may send any shape here.
+  for (const target of Array.isArray(event.target) ? event.target : []) {
+    if (!target || typeof target !== 'object' || isAbsentPrincipal(target)) continue;
     if (target.type === 'User') {
       put('user.target.name', target.alternateId);
       put('user.target.id', target.id);

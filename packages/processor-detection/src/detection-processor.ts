@@ -35,6 +35,7 @@ const COUNTERS: Readonly<Record<string, string>> = {
   alert_send_failures: 'Idle-clock alert batches the next component refused',
   new_terms_evictions: 'new_terms: terms forgotten to stay within max_terms_per_entity (they would alert again)',
   not_okta_event_records: 'Records whose body is not an Okta event (passed on untouched)',
+  evaluation_errors: 'Records whose evaluation failed outside a rule (a shape no rule expected): passed on untouched',
   group_by_absent_events: 'Rule matches whose group_by value was absent ("unknown", "null", empty, null): skipped by stateful rules, not grouped by single-event rules',
 };
 
@@ -304,7 +305,16 @@ export class DetectionProcessor implements Processor {
         out.push(record);
         continue;
       }
-      const result = this.#engine.evaluate(record);
+      let result: ReturnType<DetectionEngine['evaluate']>;
+      try {
+        result = this.#engine.evaluate(record);
+      } catch (err) {
+        // One record of a shape nothing expected must not cost the batch: it goes on untouched.
+        this.#settings.telemetry.add('evaluation_errors', 1, COUNTERS.evaluation_errors);
+        this.#warn.warn('evaluation_errors', () => `A record could not be evaluated and was passed on untouched: ${errorMessage(err)}`);
+        out.push(record);
+        continue;
+      }
       alerts.push(...result.alerts);
       if (result.matched.length === 0) {
         out.push(record);

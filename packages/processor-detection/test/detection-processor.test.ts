@@ -93,6 +93,18 @@ describe('detection processor', () => {
     expect(raw.map((r) => r.attributes['security_rule.uuid'])).to.deep.equal(['rule-a', undefined]);
   });
 
+  it('passes on, untouched and counted, a record whose evaluation fails outside any rule, and keeps the rest of its batch', async () => {
+    const good = writeRule(dir.path, 'b.yaml', SIMPLE_RULE('rule-b'));
+    const poisoned = record({ eventType: 'user.session.start' });
+    // Matches rule-b (which reads only eventType); reading the client for the alert's entities throws.
+    Object.defineProperty(poisoned.body, 'client', { get: () => { throw new Error('boom'); }, enumerable: true });
+    const { raw, settings } = await run([good], [[poisoned, record({ eventType: 'user.session.start' })]]);
+    expect(settings.telemetry.get('evaluation_errors')).to.equal(1);
+    expect(raw).to.have.length(2);
+    expect(raw[0]).to.equal(poisoned);
+    expect(raw[1]!.attributes['security_rule.uuid']).to.equal('rule-b');
+  });
+
   it('counts a rule that throws and goes on (error_mode ignore)', async () => {
     const rule = writeRule(dir.path, 'a.yaml', SIMPLE_RULE('rule-a').replace('match: { "==": [{ var: eventType }, "user.session.start"] }', 'match: { "==": [{ var: actor.0 }, 1] }').replace(/tests:[\s\S]*$/, 'tests:\n  - { name: m, events: [{ eventType: x, actor: [1] }], expect: match }\n  - { name: n, events: [{ eventType: x, actor: [] }], expect: no_match }\n'));
     const good = writeRule(dir.path, 'b.yaml', SIMPLE_RULE('rule-b'));
