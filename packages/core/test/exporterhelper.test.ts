@@ -88,3 +88,46 @@ describe('exporterhelper', () => {
     expect(settings.telemetry.get('send_failed_log_records')).to.equal(2);
   });
 });
+
+describe('exporterhelper batching', () => {
+  type Request = { ids: number[]; bytes: number };
+  const encodeIds = (bytesPerRecord: number) => (records: readonly LogRecord[]): Request => ({ ids: records.map((r) => r.hrTime[1]), bytes: records.length * bytesPerRecord });
+  const batchOf = (from: number, n: number) => Array.from({ length: n }, (_, i) => record(from + i));
+
+  async function run(config: Record<string, unknown>, bytesPerRecord: number, batches: LogRecord[][]): Promise<number[][]> {
+    const sent: number[][] = [];
+    const settings = testSettings('exporter', 'batching');
+    const exporter = createQueuedExporter<Request>(settings, helperConfig({ sending_queue: { num_consumers: 1, drain_timeout: '2s' }, ...config }), {
+      encode: encodeIds(bytesPerRecord),
+      records: (request) => request.ids.length,
+      bytes: (request) => request.bytes,
+      mergeBatches: true,
+      push: async (request) => void sent.push(request.ids),
+    });
+    await exporter.start(testHost());
+    for (const batch of batches) await exporter.consume(batch);
+    await exporter.shutdown();
+    return sent;
+  }
+
+  it('keeps a consumed batch (records plus the alerts they triggered) in one request, sending what was pending first', async () => {
+    // Receiver batches of 1000 followed by their 6 alerts, as the detection processor passes them on.
+    const sent = await run({ batch: { flush_timeout: '5s' } }, 100, [batchOf(0, 1006), batchOf(2000, 1006), batchOf(4000, 1006)]);
+    expect(sent.map((ids) => ids.length)).to.deep.equal([2012, 1006]);
+    expect(sent[0]!.slice(1000, 1012)).to.deep.equal([1000, 1001, 1002, 1003, 1004, 1005, 2000, 2001, 2002, 2003, 2004, 2005]);
+  });
+
+  it('bounds requests by batch.max_bytes: merging stops short of it once record sizes are known, and an oversized request is split in halves', async () => {
+    // 1 KiB per record, max_bytes 600 KiB: the first 1000 records (a full max_size) encode too
+    // large and are halved; after that, batches are merged up to 600 records and no further.
+    const sent = await run({ batch: { max_size: 1000, max_bytes: '600KiB', flush_timeout: '5s' } }, 1024, [batchOf(0, 1000), batchOf(2000, 300), batchOf(3000, 300), batchOf(4000, 300)]);
+    for (const ids of sent) expect(ids.length * 1024).to.be.at.most(600 * 1024);
+    expect(sent.map((ids) => ids.length)).to.deep.equal([500, 500, 600, 300]);
+    expect(sent.flat()).to.have.length(1900);
+  });
+
+  it('bounds requests by batch.max_size', async () => {
+    const sent = await run({ batch: { max_size: 100, flush_timeout: '5s' } }, 10, [batchOf(0, 250)]);
+    expect(sent.map((ids) => ids.length)).to.deep.equal([100, 100, 50]);
+  });
+});

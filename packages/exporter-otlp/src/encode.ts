@@ -10,6 +10,8 @@ export interface EncodedBatch {
   gzip: boolean;
   /** The body's Content-Encoding when not gzip (zstd); undefined otherwise. */
   contentEncoding?: string;
+  /** Bytes of the request before compression (for batch.max_bytes; not persisted). */
+  encodedBytes?: number;
 }
 
 export interface EncodeOptions {
@@ -32,6 +34,7 @@ export async function encodeBatch(batch: LogBatch, options: EncodeOptions): Prom
   return {
     body,
     records: batch.length,
+    encodedBytes: raw.length,
     contentType: options.encoding === 'proto' ? 'application/x-protobuf' : 'application/json',
     gzip: encoding === 'gzip',
     ...(encoding && encoding !== 'gzip' ? { contentEncoding: encoding } : {}),

@@ -37,6 +37,7 @@ export class OtlpHttpExporter implements Exporter {
     this.#inner = createQueuedExporter<EncodedBatch>(settings, config, {
       encode: (records) => encodeBatch(records, { encoding: config.encoding, compression: config.compression, level: config.compression_level }),
       records: (batch) => batch.records,
+      bytes: (batch) => batch.encodedBytes ?? batch.body.length,
       codec: encodedBatchCodec,
       mergeBatches: true,
       push: async (batch, signal) => {
