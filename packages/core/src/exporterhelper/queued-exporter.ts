@@ -88,6 +88,11 @@ class QueuedExporter<R> implements Exporter {
   #queue: SendingQueue<R> | undefined;
   #workers: Promise<void>[] = [];
   #pending: LogRecord[] = [];
+  /**
+   * The previous batch's asynchronous encode (compression on the thread pool) and enqueue: with
+   * an in-memory queue the pipeline encodes the next batch meanwhile, and waits only for this one.
+   */
+  #encodeTail: Promise<void> = Promise.resolve();
   /** Encoded bytes per record seen so far (0 until the first request): sizes merged batches before they are encoded. */
   #bytesPerRecord = 0;
   #flushTimer: NodeJS.Timeout | undefined;
@@ -175,19 +180,48 @@ class QueuedExporter<R> implements Exporter {
 
   async #enqueueOrSend(records: LogBatch): Promise<void> {
     const max = this.#config.batch.max_size;
+    // A persistent queue must hold the records before consume returns, and without a queue the
+    // send is the caller's: only an in-memory queue lets encoding overlap the next batch.
+    const overlap = this.#queue !== undefined && !this.#config.sending_queue.storage && !this.#options.encodeMany;
     for (let i = 0; i < records.length; i += max) {
       const chunk = i === 0 && records.length <= max ? records : records.slice(i, i + max);
-      let encoded: R[];
-      try {
-        encoded = this.#options.encodeMany ? await this.#options.encodeMany(chunk) : await this.#encodeBounded(chunk);
-      } catch (err) {
-        this.#settings.telemetry.add(SEND_FAILED, chunk.length);
-        this.#settings.logger.error(`Dropped ${chunk.length} records that cannot be encoded: ${errorMessage(err)}`);
-        if (!this.#queue) throw err;
+      if (overlap) {
+        await this.#encodeOverlapped(chunk);
         continue;
       }
-      for (const request of encoded) await this.#enqueueOrSendOne(request);
+      const encoded = await this.#encodeOrDrop(chunk);
+      if (encoded) for (const request of encoded) await this.#enqueueOrSendOne(request);
     }
+  }
+
+  /** The requests for the records, or undefined when they cannot be encoded (counted, logged; thrown without a queue). */
+  async #encodeOrDrop(chunk: LogBatch): Promise<R[] | undefined> {
+    try {
+      return this.#options.encodeMany ? await this.#options.encodeMany(chunk) : await this.#encodeBounded(chunk);
+    } catch (err) {
+      this.#settings.telemetry.add(SEND_FAILED, chunk.length);
+      this.#settings.logger.error(`Dropped ${chunk.length} records that cannot be encoded: ${errorMessage(err)}`);
+      if (!this.#queue) throw err;
+      return undefined;
+    }
+  }
+
+  /**
+   * Starts encoding the chunk now (the synchronous part runs here, on the pipeline thread) and
+   * returns once the previous chunk is queued: its compression ran on the thread pool while this
+   * one was encoded. Requests are queued in order; at most one chunk is in flight beyond the queue.
+   */
+  async #encodeOverlapped(chunk: LogBatch): Promise<void> {
+    const encoding = this.#encodeOrDrop(chunk);
+    const previous = this.#encodeTail;
+    const queued = (async () => {
+      const encoded = await encoding;
+      await previous;
+      if (encoded) for (const request of encoded) await this.#enqueueOrSendOne(request);
+    })();
+    this.#encodeTail = queued.catch((err: unknown) => this.#settings.logger.error(`Queuing an encoded batch failed: ${errorMessage(err)}`));
+    void this.#track(this.#encodeTail);
+    await previous;
   }
 
   /** One request, or halves of it (recursively) while it is larger than batch.max_bytes. */
@@ -393,6 +427,7 @@ class QueuedExporter<R> implements Exporter {
     }, Math.min(drainTimeout, MAX_TIMER_MS));
     try {
       await this.#flushPending().catch((err: unknown) => this.#settings.logger.error(`Shutting down: could not queue the last records: ${errorMessage(err)}`));
+      await this.#encodeTail;
       this.#queue?.close();
       await Promise.all([...this.#workers, ...[...this.#inFlight].map((p) => p.catch(() => undefined))]);
     } finally {
