@@ -1,8 +1,10 @@
 import { resolve } from 'node:path';
-import { encodeLogsJson } from '@oktel/otlp-encoding';
+import { encodeLogsJsonBytes } from '@oktel/otlp-encoding';
 import { createQueuedExporter, PermanentError, type ComponentSettings, type Exporter, type LogBatch, type RequestCodec } from '@oktel/core';
 import type { FileExporterConfig } from './config.js';
 import { RotatingFile } from './rotating-file.js';
+
+const NEWLINE = 0x0a;
 
 /**
  * One OTLP/JSON ExportLogsServiceRequest per line, as the Collector's file exporter writes;
@@ -10,7 +12,7 @@ import { RotatingFile } from './rotating-file.js';
  * output, which @oktel/otlp-encoding's differential test holds it to).
  */
 export function encodeOtlpJsonLine(batch: LogBatch): Buffer {
-  return Buffer.from(`${encodeLogsJson(batch)}\n`, 'utf8');
+  return encodeLogsJsonBytes(batch, NEWLINE);
 }
 
 interface EncodedLine {

@@ -1,5 +1,5 @@
 import { JsonLogsSerializer, ProtobufLogsSerializer } from '@opentelemetry/otlp-transformer';
-import { compress, contentEncoding, encodeLogsJson, encodeLogsProto, type Compression } from '@oktel/otlp-encoding';
+import { compress, contentEncoding, encodeLogsJsonBytes, encodeLogsProto, type Compression } from '@oktel/otlp-encoding';
 import type { LogBatch } from '@oktel/core';
 
 export interface EncodedBatch {
@@ -28,7 +28,7 @@ export interface EncodeOptions {
  * encodes.
  */
 export async function encodeBatch(batch: LogBatch, options: EncodeOptions): Promise<EncodedBatch> {
-  const raw = options.encoding === 'proto' ? encodeLogsProto(batch) : Buffer.from(encodeLogsJson(batch), 'utf8');
+  const raw = options.encoding === 'proto' ? encodeLogsProto(batch) : encodeLogsJsonBytes(batch);
   const body = await compress(raw, options.compression, options.level);
   const encoding = contentEncoding(options.compression);
   return {
