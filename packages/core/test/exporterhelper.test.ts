@@ -94,11 +94,16 @@ describe('exporterhelper batching', () => {
   const encodeIds = (bytesPerRecord: number) => (records: readonly LogRecord[]): Request => ({ ids: records.map((r) => r.hrTime[1]), bytes: records.length * bytesPerRecord });
   const batchOf = (from: number, n: number) => Array.from({ length: n }, (_, i) => record(from + i));
 
+  let encodes = 0;
   async function run(config: Record<string, unknown>, bytesPerRecord: number, batches: LogRecord[][]): Promise<number[][]> {
     const sent: number[][] = [];
+    encodes = 0;
     const settings = testSettings('exporter', 'batching');
     const exporter = createQueuedExporter<Request>(settings, helperConfig({ sending_queue: { num_consumers: 1, drain_timeout: '2s' }, ...config }), {
-      encode: encodeIds(bytesPerRecord),
+      encode: (records) => {
+        encodes++;
+        return encodeIds(bytesPerRecord)(records);
+      },
       records: (request) => request.ids.length,
       bytes: (request) => request.bytes,
       mergeBatches: true,
@@ -124,6 +129,13 @@ describe('exporterhelper batching', () => {
     for (const ids of sent) expect(ids.length * 1024).to.be.at.most(600 * 1024);
     expect(sent.map((ids) => ids.length)).to.deep.equal([500, 500, 600, 300]);
     expect(sent.flat()).to.have.length(1900);
+  });
+
+  it('cuts a large batch to batch.max_bytes before encoding once the bytes per record are known, instead of encoding it twice', async () => {
+    const sent = await run({ batch: { max_size: 1000, max_bytes: '600KiB', flush_timeout: '5s' } }, 1024, [batchOf(0, 1000), batchOf(2000, 1000)]);
+    expect(sent.map((ids) => ids.length)).to.deep.equal([500, 500, 600, 400]);
+    // 1000 (too large) + its two halves, then 600 and 400 directly.
+    expect(encodes).to.equal(5);
   });
 
   it('bounds requests by batch.max_size', async () => {

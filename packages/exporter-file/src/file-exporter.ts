@@ -47,7 +47,6 @@ export function createFileExporter(settings: ComponentSettings, config: FileExpo
   return createQueuedExporter<EncodedLine>(settings, config, {
     encode: (records) => ({ line: encodeOtlpJsonLine(records), records: records.length }),
     records: (request) => request.records,
-    bytes: (request) => request.line.length,
     codec: lineCodec,
     start: () => file.open(),
     push: (request) => append(request.line),

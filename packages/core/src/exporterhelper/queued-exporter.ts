@@ -178,8 +178,15 @@ class QueuedExporter<R> implements Exporter {
     return records > maxSize || (maxBytes > 0 && records * this.#bytesPerRecord > maxBytes);
   }
 
+  /** Records per request: max_size, or fewer where the bytes per record seen so far say max_bytes would be passed. */
+  #chunkSize(): number {
+    const { max_size: maxSize, max_bytes: maxBytes } = this.#config.batch;
+    if (!this.#options.bytes || maxBytes === 0 || this.#bytesPerRecord === 0) return maxSize;
+    return Math.max(1, Math.min(maxSize, Math.floor(maxBytes / this.#bytesPerRecord)));
+  }
+
   async #enqueueOrSend(records: LogBatch): Promise<void> {
-    const max = this.#config.batch.max_size;
+    const max = this.#chunkSize();
     // A persistent queue must hold the records before consume returns, and without a queue the
     // send is the caller's: only an in-memory queue lets encoding overlap the next batch.
     const overlap = this.#queue !== undefined && !this.#config.sending_queue.storage && !this.#options.encodeMany;
