@@ -138,6 +138,29 @@ describe('exporterhelper batching', () => {
     expect(encodes).to.equal(5);
   });
 
+  it('queues requests in the order of their batches while an asynchronous encode (compression) overlaps the next batch', async () => {
+    const sent: number[] = [];
+    let encoding = 0;
+    let overlapped = false;
+    const exporter = createQueuedExporter<number>(testSettings('exporter', 'async-encode'), helperConfig({ sending_queue: { num_consumers: 1, drain_timeout: '2s' } }), {
+      // Later batches finish encoding sooner: order must come from the helper, not from timing.
+      encode: async (records) => {
+        encoding++;
+        if (encoding > 1) overlapped = true;
+        await new Promise((r) => setTimeout(r, 30 - (records[0]!.hrTime[1] % 30)));
+        encoding--;
+        return records[0]!.hrTime[1];
+      },
+      records: () => 1,
+      push: async (first) => void sent.push(first),
+    });
+    await exporter.start(testHost());
+    for (let i = 0; i < 10; i++) await exporter.consume([record(i * 7)]);
+    await exporter.shutdown();
+    expect(sent).to.deep.equal([0, 7, 14, 21, 28, 35, 42, 49, 56, 63]);
+    expect(overlapped).to.equal(true);
+  });
+
   it('bounds requests by batch.max_size', async () => {
     const sent = await run({ batch: { max_size: 100, flush_timeout: '5s' } }, 10, [batchOf(0, 250)]);
     expect(sent.map((ids) => ids.length)).to.deep.equal([100, 100, 50]);
