@@ -96,8 +96,14 @@ export async function runPipelineBenchmark(options: { events: number }) {
 
   const fileToFile = await oktelRun(`${receiverYaml(path)}exporters:\n  file:\n    path: ${join(dir, 'out.jsonl')}\nservice:\n  pipelines:\n    logs: { receivers: [file/okta], exporters: [file] }\n${TELEMETRY}`, dir);
 
+  // Start-up and shutdown alone: the same detection pipeline over an empty input file.
+  const empty = join(dir, 'empty.jsonl');
+  writeFileSync(empty, '');
   const sink = await discardSink();
+  const startup = await oktelRun(`${receiverYaml(empty)}processors:\n  detection: { log_alerts: false }\nexporters:\n  otlp_http:\n    logs_endpoint: ${sink.url}\nservice:\n  pipelines:\n    logs: { receivers: [file/okta], processors: [detection], exporters: [otlp_http] }\n${TELEMETRY}`, dir);
+  const beforeDetection = sink.requests();
   const fileToOtlp = await oktelRun(`${receiverYaml(path)}processors:\n  detection: { log_alerts: false }\nexporters:\n  otlp_http:\n    logs_endpoint: ${sink.url}\n    encoding: proto\n    compression: gzip\nservice:\n  pipelines:\n    logs: { receivers: [file/okta], processors: [detection], exporters: [otlp_http] }\n${TELEMETRY}`, dir);
+  const detectionRequests = sink.requests() - beforeDetection;
   const noProcessor = await oktelRun(`${receiverYaml(path)}exporters:\n  otlp_http:\n    logs_endpoint: ${sink.url}\n    encoding: proto\n    compression: gzip\nservice:\n  pipelines:\n    logs: { receivers: [file/okta], exporters: [otlp_http] }\n${TELEMETRY}`, dir);
   const requests = sink.requests();
   await new Promise<void>((done) => sink.server.close(() => done()));
@@ -111,6 +117,8 @@ export async function runPipelineBenchmark(options: { events: number }) {
     oktel_file_to_file: { ...rate(fileToFile), vs_floor: ratio(fileToFile) },
     oktel_file_to_otlp_http_proto_gzip_no_processor: { ...rate(noProcessor), vs_floor: ratio(noProcessor) },
     oktel_file_detection_otlp_http_proto_gzip: { ...rate(fileToOtlp), vs_floor: ratio(fileToOtlp), detection_vs_no_processor: Math.round((noProcessor / fileToOtlp) * 100) / 100 },
+    oktel_startup_and_shutdown_empty_input_s: Math.round(startup * 100) / 100,
     otlp_requests: requests,
+    otlp_requests_with_detection: detectionRequests,
   };
 }

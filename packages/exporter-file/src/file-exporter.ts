@@ -1,16 +1,18 @@
 import { resolve } from 'node:path';
-import { JsonLogsSerializer } from '@opentelemetry/otlp-transformer';
+import { encodeLogsJsonBytes } from '@oktel/otlp-encoding';
 import { createQueuedExporter, PermanentError, type ComponentSettings, type Exporter, type LogBatch, type RequestCodec } from '@oktel/core';
 import type { FileExporterConfig } from './config.js';
 import { RotatingFile } from './rotating-file.js';
 
-const NEWLINE = Buffer.from('\n');
+const NEWLINE = 0x0a;
 
-/** One OTLP/JSON ExportLogsServiceRequest per line, as the Collector's file exporter writes. */
+/**
+ * One OTLP/JSON ExportLogsServiceRequest per line, as the Collector's file exporter writes;
+ * written as text straight from the records (byte for byte the OpenTelemetry JsonLogsSerializer's
+ * output, which @oktel/otlp-encoding's differential test holds it to).
+ */
 export function encodeOtlpJsonLine(batch: LogBatch): Buffer {
-  const bytes = JsonLogsSerializer.serializeRequest([...batch]);
-  if (!bytes) throw new PermanentError('the OTLP/JSON serializer could not encode the batch');
-  return Buffer.concat([Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), NEWLINE]);
+  return encodeLogsJsonBytes(batch, NEWLINE);
 }
 
 interface EncodedLine {

@@ -1,25 +1,43 @@
-import { gzipSync } from 'node:zlib';
 import { JsonLogsSerializer, ProtobufLogsSerializer } from '@opentelemetry/otlp-transformer';
-import { PermanentError, type LogBatch } from '@oktel/core';
+import { compress, contentEncoding, encodeLogsJsonBytes, encodeLogsProto, type Compression } from '@oktel/otlp-encoding';
+import type { LogBatch } from '@oktel/core';
 
 export interface EncodedBatch {
   body: Buffer;
   records: number;
   contentType: string;
+  /** The body is gzip-compressed (kept beside contentEncoding: splunk_hec and older persistent queues use it). */
   gzip: boolean;
+  /** The body's Content-Encoding when not gzip (zstd); undefined otherwise. */
+  contentEncoding?: string;
+  /** Bytes of the request before compression (for batch.max_bytes; not persisted). */
+  encodedBytes?: number;
 }
 
-/** An ExportLogsServiceRequest for the batch, by the OpenTelemetry JS serializers (not a hand-written encoder). */
-export function encodeBatch(batch: LogBatch, encoding: 'proto' | 'json', gzip: boolean): EncodedBatch {
-  const serializer = encoding === 'proto' ? ProtobufLogsSerializer : JsonLogsSerializer;
-  const bytes = serializer.serializeRequest([...batch]);
-  if (!bytes) throw new PermanentError(`the OTLP ${encoding} serializer could not encode a batch of ${batch.length} records`);
-  const raw = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+export interface EncodeOptions {
+  encoding: 'proto' | 'json';
+  compression: Compression;
+  /** Compression level; undefined is the codec's fast default (gzip 1, zstd 3). */
+  level?: number | undefined;
+}
+
+/**
+ * An ExportLogsServiceRequest for the batch, written straight from the records by
+ * @oktel/otlp-encoding (byte for byte what the OpenTelemetry JS serializers write, a differential
+ * test holds it to that), then compressed on libuv's thread pool so the pipeline thread only
+ * encodes.
+ */
+export async function encodeBatch(batch: LogBatch, options: EncodeOptions): Promise<EncodedBatch> {
+  const raw = options.encoding === 'proto' ? encodeLogsProto(batch) : encodeLogsJsonBytes(batch);
+  const body = await compress(raw, options.compression, options.level);
+  const encoding = contentEncoding(options.compression);
   return {
-    body: gzip ? gzipSync(raw) : raw,
+    body,
     records: batch.length,
-    contentType: encoding === 'proto' ? 'application/x-protobuf' : 'application/json',
-    gzip,
+    encodedBytes: raw.length,
+    contentType: options.encoding === 'proto' ? 'application/x-protobuf' : 'application/json',
+    gzip: encoding === 'gzip',
+    ...(encoding && encoding !== 'gzip' ? { contentEncoding: encoding } : {}),
   };
 }
 

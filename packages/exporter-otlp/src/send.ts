@@ -62,7 +62,8 @@ export function createSender(url: string, config: OtlpHttpConfig): Sender {
         'content-length': batch.body.length,
         'user-agent': 'oktel-exporter-otlp/0.1.0',
       };
-      if (batch.gzip) headers['content-encoding'] = 'gzip';
+      const encoding = batch.contentEncoding ?? (batch.gzip ? 'gzip' : undefined);
+      if (encoding) headers['content-encoding'] = encoding;
       let settled = false;
       const settle = (fn: () => void): void => {
         if (settled) return;

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { otlpHttpConfigSchema, OtlpHttpExporter } from '@oktel/exporter-otlp';
 import { logEventToRecord, oktaResource, type OktaLogEvent } from '@oktel/okta-log-event';
 import { OtlpTestServer, testHost, testSettings } from '@oktel/testkit';
+import { zstdAvailable } from '@oktel/otlp-encoding';
 
 const fixture = JSON.parse(readFileSync(new URL('../../okta-log-event/test/fixtures/user-session-start.json', import.meta.url), 'utf8')) as OktaLogEvent;
 const context = { resource: oktaResource({ domain: 'acme.okta.com' }), scope: { name: 'test' } };
@@ -68,6 +69,51 @@ describe('otlp_http exporter', () => {
     // event_name = field 12, wire type 2 (tag 0x62), then the length and the text.
     const eventName = Buffer.from('user.session.start');
     expect(server.requests[0]!.body.includes(Buffer.concat([Buffer.from([0x62, eventName.length]), eventName]))).to.equal(true);
+  });
+
+  it('sends the body uncompressed and without Content-Encoding when compression is none', async () => {
+    const { exporter: e } = exporter({ compression: 'none' });
+    await e.start(testHost());
+    await e.consume(records(2));
+    await e.shutdown();
+    expect(server.requests[0]!.headers['content-encoding']).to.equal(undefined);
+    expect(uuidsOf(server)).to.deep.equal(['u-0', 'u-1']);
+  });
+
+  it('gzips at the configured compression_level: level 9 is smaller than the default fast level for the same records', async () => {
+    const sizes: number[] = [];
+    for (const level of [undefined, 9]) {
+      const raw: Buffer[] = [];
+      const sink = new OtlpTestServer();
+      await sink.start();
+      const e = new OtlpHttpExporter(testSettings('exporter', 'otlp_http'), otlpHttpConfigSchema.parse({ logs_endpoint: sink.url, ...(level ? { compression_level: level } : {}) }), Object.assign(async (batch: { body: Buffer }) => {
+        raw.push(batch.body);
+        return { status: 200, body: Buffer.alloc(0) };
+      }, { close: () => undefined }));
+      await e.start(testHost());
+      await e.consume(records(200));
+      await e.shutdown();
+      await sink.stop();
+      expect(raw).to.have.length(1);
+      sizes.push(raw[0]!.length);
+    }
+    expect(sizes[1]).to.be.lessThan(sizes[0]!);
+  });
+
+  it('refuses compression levels outside the codec\'s range and a level with compression none, at load', () => {
+    const parse = (extra: Record<string, unknown>) => otlpHttpConfigSchema.safeParse({ logs_endpoint: 'http://127.0.0.1:4318/v1/logs', ...extra });
+    expect(parse({ compression_level: 10 }).error?.issues[0]).to.include({ message: 'gzip levels are 1 to 9' }).and.have.deep.property('path', ['compression_level']);
+    expect(parse({ compression: 'none', compression_level: 1 }).success).to.equal(false);
+    expect(parse({ compression_level: 9 }).success).to.equal(true);
+  });
+
+  it(`${zstdAvailable ? 'accepts' : 'refuses at load, naming the Node version,'} zstd compression on Node ${process.version}`, () => {
+    const result = otlpHttpConfigSchema.safeParse({ logs_endpoint: 'http://127.0.0.1:4318/v1/logs', compression: 'zstd' });
+    if (zstdAvailable) expect(result.success).to.equal(true);
+    else {
+      expect(result.error?.issues[0]?.path).to.deep.equal(['compression']);
+      expect(result.error?.issues[0]?.message).to.include('zstd needs Node 22.15').and.include(process.version);
+    }
   });
 
   it('honours Retry-After on 503, then delivers', async () => {

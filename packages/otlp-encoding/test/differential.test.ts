@@ -5,7 +5,7 @@ import { JsonLogsSerializer, ProtobufLogsSerializer } from '@opentelemetry/otlp-
 import { logEventToRecord, oktaResource, type OktaLogEvent } from '@oktel/okta-log-event';
 import { decodeOtlpLogsProto } from '@oktel/testkit';
 import type { LogRecord } from '@oktel/core';
-import { encodeLogsJson, encodeLogsProto } from '../src/index.js';
+import { encodeLogsJson, encodeLogsJsonBytes, encodeLogsProto } from '../src/index.js';
 import { randomBatch } from './random-records.js';
 
 function reference(batch: LogRecord[]): { proto: Buffer; json: string } {
@@ -42,6 +42,13 @@ describe('otlp encoding against the OpenTelemetry JS serializers', () => {
       expect(ours.equals(theirs.proto), `seed ${seed}: protobuf bytes`).to.equal(true);
       expect(encodeLogsJson(batch), `seed ${seed}: JSON text`).to.equal(theirs.json);
     }
+  });
+
+  it('writes the same JSON as UTF-8 bytes, with an optional one-byte suffix (the file exporter\'s newline)', () => {
+    const batch = randomBatch(11, 30);
+    const text = reference(batch).json;
+    expect(encodeLogsJsonBytes(batch).equals(Buffer.from(text, 'utf8'))).to.equal(true);
+    expect(encodeLogsJsonBytes(batch, 0x0a).equals(Buffer.from(`${text}\n`, 'utf8'))).to.equal(true);
   });
 
   it('encodes an empty batch as an empty request', () => {

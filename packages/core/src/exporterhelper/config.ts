@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { block, duration, extensionId } from '../config/schema.js';
+import { block, duration, extensionId, size } from '../config/schema.js';
 
 /**
  * The config keys every queued exporter declares identically, as the Collector's exporterhelper
@@ -45,8 +45,9 @@ export function timeoutConfig(defaultTimeout = '10s') {
 
 export function batchConfig() {
   return block({
-    max_size: z.number().int().min(1).default(1000).describe('Records per request at most; larger batches are split.'),
-    flush_timeout: duration().prefault('1s').describe('Without a persistent queue, small batches are merged and sent after this long at most.'),
+    max_size: z.number().int().min(1).default(2048).describe('Records per request at most; larger batches are split. The default holds a full receiver batch (Okta pages are at most 1 000 events) together with the alerts it triggered, so they travel in one request.'),
+    max_bytes: size().prefault('4MiB').describe('Encoded bytes (before compression) per request at most, for otlp_http (the file exporter writes each consumed batch as one line whatever its size): merged batches are sent before they would pass it, and a request encoded larger is split in halves until it fits (a single record larger than this is still sent alone). 0 = no byte bound.'),
+    flush_timeout: duration().prefault('1s').describe('Without a persistent queue, small batches are merged and sent after this long at most; a batch is sent before merging would take it past max_size or max_bytes, so each consumed batch stays in one request.'),
   });
 }
 

@@ -29,6 +29,11 @@ export interface QueuedExporterOptions<R> {
   /** Records in a request (for counters and the queue bound). */
   records(request: R): number;
   /**
+   * Encoded bytes of a request before compression, for `batch.max_bytes` (requests from
+   * `encode` only). Without it requests are bounded by records alone.
+   */
+  bytes?(request: R): number;
+  /**
    * Sends one request. Resolve on delivery; reject with RetryableError (retryAfterMs honoured)
    * or PermanentError. Must stop when `signal` aborts (the attempt's deadline or shutdown);
    * the helper gives up on it at that moment either way.
@@ -83,6 +88,13 @@ class QueuedExporter<R> implements Exporter {
   #queue: SendingQueue<R> | undefined;
   #workers: Promise<void>[] = [];
   #pending: LogRecord[] = [];
+  /**
+   * The previous batch's asynchronous encode (compression on the thread pool) and enqueue: with
+   * an in-memory queue the pipeline encodes the next batch meanwhile, and waits only for this one.
+   */
+  #encodeTail: Promise<void> = Promise.resolve();
+  /** Encoded bytes per record seen so far (0 until the first request): sizes merged batches before they are encoded. */
+  #bytesPerRecord = 0;
   #flushTimer: NodeJS.Timeout | undefined;
   #started = false;
   #stopped = false;
@@ -132,8 +144,11 @@ class QueuedExporter<R> implements Exporter {
     // A persistent queue must hold the records before consume returns (the receiver checkpoints
     // then), so only the in-memory queue waits to fill batches.
     if (this.#options.mergeBatches && this.#queue && !this.#config.sending_queue.storage) {
-      this.#pending.push(...batch);
-      if (this.#pending.length >= this.#config.batch.max_size) await this.#flushPending();
+      // A consumed batch (records and the alerts they triggered) stays in one request: what is
+      // pending goes first when adding the batch would take it past a bound.
+      if (this.#pending.length > 0 && this.#wouldOverflow(this.#pending.length + batch.length)) await this.#flushPending();
+      for (const record of batch) this.#pending.push(record);
+      if (this.#wouldOverflow(this.#pending.length + 1)) await this.#flushPending();
       else this.#flushTimer ??= setTimeout(() => void this.#flushPending().catch((err: unknown) => this.#settings.logger.error(`Flushing a batch failed: ${errorMessage(err)}`)), Math.min(this.#config.batch.flush_timeout, MAX_TIMER_MS));
       return;
     }
@@ -157,21 +172,78 @@ class QueuedExporter<R> implements Exporter {
     if (records.length > 0) await this.#enqueueOrSend(records);
   }
 
+  /** True when this many records would pass batch.max_size, or batch.max_bytes by the bytes per record seen so far. */
+  #wouldOverflow(records: number): boolean {
+    const { max_size: maxSize, max_bytes: maxBytes } = this.#config.batch;
+    return records > maxSize || (maxBytes > 0 && records * this.#bytesPerRecord > maxBytes);
+  }
+
+  /** Records per request: max_size, or fewer where the bytes per record seen so far say max_bytes would be passed. */
+  #chunkSize(): number {
+    const { max_size: maxSize, max_bytes: maxBytes } = this.#config.batch;
+    if (!this.#options.bytes || maxBytes === 0 || this.#bytesPerRecord === 0) return maxSize;
+    return Math.max(1, Math.min(maxSize, Math.floor(maxBytes / this.#bytesPerRecord)));
+  }
+
   async #enqueueOrSend(records: LogBatch): Promise<void> {
-    const max = this.#config.batch.max_size;
+    const max = this.#chunkSize();
+    // A persistent queue must hold the records before consume returns, and without a queue the
+    // send is the caller's: only an in-memory queue lets encoding overlap the next batch.
+    const overlap = this.#queue !== undefined && !this.#config.sending_queue.storage && !this.#options.encodeMany;
     for (let i = 0; i < records.length; i += max) {
-      const chunk = records.slice(i, i + max);
-      let encoded: R[];
-      try {
-        encoded = this.#options.encodeMany ? await this.#options.encodeMany(chunk) : [await this.#encodeOne(chunk)];
-      } catch (err) {
-        this.#settings.telemetry.add(SEND_FAILED, chunk.length);
-        this.#settings.logger.error(`Dropped ${chunk.length} records that cannot be encoded: ${errorMessage(err)}`);
-        if (!this.#queue) throw err;
+      const chunk = i === 0 && records.length <= max ? records : records.slice(i, i + max);
+      if (overlap) {
+        await this.#encodeOverlapped(chunk);
         continue;
       }
-      for (const request of encoded) await this.#enqueueOrSendOne(request);
+      const encoded = await this.#encodeOrDrop(chunk);
+      if (encoded) for (const request of encoded) await this.#enqueueOrSendOne(request);
     }
+  }
+
+  /** The requests for the records, or undefined when they cannot be encoded (counted, logged; thrown without a queue). */
+  async #encodeOrDrop(chunk: LogBatch): Promise<R[] | undefined> {
+    try {
+      return this.#options.encodeMany ? await this.#options.encodeMany(chunk) : await this.#encodeBounded(chunk);
+    } catch (err) {
+      this.#settings.telemetry.add(SEND_FAILED, chunk.length);
+      this.#settings.logger.error(`Dropped ${chunk.length} records that cannot be encoded: ${errorMessage(err)}`);
+      if (!this.#queue) throw err;
+      return undefined;
+    }
+  }
+
+  /**
+   * Starts encoding the chunk now (the synchronous part runs here, on the pipeline thread) and
+   * returns once the previous chunk is queued: its compression ran on the thread pool while this
+   * one was encoded. Requests are queued in order; at most one chunk is in flight beyond the queue.
+   */
+  async #encodeOverlapped(chunk: LogBatch): Promise<void> {
+    const encoding = this.#encodeOrDrop(chunk);
+    const previous = this.#encodeTail;
+    const queued = (async () => {
+      const encoded = await encoding;
+      await previous;
+      if (encoded) for (const request of encoded) await this.#enqueueOrSendOne(request);
+    })();
+    this.#encodeTail = queued.catch((err: unknown) => this.#settings.logger.error(`Queuing an encoded batch failed: ${errorMessage(err)}`));
+    void this.#track(this.#encodeTail);
+    await previous;
+  }
+
+  /** One request, or halves of it (recursively) while it is larger than batch.max_bytes. */
+  async #encodeBounded(records: LogBatch): Promise<R[]> {
+    const request = await this.#encodeOne(records);
+    const bytesOf = this.#options.bytes;
+    if (!bytesOf) return [request];
+    const bytes = bytesOf(request);
+    // An average over recent requests, so merging can stop short of max_bytes before encoding.
+    const perRecord = bytes / records.length;
+    this.#bytesPerRecord = this.#bytesPerRecord === 0 ? perRecord : this.#bytesPerRecord * 0.8 + perRecord * 0.2;
+    const maxBytes = this.#config.batch.max_bytes;
+    if (maxBytes === 0 || bytes <= maxBytes || records.length === 1) return [request];
+    const half = Math.ceil(records.length / 2);
+    return [...(await this.#encodeBounded(records.slice(0, half))), ...(await this.#encodeBounded(records.slice(half)))];
   }
 
   #encodeOne(records: LogBatch): R | Promise<R> {
@@ -362,6 +434,7 @@ class QueuedExporter<R> implements Exporter {
     }, Math.min(drainTimeout, MAX_TIMER_MS));
     try {
       await this.#flushPending().catch((err: unknown) => this.#settings.logger.error(`Shutting down: could not queue the last records: ${errorMessage(err)}`));
+      await this.#encodeTail;
       this.#queue?.close();
       await Promise.all([...this.#workers, ...[...this.#inFlight].map((p) => p.catch(() => undefined))]);
     } finally {
