@@ -95,8 +95,11 @@ describe('oktel under a supervisor (real processes, real signals)', () => {
   });
 
   /** An OTLP endpoint that accepts connections and never answers. */
+  /** A backend that takes requests and never answers; `requests()` tells how many arrived. */
+  let hungRequests = 0;
   async function hungBackend(): Promise<string> {
-    const server = createServer(() => undefined);
+    hungRequests = 0;
+    const server = createServer(() => void hungRequests++);
     servers.push(server);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/logs`;
@@ -120,6 +123,7 @@ service:
     this.timeout(30_000);
     const run = start(process.execPath, [CLI, 'run', '--config', hungConfig(await hungBackend(), '1s')], dir.path, children);
     await waitUntil(() => run.output().includes('Started 1 pipeline'), 20_000, () => `start (output: ${run.output()})`);
+    await waitUntil(() => hungRequests > 0, 20_000, () => 'a request to reach the hung backend');
     run.child.kill('SIGTERM');
     expect(await run.exit, run.output()).to.equal(0);
     expect(run.output()).to.contain('did not finish shutting down within service.drain_timeout');
@@ -129,6 +133,8 @@ service:
     this.timeout(30_000);
     const run = start(process.execPath, [CLI, 'run', '--config', hungConfig(await hungBackend(), '1h')], dir.path, children);
     await waitUntil(() => run.output().includes('Started 1 pipeline'), 20_000, () => `start (output: ${run.output()})`);
+    // Only once a batch hangs at the backend is there something to drain.
+    await waitUntil(() => hungRequests > 0, 20_000, () => 'a request to reach the hung backend');
     run.child.kill('SIGTERM');
     await waitUntil(() => run.output().includes('Stopping (SIGTERM)'), 10_000, () => 'the first signal to be taken');
     await new Promise((r) => setTimeout(r, 600)); // past the window in which a duplicate delivery counts once
