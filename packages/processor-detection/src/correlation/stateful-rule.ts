@@ -6,6 +6,7 @@ import type { Correlate } from '../rules/rule-schema.js';
 import { AggregateCorrelator, SequenceCorrelator, ThresholdCorrelator, ValueCountCorrelator, boundTo, type Correlator, type GroupLimits, type RuleShape } from './correlators.js';
 import type { CorrelationItem, Fire } from './item.js';
 import { MinHeap } from './min-heap.js';
+import { TUNING_OPERATIONS } from '../tuning/in-list.js';
 
 export interface StatefulLimits extends GroupLimits {
   /** Events may arrive this much out of event-time order and still be correlated in order. */
@@ -61,7 +62,7 @@ export class StatefulRule {
     this.#spec = spec;
     this.#limits = limits;
     this.#facts = factReader(spec);
-    this.#condition = spec.type === 'aggregate' ? compile(spec.condition) : undefined;
+    this.#condition = spec.type === 'aggregate' ? compile(spec.condition, { operations: TUNING_OPERATIONS }) : undefined;
     this.#shape = { spec, limits };
     if (spec.type === 'threshold') this.#Bound = boundTo(ThresholdCorrelator, this.#shape);
     else if (spec.type === 'value_count') this.#Bound = boundTo(ValueCountCorrelator, this.#shape);
@@ -280,14 +281,14 @@ function factReader(spec: Correlate): FactReader {
     case 'value_count':
       return read(spec.field) as FactReader;
     case 'sequence': {
-      const steps = spec.steps.map((s) => compile(s.match, { scope: ruleScope }));
+      const steps = spec.steps.map((s) => compile(s.match, { scope: ruleScope, operations: TUNING_OPERATIONS }));
       return (ctx) => steps.flatMap((m, i) => (truthy(m(ctx)) ? [i] : []));
     }
     case 'aggregate': {
       const parts: FactReader[] = Object.values(spec.aggregates).map((a) => {
         if ('count' in a) {
           if (a.count.match === undefined) return () => true;
-          const m = compile(a.count.match, { scope: ruleScope });
+          const m = compile(a.count.match, { scope: ruleScope, operations: TUNING_OPERATIONS });
           return (ctx) => truthy(m(ctx));
         }
         const field = 'distinct' in a ? a.distinct : 'sum' in a ? a.sum : 'min' in a ? a.min : 'max' in a ? a.max : a.values;
