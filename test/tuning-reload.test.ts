@@ -96,6 +96,12 @@ service:
     const fired = alerts();
     expect(fired).to.deep.equal(['signin-burst']);
 
+    const metricsUrl = /Serving Prometheus metrics on (\S+)/.exec(output)![1]!;
+    const metrics = await (await fetch(metricsUrl)).text();
+    expect(metrics).to.match(/oktel_processor_ruleset_version\{processor="detection[^"]*"\} 2/);
+    expect(metrics).to.match(/oktel_processor_ruleset_reloads_total\{result="failed",processor="detection[^"]*"\} 1/);
+    expect(metrics).to.match(/oktel_processor_ruleset_reloads_total\{result="ok",processor="detection[^"]*"\} 1/);
+
     child.kill('SIGTERM');
     expect(await exit, output).to.equal(0);
   });
