@@ -16,6 +16,8 @@ export interface DetectionSet extends LoadedRules {
   lists: ReadonlyMap<string, SharedList>;
   disabled: string[];
   tuningFile: string | undefined;
+  /** The rules as shipped, before overrides (for `oktel rules test` with tuning). */
+  untuned: CompiledRule[];
 }
 
 export interface DetectionSetSources {
@@ -39,5 +41,5 @@ export function loadDetectionSet(sources: DetectionSetSources): { set?: Detectio
   if (!loaded) return { issues, rulesFailed: true };
   const { tuned, issues: tuningIssues } = applyTuning(loaded.rules, tuning);
   if (!tuned) return { issues: tuningIssues };
-  return { set: { ...loaded, rules: tuned.rules, exceptions: tuned.exceptions, disabled: tuned.disabled, lists: tuning.lists, tuningFile: tuning.file }, issues: [] };
+  return { set: { ...loaded, rules: tuned.rules, exceptions: tuned.exceptions, disabled: tuned.disabled, lists: tuning.lists, tuningFile: tuning.file, untuned: loaded.rules }, issues: [] };
 }
