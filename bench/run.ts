@@ -1,4 +1,4 @@
-// pnpm bench [jsonlogic|detection|sigma|exporter|splunk-hec|receivers|encoding|all] | pipeline [events] — prints JSON results; BENCHMARKS.md records them.
+// pnpm bench [jsonlogic|detection|sigma|exporter|splunk-hec|receivers|encoding|lists|all] | pipeline [events] — prints JSON results; BENCHMARKS.md records them.
 import { runJsonLogicBenchmark } from './jsonlogic.js';
 import { runDetectionBenchmark } from './detection.js';
 import { runExporterBenchmark } from './exporter.js';
@@ -7,6 +7,7 @@ import { runReceiversBenchmark } from './receivers.js';
 import { runSigmaBenchmark } from './sigma.js';
 import { runEncodingBenchmark } from './encoding.js';
 import { runPipelineBenchmark } from './pipeline.js';
+import { runListsBenchmark } from './lists.js';
 
 const which = process.argv[2] ?? 'all';
 const out: Record<string, unknown> = { node: process.version, date: new Date().toISOString() };
@@ -17,5 +18,6 @@ if (which === 'exporter' || which === 'all') out.exporter = await runExporterBen
 if (which === 'splunk-hec' || which === 'all') out.splunkHec = await runSplunkHecBenchmark({ records: 10_000, rounds: 3 });
 if (which === 'receivers' || which === 'all') out.receivers = await runReceiversBenchmark({ records: 10_000 });
 if (which === 'encoding' || which === 'all') out.encoding = await runEncodingBenchmark({ records: 50_000, rounds: 5 });
+if (which === 'lists' || which === 'all') out.lists = runListsBenchmark({ entries: 100_000, lookups: 100_000, rounds: 5, globs: 1000 });
 if (which === 'pipeline') out.pipeline = await runPipelineBenchmark({ events: Number(process.argv[3] ?? 200_000) });
 process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
