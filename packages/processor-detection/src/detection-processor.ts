@@ -184,9 +184,13 @@ export class DetectionProcessor implements Processor {
     this.#settings.telemetry.add('ruleset_reloads', 1, RELOAD_HELP, { result: 'ok' });
     logger.info(`Reloaded: ${set.rules.length} rules${set.disabled.length > 0 ? ` (${set.disabled.length} disabled)` : ''}, ${set.exceptions.length} exceptions, ${set.lists.size} lists; state kept for ${kept} rules, reset for ${reset}; rule set version ${this.#ruleSetVersion}.`);
     if (this.#storage) await this.#saveState();
-    if (closing.length > 0) {
-      this.#report(closing);
+    if (closing.length === 0) return;
+    this.#report(closing);
+    try {
       await this.#next.consume(closing);
+    } catch (err) {
+      this.#settings.telemetry.add('alert_send_failures', 1, COUNTERS.alert_send_failures);
+      logger.warn(`Follow-up alerts of the suppression windows closed by the reload could not be passed on: ${errorMessage(err)}`);
     }
   }
 
