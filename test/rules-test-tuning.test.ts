@@ -61,4 +61,40 @@ overrides:
     expect(status, out).to.equal(1);
     expect(out).to.include(`${file}:3`).and.include('distinct applies to value_count rules');
   });
+
+  it('lints a site rule that uses in_list when given the tuning that defines the list, and refuses it without', function () {
+    this.timeout(60_000);
+    writeFileSync(join(dir.path, 'egress.txt'), '185.220.101.0/24\n');
+    const file = join(dir.path, 'lists-only.yaml');
+    writeFileSync(file, 'lists:\n  corporate_egress: { file: egress.txt, kind: cidr }\n');
+    const rule = join(dir.path, 'office-admin.yaml');
+    writeFileSync(rule, `id: site-admin-outside-office
+name: Admin console outside the office
+description: admin console access from outside the corporate egress ranges
+references: [https://help.okta.com/en-us/content/topics/security/network/network-zones.htm]
+severity: medium
+threat:
+  - tactic: { id: TA0001, name: Initial Access }
+    techniques: [{ id: T1078, name: Valid Accounts }]
+match:
+  and:
+    - { "==": [{ var: eventType }, "user.session.access_admin_app"] }
+    - { "!": { in_list: [{ var: client.ipAddress }, "corporate_egress"] } }
+tests:
+  - name: from home
+    events: [{ eventType: user.session.access_admin_app, client: { ipAddress: 192.0.2.1 } }]
+    expect: match
+  - name: from the office
+    events: [{ eventType: user.session.access_admin_app, client: { ipAddress: 185.220.101.9 } }]
+    expect: no_match
+`);
+    const withTuning = oktel(['rules', 'lint', rule, '--tuning', file], dir.path);
+    expect(withTuning.status, withTuning.out).to.equal(0);
+    const tested = oktel(['rules', 'test', rule, '--tuning', file], dir.path);
+    expect(tested.status, tested.out).to.equal(0);
+    expect(tested.out).to.include('2 passed, 0 failed');
+    const without = oktel(['rules', 'lint', rule], dir.path);
+    expect(without.status).to.equal(1);
+    expect(without.out).to.include('unknown list "corporate_egress"');
+  });
 });

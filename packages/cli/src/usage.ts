@@ -102,7 +102,13 @@ export const COMMANDS: readonly CommandSpec[] = [
           ...SIGMA_OPTIONS,
         ],
       },
-      { name: 'lint', summary: 'Check rules: ATT&CK ids and names, unreachable conditions, tests, Sigma rules refused', usage: 'oktel rules lint [PATH ...]', description: 'Exit 1 on any finding.', options: SIGMA_OPTIONS },
+      {
+        name: 'lint',
+        summary: 'Check rules: ATT&CK ids and names, unreachable conditions, tests, Sigma rules refused',
+        usage: 'oktel rules lint [PATH ...] [--tuning FILE]',
+        description: 'Exit 1 on any finding. With --tuning, the tuning file is checked too and its lists are available to rules using in_list.',
+        options: [{ name: 'tuning', value: 'FILE', help: 'Detection tuning file: validate it, and lint rules that use its lists' }, ...SIGMA_OPTIONS],
+      },
       {
         name: 'convert',
         summary: 'Write Sigma rules as native rules (a report per rule on stderr)',

@@ -97,9 +97,18 @@ function tunedTest(values: { tuning?: string; config?: string[]; placeholder?: s
   return failed ? 1 : 0;
 }
 
+/** Rules to lint; with `--tuning FILE` its lists are in scope (a site rule may use in_list) and the tuning itself is checked. */
+function loadForLint(args: string[], out: NodeJS.WriteStream): LoadedRules | undefined {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: { ...SIGMA_OPTIONS, tuning: { type: 'string' } } });
+  if (values.tuning === undefined) return load(args, out);
+  const { set, issues } = loadDetectionSet({ rules: positionals.length > 0 ? positionals : [OKTA_RULES_DIR], sigma: sigmaConfig(values), tuning: values.tuning });
+  if (!set) for (const issue of issues) out.write(`${describeIssue(issue)}\n`);
+  return set ? { ...set, rules: set.untuned } : undefined;
+}
+
 /** `oktel rules lint [PATH…]`: schema, duplicate ids, JsonLogic (at load), ATT&CK ids and names, unreachable conditions, tests. */
 export function rulesLintCommand(paths: string[], out: NodeJS.WriteStream = process.stdout): number {
-  const loaded = load(paths, out);
+  const loaded = loadForLint(paths, out);
   if (!loaded) return 1;
   // Sigma rules carry no tests in their format (an oktel `tests:` extension is optional).
   const findings = lintRules(loaded.rules).filter((f) => !(f.message.startsWith('missing a ') && loaded.rules.some((r) => r.definition.id === f.rule && SIGMA_RULES.has(r))));
