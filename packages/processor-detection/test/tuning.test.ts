@@ -231,3 +231,31 @@ describe('detection tuning: reload', () => {
     }
   });
 });
+
+describe('detection tuning inside an OpenTelemetry JS LoggerProvider', () => {
+  it('applies the tuning file exceptions to the SDK LogRecordProcessor too', async () => {
+    const { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor } = await import('@opentelemetry/sdk-logs');
+    const { DetectionLogRecordProcessor } = await import('@oktel/processor-detection');
+    const dir = tempDir();
+    try {
+      const file = join(dir.path, 'tuning.yaml');
+      writeFileSync(file, 'lists:\n  kiosk_users: { values: [sam@example.com] }\nexceptions:\n  - id: kiosks\n    rules: [okta-unauthorized-app-access]\n    match: { actor.alternateId: { in_list: kiosk_users } }\n    comment: shared kiosk accounts try every app tile\n');
+      const exporter = new InMemoryLogRecordExporter();
+      const alertsProvider = new LoggerProvider({ processors: [new SimpleLogRecordProcessor({ exporter })] });
+      const provider = new LoggerProvider({ processors: [new DetectionLogRecordProcessor({ alertLogger: alertsProvider.getLogger('oktel-alerts'), config: { tuning: file } }), new SimpleLogRecordProcessor({ exporter })] });
+      const logger = provider.getLogger('okta');
+      for (const [i, user] of ['sam@example.com', 'kim@example.com'].entries()) {
+        const event = { uuid: `u-${i}`, published: '2026-11-20T10:00:00.000Z', eventType: 'app.generic.unauth_app_access_attempt', actor: { type: 'User', alternateId: user }, outcome: { result: 'FAILURE' } };
+        logger.emit({ timestamp: Date.parse(event.published), eventName: event.eventType, body: event });
+      }
+      await provider.forceFlush();
+      await alertsProvider.forceFlush();
+      const alerts = exporter.getFinishedLogRecords().filter((r) => r.attributes['event.kind'] === 'alert');
+      expect(alerts.map((a) => a.attributes['user.name'])).to.deep.equal(['kim@example.com']);
+      await provider.shutdown();
+      await alertsProvider.shutdown();
+    } finally {
+      dir.cleanup();
+    }
+  });
+});
