@@ -26,6 +26,7 @@ export const detectionConfigSchema = z
     log_alerts: z.boolean().default(true).describe("Also write one line per alert to oktel's own log (alerts are rare; raw matches are never logged)."),
     error_mode: z.enum(['ignore', 'propagate']).default('ignore').describe('When a rule throws on an event: ignore counts it (rule_errors) and goes on; propagate fails the batch.'),
     sigma: sigmaConfigSchema.optional(),
+    reload_on_change: z.boolean().default(false).describe('Also reload (as on SIGHUP) when a loaded rule file, the tuning file or a list file changes (checked every 2s). A new file in a rules directory still needs SIGHUP.'),
     tuning: z.string().min(1).optional().describe('Tuning file (YAML): shared lists, per-rule exceptions and overrides, applied without editing the rules (see "Tuning" in the README). Re-read with the rules on SIGHUP.'),
   })
   .transform((config, ctx) => {

@@ -8,6 +8,7 @@ import { describeIssue } from './rules/load-rules.js';
 import type { DetectionSet } from './tuning/detection-set.js';
 import { loadDetectionSet } from './tuning/detection-set.js';
 import { ExceptionIndex } from './tuning/exceptions.js';
+import { FileWatch } from './tuning/file-watch.js';
 import { withLists } from './tuning/in-list.js';
 import { carriedState } from './tuning/reload.js';
 import { WarnLimiter } from './correlation/warn-limiter.js';
@@ -56,6 +57,7 @@ export class DetectionProcessor implements Processor {
   #set: DetectionSet;
   #ruleSetVersion = 1;
   #reloading: Promise<void> | undefined;
+  #watch: FileWatch | undefined;
   readonly #logAlerts: boolean;
   readonly #config: DetectionConfig;
   readonly #now: () => number;
@@ -150,6 +152,7 @@ export class DetectionProcessor implements Processor {
    * into the new engine; open suppression windows are closed (their follow-ups are sent now).
    */
   reload(): Promise<void> {
+    if (this.#stopped) return Promise.resolve();
     this.#reloading ??= this.#reload().finally(() => (this.#reloading = undefined));
     return this.#reloading;
   }
@@ -179,6 +182,7 @@ export class DetectionProcessor implements Processor {
     const closing = old.flushSuppression();
     this.#engine = engine;
     this.#set = set;
+    this.#watch?.watch(set.sourceFiles);
     this.#ruleSetVersion++;
     this.#settings.telemetry.set('ruleset_version', this.#ruleSetVersion, VERSION_HELP);
     this.#settings.telemetry.add('ruleset_reloads', 1, RELOAD_HELP, { result: 'ok' });
@@ -213,6 +217,13 @@ export class DetectionProcessor implements Processor {
       this.#journalPath = join(this.#storage.directory, JOURNAL_FILE);
       const snapshotSeq = await this.#restore(this.#storage);
       await this.#replayJournal(this.#journalPath, snapshotSeq);
+    }
+    if (this.#config.reload_on_change) {
+      this.#watch = new FileWatch(() => {
+        this.#settings.logger.info('A rule, tuning or list file changed: reloading.');
+        void this.reload();
+      });
+      this.#watch.watch(this.#set.sourceFiles);
     }
     if (this.#config.idle_after > 0) {
       // The idle-source clock: checks a few times per idle_after, never keeps the process alive.
@@ -400,6 +411,7 @@ export class DetectionProcessor implements Processor {
   async shutdown(): Promise<void> {
     if (this.#stopped) return;
     this.#stopped = true;
+    this.#watch?.close();
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = undefined;
     // With storage, open correlation windows survive the restart; otherwise they are judged now.

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { detectionConfigSchema, detectionProcessorFactory, DetectionProcessor } from '@oktel/processor-detection';
 import type { LogRecord } from '@oktel/core';
-import { LogsSink, tempDir, testHost, testSettings } from '@oktel/testkit';
+import { LogsSink, tempDir, testHost, testSettings, waitUntil } from '@oktel/testkit';
 import { buildList } from '../src/tuning/lists.js';
 import { record, SIMPLE_RULE, writeRule } from './helpers.js';
 
@@ -226,6 +226,33 @@ describe('detection tuning: reload', () => {
       const metrics = await settings.telemetryRoot.registry.metrics();
       expect(metrics).to.include('oktel_processor_ruleset_version{processor="detection"} 2');
       expect(metrics).to.include('oktel_processor_ruleset_reloads_total{result="failed",processor="detection"} 1');
+    } finally {
+      dir.cleanup();
+    }
+  });
+});
+
+describe('detection tuning: reload_on_change', () => {
+  it('reloads by itself when a list file changes, and the new list decides the next event', async function () {
+    this.timeout(20_000);
+    const dir = tempDir();
+    try {
+      writeFileSync(join(dir.path, 'egress.txt'), '203.0.113.0/24\n');
+      const file = join(dir.path, 'tuning.yaml');
+      writeFileSync(file, 'lists:\n  egress: { file: egress.txt, kind: cidr }\nexceptions:\n  - id: office\n    rules: [rule-a]\n    match: { client.ipAddress: { in_list: egress } }\n    comment: office NAT\n');
+      const rule = writeRule(dir.path, 'r.yaml', SIMPLE_RULE('rule-a'));
+      const sink = new LogsSink();
+      const settings = testSettings('processor', 'detection');
+      const processor = new DetectionProcessor(settings, detectionConfigSchema.parse({ rules: [rule], tuning: file, reload_on_change: true }), sink);
+      await processor.start(testHost());
+      await processor.consume([session('dana@example.com', '198.51.100.7')]);
+      writeFileSync(join(dir.path, 'egress.txt'), '203.0.113.0/24\n198.51.100.0/24\n');
+      await waitUntil(() => processor.ruleSetVersion === 2, 15_000, () => `a reload after the list changed (log: ${settings.logs.lines.join('\n')})`);
+      await processor.consume([session('kim@example.com', '198.51.100.8')]);
+      await processor.shutdown();
+      const alerts = sink.records.filter((r) => r.attributes['event.kind'] === 'alert').map((a) => a.attributes['user.name']);
+      expect(alerts).to.deep.equal(['dana@example.com']);
+      expect(settings.logs.lines.join('\n')).to.include('A rule, tuning or list file changed: reloading.');
     } finally {
       dir.cleanup();
     }

@@ -18,6 +18,8 @@ export interface DetectionSet extends LoadedRules {
   tuningFile: string | undefined;
   /** The rules as shipped, before overrides (for `oktel rules test` with tuning). */
   untuned: CompiledRule[];
+  /** Every file this set was read from (rules, tuning, lists): what reload_on_change watches. */
+  sourceFiles: string[];
 }
 
 export interface DetectionSetSources {
@@ -41,5 +43,5 @@ export function loadDetectionSet(sources: DetectionSetSources): { set?: Detectio
   if (!loaded) return { issues, rulesFailed: true };
   const { tuned, issues: tuningIssues } = applyTuning(loaded.rules, tuning);
   if (!tuned) return { issues: tuningIssues };
-  return { set: { ...loaded, rules: tuned.rules, exceptions: tuned.exceptions, disabled: tuned.disabled, lists: tuning.lists, tuningFile: tuning.file, untuned: loaded.rules }, issues: [] };
+  return { set: { ...loaded, rules: tuned.rules, exceptions: tuned.exceptions, disabled: tuned.disabled, lists: tuning.lists, tuningFile: tuning.file, untuned: loaded.rules, sourceFiles: [...loaded.files, ...(tuning.file ? [tuning.file, ...tuning.listFiles] : [])] }, issues: [] };
 }

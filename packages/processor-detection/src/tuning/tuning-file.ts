@@ -13,10 +13,12 @@ export interface Tuning {
   readonly file: string | undefined;
   readonly spec: TuningFile;
   readonly lists: ReadonlyMap<string, SharedList>;
+  /** The list files read (absolute paths). */
+  readonly listFiles: readonly string[];
   readonly locate: (path: readonly (string | number)[]) => number | undefined;
 }
 
-export const EMPTY_TUNING: Tuning = { file: undefined, spec: { lists: {}, exceptions: [], overrides: {} }, lists: new Map(), locate: () => undefined };
+export const EMPTY_TUNING: Tuning = { file: undefined, spec: { lists: {}, exceptions: [], overrides: {} }, lists: new Map(), listFiles: [], locate: () => undefined };
 
 /** Reads and validates a tuning file and loads its lists; issues name file, line and key path. */
 export function readTuning(file: string): { tuning?: Tuning; issues: ConfigIssue[] } {
@@ -33,13 +35,15 @@ export function readTuning(file: string): { tuning?: Tuning; issues: ConfigIssue
   if (!parsed.success) return { issues: zodIssues(parsed.error, [], tuningFileSchema).map((i) => ({ ...i, file, line: locate(i.path) })) };
   const issues: ConfigIssue[] = [];
   const lists = new Map<string, SharedList>();
+  const listFiles: string[] = [];
   for (const [name, spec] of Object.entries(parsed.data.lists)) {
     const listFile = spec.file === undefined ? undefined : resolve(dirname(file), spec.file);
+    if (listFile) listFiles.push(listFile);
     const { list, issues: listIssues } = loadList(name, spec, listFile);
     for (const i of listIssues) issues.push({ path: ['lists', name], file: i.file === '(inline)' ? file : i.file, line: i.line ?? (i.file === '(inline)' ? locate(['lists', name]) : undefined), message: i.message });
     if (list) lists.set(name, list);
   }
-  return issues.length > 0 ? { issues } : { tuning: { file, spec: parsed.data, lists, locate }, issues };
+  return issues.length > 0 ? { issues } : { tuning: { file, spec: parsed.data, lists, listFiles, locate }, issues };
 }
 
 export interface TunedRules {
