@@ -1,3 +1,4 @@
+import { OktelError } from '@oktel/core';
 import { compile, JsonLogicCompileError, truthy, type Evaluator } from '@oktel/jsonlogic';
 import type { CompiledRule } from '../rules/compiled-rule.js';
 import { ruleScope } from '../rules/rule-context.js';
@@ -41,9 +42,10 @@ export function simpleMatchLogic(match: NonNullable<ExceptionSpec['match']>): un
   return parts.length === 1 ? parts[0] : { and: parts };
 }
 
-export class ExceptionCompileError extends Error {
+/** An exception whose condition or expiry does not compile: reported at load with its key and JsonLogic path. */
+export class ExceptionCompileError extends OktelError {
   constructor(readonly key: 'match' | 'when' | 'expires', readonly logicPath: string, readonly reason: string) {
-    super(reason);
+    super('DETECTION_EXCEPTION_INVALID', reason, { context: { key, logicPath } });
   }
 }
 

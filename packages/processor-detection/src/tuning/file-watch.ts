@@ -1,43 +1,65 @@
-import { unwatchFile, watchFile, type Stats } from 'node:fs';
+import { statSync } from 'node:fs';
 
 const POLL_MS = 2000;
 const SETTLE_MS = 300;
 
 /**
- * Calls `onChange` once the watched files stop changing for a moment (an editor writes a file in
- * several steps; a deploy replaces several files). Stat polling rather than inotify: it works
- * the same on every filesystem, on bind mounts and on files replaced by rename, and never keeps
- * the process alive.
+ * Calls `onChange` once a watched file differs (inode, size or mtime) from what it was when the
+ * set was loaded, and has been quiet for a moment (an editor writes in several steps; a deploy
+ * replaces several files). Plain stat polling of a known, small list of files: it works on
+ * every filesystem, bind mount and rename-replace, never misses a write made before the first
+ * poll, and never keeps the process alive. Each change is reported once: a change that yields
+ * an invalid set is not retried until the files change again.
  */
 export class FileWatch {
   readonly #onChange: () => void;
-  #files: string[] = [];
-  #timer: NodeJS.Timeout | undefined;
-  readonly #listener = (current: Stats, previous: Stats): void => {
-    if (current.mtimeMs === previous.mtimeMs && current.size === previous.size && current.ino === previous.ino) return;
-    if (this.#timer) clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => {
-      this.#timer = undefined;
-      this.#onChange();
-    }, SETTLE_MS);
-    this.#timer.unref();
-  };
+  readonly #baseline = new Map<string, string>();
+  #poll: NodeJS.Timeout | undefined;
+  #settle: NodeJS.Timeout | undefined;
 
   constructor(onChange: () => void) {
     this.#onChange = onChange;
   }
 
-  /** Watches exactly these files from now on. */
+  /** Watches exactly these files from now on, as they are now. */
   watch(files: readonly string[]): void {
     this.close();
-    this.#files = [...new Set(files)];
-    for (const file of this.#files) watchFile(file, { interval: POLL_MS, persistent: false }, this.#listener);
+    for (const file of new Set(files)) this.#baseline.set(file, fingerprint(file));
+    this.#poll = setInterval(() => this.#check(), POLL_MS);
+    this.#poll.unref();
+  }
+
+  #check(): void {
+    let changed = false;
+    for (const [file, seen] of this.#baseline) {
+      const now = fingerprint(file);
+      if (now === seen) continue;
+      this.#baseline.set(file, now);
+      changed = true;
+    }
+    if (!changed) return;
+    if (this.#settle) clearTimeout(this.#settle);
+    this.#settle = setTimeout(() => {
+      this.#settle = undefined;
+      this.#onChange();
+    }, SETTLE_MS);
+    this.#settle.unref();
   }
 
   close(): void {
-    for (const file of this.#files) unwatchFile(file, this.#listener);
-    this.#files = [];
-    if (this.#timer) clearTimeout(this.#timer);
-    this.#timer = undefined;
+    if (this.#poll) clearInterval(this.#poll);
+    if (this.#settle) clearTimeout(this.#settle);
+    this.#poll = undefined;
+    this.#settle = undefined;
+    this.#baseline.clear();
+  }
+}
+
+function fingerprint(file: string): string {
+  try {
+    const s = statSync(file);
+    return `${s.ino}:${s.size}:${s.mtimeMs}`;
+  } catch {
+    return 'absent';
   }
 }
