@@ -1,4 +1,4 @@
-// pnpm bench [jsonlogic|detection|sigma|exporter|splunk-hec|receivers|encoding|correlation-types|all] | pipeline [events] — prints JSON results; BENCHMARKS.md records them.
+// pnpm bench [jsonlogic|detection|sigma|exporter|splunk-hec|receivers|encoding|correlation-types|lists|all] | pipeline [events] — prints JSON results; BENCHMARKS.md records them.
 import { runJsonLogicBenchmark } from './jsonlogic.js';
 import { runDetectionBenchmark } from './detection.js';
 import { runExporterBenchmark } from './exporter.js';
@@ -8,6 +8,7 @@ import { runSigmaBenchmark } from './sigma.js';
 import { runEncodingBenchmark } from './encoding.js';
 import { runPipelineBenchmark } from './pipeline.js';
 import { runCorrelationTypesBenchmark } from './correlation-types.js';
+import { runListsBenchmark } from './lists.js';
 
 const which = process.argv[2] ?? 'all';
 const out: Record<string, unknown> = { node: process.version, date: new Date().toISOString() };
@@ -19,5 +20,6 @@ if (which === 'splunk-hec' || which === 'all') out.splunkHec = await runSplunkHe
 if (which === 'receivers' || which === 'all') out.receivers = await runReceiversBenchmark({ records: 10_000 });
 if (which === 'encoding' || which === 'all') out.encoding = await runEncodingBenchmark({ records: 50_000, rounds: 5 });
 if (which === 'correlation-types' || which === 'all') out.correlationTypes = await runCorrelationTypesBenchmark({ entities: 50_000, events: 200_000 });
+if (which === 'lists' || which === 'all') out.lists = runListsBenchmark({ entries: 100_000, lookups: 100_000, rounds: 5, globs: 1000 });
 if (which === 'pipeline') out.pipeline = await runPipelineBenchmark({ events: Number(process.argv[3] ?? 200_000) });
 process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);

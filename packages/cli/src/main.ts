@@ -35,7 +35,7 @@ async function main(argv: string[]): Promise<number> {
       const { rulesConvertCommand, rulesCoverageCommand, rulesLintCommand, rulesTestCommand } = await import('./commands/rules.js');
       switch (rest[0]) {
         case 'test':
-          return rulesTestCommand(rest.slice(1));
+          return rulesTestCommand(rest.slice(1), process.stdout, registry);
         case 'lint':
           return rulesLintCommand(rest.slice(1));
         case 'coverage':

@@ -91,8 +91,24 @@ export const COMMANDS: readonly CommandSpec[] = [
     usage: 'oktel rules <test|lint|coverage|convert> [PATH ...]',
     description: 'PATH is a rule file or directory; without one, the shipped Okta rule pack is used.',
     subcommands: [
-      { name: 'test', summary: "Run the rules' embedded tests", usage: 'oktel rules test [PATH ...]', description: 'Exit 1 when a test fails or a rule lacks a required test.', options: SIGMA_OPTIONS },
-      { name: 'lint', summary: 'Check rules: ATT&CK ids and names, unreachable conditions, tests, Sigma rules refused', usage: 'oktel rules lint [PATH ...]', description: 'Exit 1 on any finding.', options: SIGMA_OPTIONS },
+      {
+        name: 'test',
+        summary: "Run the rules' embedded tests",
+        usage: 'oktel rules test [PATH ...] [--tuning FILE | --config FILE]',
+        description: "Exit 1 when a test fails or a rule lacks a required test. With a tuning file (or a config whose detection processor has one), each test also runs with the site's exceptions and overrides: a test that passes as shipped and fails with the tuning is reported as OFF (turned off by tuning), a test of a disabled rule as DISABLED; neither fails the run.",
+        options: [
+          { name: 'tuning', value: 'FILE', help: 'Detection tuning file (lists, exceptions, overrides) to apply' },
+          { name: 'config', short: 'c', value: 'FILE', help: "oktel config: test with the rules and tuning of its detection processor(s); repeat to merge several" },
+          ...SIGMA_OPTIONS,
+        ],
+      },
+      {
+        name: 'lint',
+        summary: 'Check rules: ATT&CK ids and names, unreachable conditions, tests, Sigma rules refused',
+        usage: 'oktel rules lint [PATH ...] [--tuning FILE]',
+        description: 'Exit 1 on any finding. With --tuning, the tuning file is checked too and its lists are available to rules using in_list.',
+        options: [{ name: 'tuning', value: 'FILE', help: 'Detection tuning file: validate it, and lint rules that use its lists' }, ...SIGMA_OPTIONS],
+      },
       {
         name: 'convert',
         summary: 'Write Sigma rules as native rules (a report per rule on stderr)',

@@ -15,6 +15,12 @@ export type Stability = 'development' | 'alpha' | 'beta' | 'stable';
 export interface Component {
   start(host: Host): Promise<void>;
   shutdown(): Promise<void>;
+  /**
+   * Re-reads what the component loads from files (rules, lists) without a restart, on SIGHUP.
+   * It validates everything first and keeps running the old set when anything is invalid;
+   * it resolves either way (the outcome goes to the log and metrics) and never throws for bad input.
+   */
+  reload?(): Promise<void>;
 }
 
 export interface Receiver extends Component {

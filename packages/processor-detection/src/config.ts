@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { duration, extensionId, size } from '@oktel/core';
 import { OKTA_RULES_DIR } from '@oktel/rules-okta';
-import { describeIssue, loadRules, type LoadedRules } from './rules/load-rules.js';
+import { describeIssue } from './rules/load-rules.js';
+import { loadDetectionSet, type DetectionSet } from './tuning/detection-set.js';
 import { sigmaConfigSchema } from './rules/load-sigma.js';
 
 export const detectionConfigSchema = z
@@ -25,26 +26,33 @@ export const detectionConfigSchema = z
     log_alerts: z.boolean().default(true).describe("Also write one line per alert to oktel's own log (alerts are rare; raw matches are never logged)."),
     error_mode: z.enum(['ignore', 'propagate']).default('ignore').describe('When a rule throws on an event: ignore counts it (rule_errors) and goes on; propagate fails the batch.'),
     sigma: sigmaConfigSchema.optional(),
+    reload_on_change: z.boolean().default(false).describe('Also reload (as on SIGHUP) when a loaded rule file, the tuning file or a list file changes (checked every 2s). A new file in a rules directory still needs SIGHUP.'),
+    tuning: z.string().min(1).optional().describe('Tuning file (YAML): shared lists, per-rule exceptions and overrides, applied without editing the rules (see "Tuning" in the README). Re-read with the rules on SIGHUP.'),
   })
   .transform((config, ctx) => {
-    const sources = config.rules ?? [OKTA_RULES_DIR];
-    const { loaded, issues } = loadRules(sources, config.sigma);
-    if (!loaded) {
-      for (const issue of issues) ctx.addIssue({ code: 'custom', path: config.rules ? ['rules'] : [], message: describeIssue(issue) });
+    const { set, issues, rulesFailed } = loadDetectionSet(detectionSources(config));
+    if (!set) {
+      const path = rulesFailed ? (config.rules ? ['rules'] : []) : ['tuning'];
+      for (const issue of issues) ctx.addIssue({ code: 'custom', path, message: describeIssue(issue) });
       return z.NEVER;
     }
-    for (const problem of unboundedRules(loaded as LoadedRules, config.max_window, config.max_items_per_group)) ctx.addIssue({ code: 'custom', path: config.rules ? ['rules'] : [], message: problem });
-    return { ...config, loaded: loaded as LoadedRules };
+    for (const problem of unboundedRules(set, config.max_window, config.max_items_per_group)) ctx.addIssue({ code: 'custom', path: config.rules ? ['rules'] : [], message: problem });
+    return { ...config, loaded: set };
   });
 
 export type DetectionConfig = z.output<typeof detectionConfigSchema>;
+
+/** Where the rules, Sigma rules and tuning come from: read at load and again on reload. */
+export function detectionSources(config: { rules?: string[] | undefined; sigma?: DetectionConfig['sigma']; tuning?: string | undefined }): { rules: string[]; sigma: DetectionConfig['sigma']; tuning: string | undefined } {
+  return { rules: config.rules ?? [OKTA_RULES_DIR], sigma: config.sigma, tuning: config.tuning };
+}
 
 function days(ms: number): string {
   return ms % 86_400_000 === 0 ? `${ms / 86_400_000}d` : ms % 3_600_000 === 0 ? `${ms / 3_600_000}h` : `${ms}ms`;
 }
 
 /** Rules whose windows or counts would make state unbounded in practice: refused at load, with their file. */
-function unboundedRules(loaded: LoadedRules, maxWindow: number, maxItems: number): string[] {
+export function unboundedRules(loaded: Pick<DetectionSet, 'rules'>, maxWindow: number, maxItems: number): string[] {
   const problems: string[] = [];
   for (const rule of loaded.rules) {
     const { id, correlate, suppression } = rule.definition;

@@ -3,7 +3,14 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { errorMessage, isStorageExtension, OktelError, withAttributes, type ComponentSettings, type Host, type LogBatch, type LogRecord, type LogsConsumer, type Processor, type StorageClient } from '@oktel/core';
 import { ALERT_EVENT_NAME } from './alert-record.js';
-import type { DetectionConfig } from './config.js';
+import { detectionSources, unboundedRules, type DetectionConfig } from './config.js';
+import { describeIssue } from './rules/load-rules.js';
+import type { DetectionSet } from './tuning/detection-set.js';
+import { loadDetectionSet } from './tuning/detection-set.js';
+import { ExceptionIndex } from './tuning/exceptions.js';
+import { FileWatch } from './tuning/file-watch.js';
+import { withLists } from './tuning/in-list.js';
+import { carriedState } from './tuning/reload.js';
 import { WarnLimiter } from './correlation/warn-limiter.js';
 import { DetectionEngine, journalEntrySchema, StateFormatError, type EngineSnapshot } from './engine.js';
 
@@ -38,6 +45,9 @@ const COUNTERS: Readonly<Record<string, string>> = {
   evaluation_errors: 'Records whose evaluation failed outside a rule (a shape no rule expected): passed on untouched',
   group_by_absent_events: 'Rule matches whose group_by value was absent ("unknown", "null", empty, null): skipped by stateful rules, not grouped by single-event rules',
 };
+const EXCLUDED_HELP = 'Rule matches ignored because a tuning exception covered them, per rule and exception';
+const RELOAD_HELP = 'Reloads of rules, lists and tuning (SIGHUP), by result';
+const VERSION_HELP = 'Version of the loaded rule set: 1 at start, +1 per successful reload';
 
 export interface DetectionProcessorOptions {
   /** The processing clock; injectable so tests can move time. */
@@ -47,7 +57,11 @@ export interface DetectionProcessorOptions {
 export class DetectionProcessor implements Processor {
   readonly #settings: ComponentSettings;
   readonly #next: LogsConsumer;
-  readonly #engine: DetectionEngine;
+  #engine: DetectionEngine;
+  #set: DetectionSet;
+  #ruleSetVersion = 1;
+  #reloading: Promise<void> | undefined;
+  #watch: FileWatch | undefined;
   readonly #logAlerts: boolean;
   readonly #config: DetectionConfig;
   readonly #now: () => number;
@@ -69,12 +83,31 @@ export class DetectionProcessor implements Processor {
     this.#config = config;
     this.#now = options.now ?? Date.now;
     this.#lastSave = this.#now();
-    const warn = (this.#warn = new WarnLimiter(settings.logger, 60_000, this.#now));
+    this.#warn = new WarnLimiter(settings.logger, 60_000, this.#now);
     const count = (name: string, n = 1) => settings.telemetry.add(name, n, COUNTERS[name]);
     for (const name of Object.keys(COUNTERS)) count(name, 0);
+    for (const result of ['ok', 'failed']) settings.telemetry.add('ruleset_reloads', 0, RELOAD_HELP, { result });
+    settings.telemetry.set('ruleset_version', this.#ruleSetVersion, VERSION_HELP);
+    this.#set = config.loaded;
+    this.#engine = this.#buildEngine(config.loaded);
+  }
+
+  /** An engine for a rule set, with its exceptions; lists in scope while stateful parts compile. */
+  #buildEngine(set: DetectionSet): DetectionEngine {
+    const settings = this.#settings;
+    const config = this.#config;
+    const warn = this.#warn;
+    const count = (name: string, n = 1) => settings.telemetry.add(name, n, COUNTERS[name]);
+    const exceptions = new ExceptionIndex(set.rules, set.exceptions, {
+      now: this.#now,
+      onExcluded: (rule, exception) => settings.telemetry.add('excluded_matches', 1, EXCLUDED_HELP, { rule: rule.definition.id, exception: exception.id }),
+      onExpired: (exception) => settings.logger.warn(`Tuning exception ${exception.id} expired on ${new Date(exception.expiresMs).toISOString()} and no longer applies (${exception.comment}).`),
+    });
+    for (const rule of set.rules) for (const e of set.exceptions) if (e.appliesTo(rule)) settings.telemetry.add('excluded_matches', 0, EXCLUDED_HELP, { rule: rule.definition.id, exception: e.id });
     let reported = 0;
-    this.#engine = new DetectionEngine({
-      rules: config.loaded.rules,
+    return withLists(set.lists, () => new DetectionEngine({
+      rules: set.rules,
+      excludes: exceptions.size > 0 ? (rule, ctx) => exceptions.excludes(rule, ctx) : undefined,
       suppressionWindowMs: config.suppression_window,
       maxAlertEventUuids: config.max_alert_event_uuids,
       maxSuppressionEntries: config.max_suppression_groups,
@@ -122,11 +155,70 @@ export class DetectionProcessor implements Processor {
         count('future_events');
         warn.warn('future_events', () => `Event stamped ${new Date(eventMs).toISOString()}, ${Math.round((eventMs - nowMs) / 1000)} s ahead of this host's clock (more than max_clock_skew): it does not move event time and is correlated at the current event time.`);
       },
-    });
+    }));
+  }
+
+  /**
+   * SIGHUP: re-reads rules, lists and tuning, validates all of it, and swaps only if everything
+   * is valid; otherwise keeps the running set and logs every problem with file and line. The
+   * correlation state of rules whose identity and correlation settings did not change is carried
+   * into the new engine; open suppression windows are closed (their follow-ups are sent now).
+   */
+  reload(): Promise<void> {
+    if (this.#stopped) return Promise.resolve();
+    this.#reloading ??= this.#reload().finally(() => (this.#reloading = undefined));
+    return this.#reloading;
+  }
+
+  async #reload(): Promise<void> {
+    const logger = this.#settings.logger;
+    const { set, issues } = loadDetectionSet(detectionSources(this.#config));
+    const problems = set ? unboundedRules(set, this.#config.max_window, this.#config.max_items_per_group) : issues.map(describeIssue);
+    if (!set || problems.length > 0) {
+      this.#settings.telemetry.add('ruleset_reloads', 1, RELOAD_HELP, { result: 'failed' });
+      logger.error(`Reload refused, still running rule set version ${this.#ruleSetVersion} (${this.#set.rules.length} rules): ${problems.join('; ')}`);
+      return;
+    }
+    let engine: DetectionEngine;
+    try {
+      engine = this.#buildEngine(set);
+    } catch (err) {
+      this.#settings.telemetry.add('ruleset_reloads', 1, RELOAD_HELP, { result: 'failed' });
+      logger.error(`Reload refused, still running rule set version ${this.#ruleSetVersion}: ${errorMessage(err)}`);
+      return;
+    }
+    // Journal what the old engine took in, so the snapshot below and the journal agree.
+    await this.#journalBatch();
+    const old = this.#engine;
+    const { snapshot, kept, reset } = carriedState(old.snapshot(), this.#set.rules, set.rules);
+    engine.restore(snapshot);
+    const closing = old.flushSuppression();
+    this.#engine = engine;
+    this.#set = set;
+    this.#watch?.watch(set.sourceFiles);
+    this.#ruleSetVersion++;
+    this.#settings.telemetry.set('ruleset_version', this.#ruleSetVersion, VERSION_HELP);
+    this.#settings.telemetry.add('ruleset_reloads', 1, RELOAD_HELP, { result: 'ok' });
+    logger.info(`Reloaded: ${set.rules.length} rules${set.disabled.length > 0 ? ` (${set.disabled.length} disabled)` : ''}, ${set.exceptions.length} exceptions, ${set.lists.size} lists; state kept for ${kept} rules, reset for ${reset}; rule set version ${this.#ruleSetVersion}.`);
+    if (this.#storage) await this.#saveState();
+    if (closing.length === 0) return;
+    this.#report(closing);
+    try {
+      await this.#next.consume(closing);
+    } catch (err) {
+      this.#settings.telemetry.add('alert_send_failures', 1, COUNTERS.alert_send_failures);
+      logger.warn(`Follow-up alerts of the suppression windows closed by the reload could not be passed on: ${errorMessage(err)}`);
+    }
+  }
+
+  /** The loaded rule set's version (1 at start, +1 per successful reload). */
+  get ruleSetVersion(): number {
+    return this.#ruleSetVersion;
   }
 
   async start(host: Host): Promise<void> {
-    this.#settings.logger.info(`Loaded ${this.#engine.rules.length} detection rules.`);
+    const set = this.#set;
+    this.#settings.logger.info(`Loaded ${this.#engine.rules.length} detection rules${set.tuningFile ? ` (tuning ${set.tuningFile}: ${set.exceptions.length} exceptions, ${set.lists.size} lists, ${set.disabled.length} rules disabled)` : ''}.`);
     for (const o of this.#config.loaded.sigma ?? []) {
       if (o.outcome !== 'loaded') this.#settings.logger.warn(`Sigma rule ${o.outcome}: ${o.file}:${o.line} ${o.title}: ${o.reason ?? ''}`);
       for (const w of o.warnings) this.#settings.logger.warn(`Sigma rule ${o.file}:${o.line} ${o.title}: ${w}`);
@@ -138,6 +230,13 @@ export class DetectionProcessor implements Processor {
       this.#journalPath = join(this.#storage.directory, JOURNAL_FILE);
       const snapshotSeq = await this.#restore(this.#storage);
       await this.#replayJournal(this.#journalPath, snapshotSeq);
+    }
+    if (this.#config.reload_on_change) {
+      this.#watch = new FileWatch(() => {
+        this.#settings.logger.info('A rule, tuning or list file changed: reloading.');
+        void this.reload();
+      });
+      this.#watch.watch(this.#set.sourceFiles);
     }
     if (this.#config.idle_after > 0) {
       // The idle-source clock: checks a few times per idle_after, never keeps the process alive.
@@ -334,6 +433,7 @@ export class DetectionProcessor implements Processor {
   async shutdown(): Promise<void> {
     if (this.#stopped) return;
     this.#stopped = true;
+    this.#watch?.close();
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = undefined;
     // With storage, open correlation windows survive the restart; otherwise they are judged now.

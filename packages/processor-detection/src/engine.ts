@@ -52,6 +52,8 @@ export interface EngineOptions {
   onGroupByAbsent?: (rule: CompiledRule) => void;
   /** Record every item fed to a stateful rule, for `takeJournal()` (the processor's write-ahead journal). */
   journal?: boolean;
+  /** Site exceptions (tuning): true when this rule's match of this event is to be ignored. */
+  excludes?: (rule: CompiledRule, ctx: RuleContext) => boolean;
 }
 
 /** One journaled correlation input: rule id, event time, uuid, group key, facts. */
@@ -185,7 +187,7 @@ export class DetectionEngine {
         if (this.#options.errorMode === 'propagate') throw err;
         continue;
       }
-      if (truthy(result)) matched.push(rule);
+      if (truthy(result) && !this.#options.excludes?.(rule, ctx)) matched.push(rule);
     }
     if (matched.length === 0) return { matched, tags: {}, alerts: [] };
 

@@ -14,3 +14,7 @@ export { ATTACK_VERSION, RENUMBERED, TACTICS, TECHNIQUE_TACTICS, TECHNIQUES, tac
 export { coverageTable, navigatorLayer } from './rules/coverage.js';
 export { lintRules, unreachable, type LintFinding } from './rules/lint.js';
 export { loadSigmaRules, SIGMA_RULES, sigmaConfigSchema, type SigmaConfig } from './rules/load-sigma.js';
+export { loadDetectionSet, type DetectionSet, type DetectionSetSources } from './tuning/detection-set.js';
+export { renderTunedTestTable, runTunedRuleTests, type TunedTestResult } from './tuning/tuned-tests.js';
+export { buildList, loadList, type SharedList } from './tuning/lists.js';
+export { tuningFileSchema, type TuningFile } from './tuning/tuning-schema.js';

@@ -5,6 +5,8 @@ import { millisFromHrTime } from '@oktel/core';
 import { ALERT_EVENT_NAME } from './alert-record.js';
 import { detectionConfigSchema } from './config.js';
 import { DetectionEngine } from './engine.js';
+import { ExceptionIndex } from './tuning/exceptions.js';
+import { withLists } from './tuning/in-list.js';
 
 export interface DetectionLogRecordProcessorOptions {
   /** The processor's config keys (rules, suppression_window, …), validated as in a config file. */
@@ -28,8 +30,11 @@ export class DetectionLogRecordProcessor implements LogRecordProcessor {
   constructor(options: DetectionLogRecordProcessorOptions) {
     const config = detectionConfigSchema.parse(options.config ?? {});
     this.#alerts = options.alertLogger;
-    this.#engine = new DetectionEngine({
+    // Site tuning applies here too: exceptions (uncounted: no metrics outside the oktel runtime), lists in scope.
+    const exceptions = new ExceptionIndex(config.loaded.rules, config.loaded.exceptions, { now: options.now ?? Date.now, onExcluded: () => undefined, onExpired: () => undefined });
+    this.#engine = withLists(config.loaded.lists, () => new DetectionEngine({
       rules: config.loaded.rules,
+      ...(exceptions.size > 0 ? { excludes: (rule, ctx) => exceptions.excludes(rule, ctx) } : {}),
       suppressionWindowMs: config.suppression_window,
       maxAlertEventUuids: config.max_alert_event_uuids,
       maxSuppressionEntries: config.max_suppression_groups,
@@ -43,7 +48,7 @@ export class DetectionLogRecordProcessor implements LogRecordProcessor {
       maxClockSkewMs: config.max_clock_skew,
       groupByOrg: config.group_by_org,
       ...(options.now ? { now: options.now } : {}),
-    });
+    }));
     if (config.idle_after > 0) {
       // Same idle-source clock as the processor: stateful alerts without waiting for the next record.
       this.#timer = setInterval(() => this.#emit(this.#engine.expired()), Math.max(100, Math.min(1000, Math.floor(config.idle_after / 2))));

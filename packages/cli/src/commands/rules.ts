@@ -8,7 +8,11 @@ import {
   describeIssue,
   expandRuleSources,
   lintRules,
+  loadDetectionSet,
   loadRules,
+  renderTunedTestTable,
+  runTunedRuleTests,
+  type DetectionSet,
   missingTestKinds,
   navigatorLayer,
   renderTestTable,
@@ -20,7 +24,7 @@ import {
 } from '@oktel/processor-detection';
 import { compileSigmaFiles, DEFAULT_SKIP_STATUSES, isSigmaText, renderOutcomes, toNativeYaml } from '@oktel/sigma';
 import { readFileSync } from 'node:fs';
-import { OktelError } from '@oktel/core';
+import { loadConfig, OktelError, type ComponentRegistry } from '@oktel/core';
 
 const SIGMA_OPTIONS = { placeholder: { type: 'string', multiple: true }, 'skip-status': { type: 'string', multiple: true } } as const;
 
@@ -42,8 +46,16 @@ function load(args: string[], out: NodeJS.WriteStream): LoadedRules | undefined 
   return loaded;
 }
 
-/** `oktel rules test [PATH…]`: runs every rule's embedded tests and prints a table. Exit 1 on any failure. */
-export function rulesTestCommand(paths: string[], out: NodeJS.WriteStream = process.stdout): number {
+const TEST_OPTIONS = { ...SIGMA_OPTIONS, tuning: { type: 'string' }, config: { type: 'string', short: 'c', multiple: true } } as const;
+
+/**
+ * `oktel rules test [PATH…]`: runs every rule's embedded tests and prints a table. Exit 1 on any failure.
+ * With `--tuning FILE` or `--config FILE`, the tests also run with the site's exceptions and
+ * overrides, and the tests the tuning turns off are listed as OFF (not failures).
+ */
+export function rulesTestCommand(paths: string[], out: NodeJS.WriteStream = process.stdout, registry?: ComponentRegistry): number {
+  const { values, positionals } = parseArgs({ args: paths, allowPositionals: true, strict: true, options: TEST_OPTIONS });
+  if (values.tuning !== undefined || values.config !== undefined) return tunedTest(values, positionals, out, registry);
   const loaded = load(paths, out);
   if (!loaded) return 1;
   const results = runRuleTests(loaded.rules);
@@ -54,9 +66,49 @@ export function rulesTestCommand(paths: string[], out: NodeJS.WriteStream = proc
   return results.every((r) => r.passed) && untested.length === 0 ? 0 : 1;
 }
 
+function tunedTest(values: { tuning?: string; config?: string[]; placeholder?: string[]; 'skip-status'?: string[] }, positionals: string[], out: NodeJS.WriteStream, registry: ComponentRegistry | undefined): number {
+  if (values.tuning !== undefined && values.config !== undefined) throw new OktelError('ERR_USAGE', 'give --tuning or --config, not both');
+  const sets: { label: string; set: DetectionSet }[] = [];
+  if (values.config !== undefined) {
+    if (!registry) throw new OktelError('ERR_USAGE', '--config needs the component registry (run through the oktel CLI)');
+    if (positionals.length > 0) throw new OktelError('ERR_USAGE', 'with --config the rules come from the detection processor; leave out PATH');
+    const config = loadConfig(values.config, registry);
+    for (const [id, component] of config.components.get('processor') ?? []) {
+      if (component.factory.type === 'detection') sets.push({ label: `processor ${id}`, set: (component.config as { loaded: DetectionSet }).loaded });
+    }
+    if (sets.length === 0) throw new OktelError('ERR_USAGE', `no detection processor in ${values.config.join(', ')}`);
+  } else {
+    const { set, issues } = loadDetectionSet({ rules: positionals.length > 0 ? positionals : [OKTA_RULES_DIR], sigma: sigmaConfig(values), tuning: values.tuning });
+    if (!set) {
+      for (const issue of issues) out.write(`${describeIssue(issue)}\n`);
+      return 1;
+    }
+    sets.push({ label: `tuning ${values.tuning}`, set });
+  }
+  let failed = false;
+  for (const { label, set } of sets) {
+    const results = runTunedRuleTests(set);
+    if (sets.length > 1 || values.config !== undefined) out.write(`== ${label}${set.tuningFile ? ` (tuning ${set.tuningFile})` : ' (no tuning file)'}\n`);
+    out.write(`${renderTunedTestTable(results)}\n`);
+    const untested = set.untuned.filter((r) => !(SIGMA_RULES.has(r) && r.definition.tests.length === 0)).flatMap((r) => missingTestKinds(r).map((m) => `${r.definition.id}: missing ${m}`));
+    for (const line of untested) out.write(`FAIL  ${line}\n`);
+    failed ||= results.some((r) => r.status === 'fail') || untested.length > 0;
+  }
+  return failed ? 1 : 0;
+}
+
+/** Rules to lint; with `--tuning FILE` its lists are in scope (a site rule may use in_list) and the tuning itself is checked. */
+function loadForLint(args: string[], out: NodeJS.WriteStream): LoadedRules | undefined {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: { ...SIGMA_OPTIONS, tuning: { type: 'string' } } });
+  if (values.tuning === undefined) return load(args, out);
+  const { set, issues } = loadDetectionSet({ rules: positionals.length > 0 ? positionals : [OKTA_RULES_DIR], sigma: sigmaConfig(values), tuning: values.tuning });
+  if (!set) for (const issue of issues) out.write(`${describeIssue(issue)}\n`);
+  return set ? { ...set, rules: set.untuned } : undefined;
+}
+
 /** `oktel rules lint [PATH…]`: schema, duplicate ids, JsonLogic (at load), ATT&CK ids and names, unreachable conditions, tests. */
 export function rulesLintCommand(paths: string[], out: NodeJS.WriteStream = process.stdout): number {
-  const loaded = load(paths, out);
+  const loaded = loadForLint(paths, out);
   if (!loaded) return 1;
   // Sigma rules carry no tests in their format (an oktel `tests:` extension is optional).
   const findings = lintRules(loaded.rules).filter((f) => !(f.message.startsWith('missing a ') && loaded.rules.some((r) => r.definition.id === f.rule && SIGMA_RULES.has(r))));

@@ -50,6 +50,14 @@ export async function runCommand(options: RunOptions): Promise<number> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // SIGHUP: re-read rules, lists and tuning in place (components that support it); never stops the run.
+  const onHangup = (): void => {
+    logger.info('SIGHUP: reloading.');
+    void service.reload().then((asked) => {
+      if (asked.length === 0) logger.info('SIGHUP: no component has anything to reload.');
+    });
+  };
+  process.on('SIGHUP', onHangup);
 
   try {
     try {
@@ -86,6 +94,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
     return EXIT.ok;
   } finally {
     removeGuards();
+    process.off('SIGHUP', onHangup);
     // Signals stay handled until the process exits: a late second signal still exits at once.
   }
 }

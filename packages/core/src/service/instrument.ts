@@ -32,6 +32,7 @@ export function countingProcessorInput(telemetry: ComponentTelemetry, processor:
   return {
     start: (host) => processor.start(host),
     shutdown: () => processor.shutdown(),
+    ...(processor.reload ? { reload: () => processor.reload!() } : {}),
     consume(batch: LogBatch) {
       telemetry.add(Counters.processorIncoming, batch.length);
       return processor.consume(batch);

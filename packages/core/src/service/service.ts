@@ -113,6 +113,26 @@ export class Service {
     }
   }
 
+  /**
+   * Asks every component that can reload (rules, lists) to re-read its files, one after the
+   * other; components keep their old set when the new one is invalid and say why themselves.
+   * Returns the ids asked.
+   */
+  async reload(): Promise<string[]> {
+    if (this.#state !== 'running') return [];
+    const asked: string[] = [];
+    for (const { id, component } of this.#started) {
+      if (!component.reload) continue;
+      asked.push(id);
+      try {
+        await component.reload();
+      } catch (err) {
+        this.#logger.error(`Reload of ${id} failed: ${err instanceof Error ? err.message : String(err)}; it keeps running what it had.`);
+      }
+    }
+    return asked;
+  }
+
   /** Resolves when every receiver is finite and done; undefined if any runs forever. */
   whenAllDone(): Promise<void> | undefined {
     const waits = [...this.#receivers.values()].map((r) => r.whenDone?.());

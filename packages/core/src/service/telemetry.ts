@@ -7,7 +7,8 @@ import type { ComponentKind } from '../component.js';
  * feed the Prometheus endpoint and the end-of-run summary.
  */
 export interface ComponentTelemetry {
-  add(counter: string, value: number, help?: string): void;
+  /** `labels` adds dimensions beyond the component (fixed per counter name: always pass the same keys). */
+  add(counter: string, value: number, help?: string, labels?: Readonly<Record<string, string>>): void;
   set(gauge: string, value: number, help?: string): void;
   get(counter: string): number;
 }
@@ -24,9 +25,9 @@ export class Telemetry {
     const values = this.#values.get(key) ?? new Map<string, number>();
     this.#values.set(key, values);
     return {
-      add: (name, value, help) => {
-        if (value === 0) return;
-        this.#counter(kind, name, help).inc({ [kind]: id }, value);
+      add: (name, value, help, labels) => {
+        if (value === 0 && !labels) return;
+        this.#counter(kind, name, help, labels ? Object.keys(labels) : []).inc({ ...labels, [kind]: id }, value);
         values.set(name, (values.get(name) ?? 0) + value);
       },
       set: (name, value, help) => {
@@ -83,11 +84,11 @@ export class Telemetry {
     });
   }
 
-  #counter(kind: ComponentKind, name: string, help?: string): Counter<string> {
+  #counter(kind: ComponentKind, name: string, help?: string, extraLabels: readonly string[] = []): Counter<string> {
     const metric = `oktel_${kind}_${name}_total`;
     let counter = this.#counters.get(metric);
     if (!counter) {
-      counter = new Counter({ name: metric, help: help ?? `${kind} ${name.replace(/_/g, ' ')}`, labelNames: [kind], registers: [this.registry] });
+      counter = new Counter({ name: metric, help: help ?? `${kind} ${name.replace(/_/g, ' ')}`, labelNames: [kind, ...extraLabels], registers: [this.registry] });
       this.#counters.set(metric, counter);
     }
     return counter;

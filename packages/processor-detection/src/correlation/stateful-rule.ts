@@ -7,6 +7,7 @@ import type { Correlate } from '../rules/rule-schema.js';
 import { AggregateCorrelator, SequenceCorrelator, ThresholdCorrelator, ValueCountCorrelator, boundTo, type Correlator, type GroupLimits, type RuleShape } from './correlators.js';
 import type { CorrelationItem, Fire } from './item.js';
 import { MinHeap } from './min-heap.js';
+import { TUNING_OPERATIONS } from '../tuning/in-list.js';
 import { NewTermsCorrelator, termOf, type LearningClock } from './new-terms.js';
 import { ImpossibleTravelCorrelator, travelFacts } from './impossible-travel.js';
 import { EntityCollector, type EntityPair } from '../alert-record.js';
@@ -87,7 +88,7 @@ export class StatefulRule {
     this.#spec = spec;
     this.#limits = limits;
     this.#facts = factReader(spec);
-    this.#condition = spec.type === 'aggregate' ? compile(spec.condition) : undefined;
+    this.#condition = spec.type === 'aggregate' ? compile(spec.condition, { operations: TUNING_OPERATIONS }) : undefined;
     this.#shape = { spec, limits };
     this.#windowed = spec.type === 'threshold' || spec.type === 'value_count' || spec.type === 'sequence' || spec.type === 'aggregate';
     if (spec.type === 'threshold') this.#Bound = boundTo(ThresholdCorrelator, this.#shape);
@@ -364,14 +365,14 @@ function factReader(spec: Correlate): FactReader {
     case 'value_count':
       return read(spec.field) as FactReader;
     case 'sequence': {
-      const steps = spec.steps.map((s) => compile(s.match, { scope: ruleScope }));
+      const steps = spec.steps.map((s) => compile(s.match, { scope: ruleScope, operations: TUNING_OPERATIONS }));
       return (ctx) => steps.flatMap((m, i) => (truthy(m(ctx)) ? [i] : []));
     }
     case 'aggregate': {
       const parts: FactReader[] = Object.values(spec.aggregates).map((a) => {
         if ('count' in a) {
           if (a.count.match === undefined) return () => true;
-          const m = compile(a.count.match, { scope: ruleScope });
+          const m = compile(a.count.match, { scope: ruleScope, operations: TUNING_OPERATIONS });
           return (ctx) => truthy(m(ctx));
         }
         const field = 'distinct' in a ? a.distinct : 'sum' in a ? a.sum : 'min' in a ? a.min : 'max' in a ? a.max : a.values;

@@ -2,6 +2,7 @@ import type { AnyValueMap } from '@opentelemetry/api-logs';
 import { compile, JsonLogicCompileError, pathReader, type Evaluator, type PathReader } from '@oktel/jsonlogic';
 import type { RuleDefinition } from './rule-schema.js';
 import { ruleScope } from './rule-context.js';
+import { TUNING_OPERATIONS } from '../tuning/in-list.js';
 import { DEFAULT_RISK_SCORE, severityRank } from './severity.js';
 
 export interface CompiledRule {
@@ -25,7 +26,7 @@ export class RuleLogicError extends Error {
 
 function compileAt(logic: unknown, field: (string | number)[], scoped: boolean): Evaluator {
   try {
-    return compile(logic, scoped ? { scope: ruleScope } : {});
+    return compile(logic, scoped ? { scope: ruleScope, operations: TUNING_OPERATIONS } : { operations: TUNING_OPERATIONS });
   } catch (err) {
     if (err instanceof JsonLogicCompileError) throw new RuleLogicError(field, err.logicPath, err.reason);
     throw err;

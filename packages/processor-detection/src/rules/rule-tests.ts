@@ -2,7 +2,7 @@ import type { AnyValue } from '@opentelemetry/api-logs';
 import { errorMessage, type LogRecord } from '@oktel/core';
 import { logEventToRecord, oktaResource, type OktaLogEvent } from '@oktel/okta-log-event';
 import { groupAttributeName } from '../alert-record.js';
-import { DetectionEngine } from '../engine.js';
+import { DetectionEngine, type EngineOptions } from '../engine.js';
 import type { CompiledRule } from './compiled-rule.js';
 import type { RuleTest } from './rule-schema.js';
 
@@ -25,10 +25,16 @@ function toRecords(events: readonly Record<string, unknown>[]): LogRecord[] {
   );
 }
 
-function runOne(rule: CompiledRule, test: RuleTest): RuleTestResult {
+export interface RuleTestOptions {
+  /** Site exceptions (tuning) to apply, as the processor does. */
+  excludes?: EngineOptions['excludes'];
+}
+
+/** Runs one embedded test of a rule (with a site's exceptions when given). */
+export function runRuleTest(rule: CompiledRule, test: RuleTest, options: RuleTestOptions = {}): RuleTestResult {
   const base = { rule: rule.definition.id, file: rule.file, test: test.name, expect: test.expect };
   try {
-    const engine = new DetectionEngine({ rules: [rule], suppressionWindowMs: 3_600_000, maxAlertEventUuids: 20, maxSuppressionEntries: 10_000, errorMode: 'propagate' });
+    const engine = new DetectionEngine({ rules: [rule], suppressionWindowMs: 3_600_000, maxAlertEventUuids: 20, maxSuppressionEntries: 10_000, errorMode: 'propagate', ...(options.excludes ? { excludes: options.excludes } : {}) });
     const records = toRecords(test.events);
     const matches = records.map((r) => engine.evaluate(r));
     const alerts = [...matches.flatMap((m) => m.alerts), ...engine.flush()];
@@ -55,7 +61,7 @@ function runOne(rule: CompiledRule, test: RuleTest): RuleTestResult {
 
 /** Runs every rule's embedded tests. */
 export function runRuleTests(rules: readonly CompiledRule[]): RuleTestResult[] {
-  return rules.flatMap((rule) => rule.definition.tests.map((test) => runOne(rule, test)));
+  return rules.flatMap((rule) => rule.definition.tests.map((test) => runRuleTest(rule, test)));
 }
 
 /** A rule must prove it fires and that it stays silent. */
