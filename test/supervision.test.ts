@@ -8,7 +8,7 @@ import { OtlpTestServer, tempDir, waitUntil } from '@oktel/testkit';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const CLI = join(ROOT, 'packages/cli/bin/oktel.mjs');
-const EVENT = JSON.parse(readFileSync(join(ROOT, 'packages/okta-log-event/test/fixtures/user-session-start.json'), 'utf8')) as Record<string, unknown>;
+const EVENT = JSON.parse(readFileSync(join(ROOT, 'packages/testkit/fixtures/user-session-start.json'), 'utf8')) as Record<string, unknown>;
 const TELEMETRY = 'telemetry: { progress: { interval: 0 }, metrics: { address: "127.0.0.1:0" }, health: { address: "127.0.0.1:0" } }';
 
 function events(n: number): string {

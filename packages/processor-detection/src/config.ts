@@ -1,10 +1,15 @@
 import { z } from 'zod';
 import { duration, extensionId, size } from '@oktel/core';
-import { OKTA_RULES_DIR } from '@oktel/rules-okta';
 import { describeIssue, loadRules, type LoadedRules } from './rules/load-rules.js';
 import { sigmaConfigSchema } from './rules/load-sigma.js';
 
-export const detectionConfigSchema = z
+/**
+ * The detection config schema, with the rule sources used when a config names none. The package
+ * ships no rules itself: the oktel CLI passes the Okta pack (@oktel/rules-okta), so this package
+ * never depends on the pack that depends on it.
+ */
+export function detectionConfigSchemaFor(defaultRules: readonly string[]) {
+  return z
   .strictObject({
     rules: z.array(z.string().min(1)).optional().describe('Rule files, directories (every *.yaml inside, recursively) and globs. Without it the shipped Okta pack (@oktel/rules-okta) is loaded.'),
     suppression_window: duration().prefault('1h').describe('Default window in which a rule alerts once per group; later hits are counted and reported in one follow-up alert. A rule may set its own suppression.window.'),
@@ -27,7 +32,11 @@ export const detectionConfigSchema = z
     sigma: sigmaConfigSchema.optional(),
   })
   .transform((config, ctx) => {
-    const sources = config.rules ?? [OKTA_RULES_DIR];
+    const sources = config.rules ?? [...defaultRules];
+    if (sources.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['rules'], message: 'no rule files: set rules (no default rule pack is registered here; the oktel CLI registers @oktel/rules-okta)' });
+      return z.NEVER;
+    }
     const { loaded, issues } = loadRules(sources, config.sigma);
     if (!loaded) {
       for (const issue of issues) ctx.addIssue({ code: 'custom', path: config.rules ? ['rules'] : [], message: describeIssue(issue) });
@@ -36,6 +45,10 @@ export const detectionConfigSchema = z
     for (const problem of unboundedRules(loaded as LoadedRules, config.max_window, config.max_items_per_group)) ctx.addIssue({ code: 'custom', path: config.rules ? ['rules'] : [], message: problem });
     return { ...config, loaded: loaded as LoadedRules };
   });
+}
+
+/** The detection config schema without a default rule pack: `rules` must be given. */
+export const detectionConfigSchema = detectionConfigSchemaFor([]);
 
 export type DetectionConfig = z.output<typeof detectionConfigSchema>;
 
