@@ -3,6 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { didYouMean } from './suggest.js';
 import { EXIT_CODES_HELP } from './exit-codes.js';
+// The errors module alone: --help and --version must not load the whole runtime.
+import { PermanentError } from '@oktel/core/errors';
 
 export interface OptionSpec {
   readonly name: string;
@@ -23,12 +25,12 @@ export interface CommandSpec {
 }
 
 /** Thrown for a wrong command line; printed with the help of the command it concerns, exit 2. */
-export class UsageError extends Error {
+export class UsageError extends PermanentError {
   constructor(
     message: string,
     readonly command: readonly string[] = [],
   ) {
-    super(message);
+    super(message, { code: 'ERR_USAGE', context: { command } });
   }
 }
 

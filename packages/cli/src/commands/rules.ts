@@ -21,6 +21,7 @@ import {
 import { compileSigmaFiles, DEFAULT_SKIP_STATUSES, isSigmaText, renderOutcomes, toNativeYaml } from '@oktel/sigma';
 import { readFileSync } from 'node:fs';
 import { OktelError } from '@oktel/core';
+import { UsageError } from '../usage.js';
 
 const SIGMA_OPTIONS = { placeholder: { type: 'string', multiple: true }, 'skip-status': { type: 'string', multiple: true } } as const;
 
@@ -71,7 +72,7 @@ export function rulesLintCommand(paths: string[], out: NodeJS.WriteStream = proc
 /** `oktel rules coverage [PATH…] [--format navigator|markdown] [--output FILE]`. */
 export function rulesCoverageCommand(args: string[], out: NodeJS.WriteStream = process.stdout): number {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: { format: { type: 'string', default: 'markdown' }, output: { type: 'string' } } });
-  if (values.format !== 'navigator' && values.format !== 'markdown') throw new Error(`--format must be navigator or markdown, not ${values.format}`);
+  if (values.format !== 'navigator' && values.format !== 'markdown') throw new UsageError(`--format must be navigator or markdown, not ${values.format}`, ['rules', 'coverage']);
   const loaded = load(positionals, out);
   if (!loaded) return 1;
   const text = values.format === 'navigator' ? `${JSON.stringify(navigatorLayer(loaded.rules), null, 2)}\n` : `${coverageTable(loaded.rules)}\n`;

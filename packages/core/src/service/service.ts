@@ -5,7 +5,7 @@ import type {
 } from '../component.js';
 import type { ResolvedComponent, ResolvedConfig } from '../config/loader.js';
 import { fanout, type LogsConsumer } from '../consumer.js';
-import { errorMessage, OktelError } from '../errors.js';
+import { errorMessage, OktelError, PermanentError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { closeServer, serveHealth, serveMetrics, type HealthReport } from './endpoints.js';
 import { ExporterFailureWatch } from './exporter-watch.js';
@@ -238,7 +238,7 @@ export class Service {
     const buildPipeline = async (pipeline: (typeof pipelines)[number]): Promise<LogsConsumer> => {
       const built = pipelineHeads.get(pipeline.id);
       if (built) return built;
-      if (building.has(pipeline.id)) throw new Error(`pipelines form a cycle through connectors at "${pipeline.id}"`);
+      if (building.has(pipeline.id)) throw new PermanentError(`pipelines form a cycle through connectors at "${pipeline.id}"`, { code: 'ERR_CONFIG', context: { pipeline: pipeline.id } });
       building.add(pipeline.id);
       const ends: LogsConsumer[] = [];
       for (const id of pipeline.exporters) ends.push(isConnector(id) ? await buildConnector(id) : exporters.get(id)!);
