@@ -14,7 +14,7 @@ export function createDetectionProcessorFactory(options: DetectionFactoryOptions
     kind: 'processor',
     description: 'Evaluates JsonLogic detection rules on Okta events: ATT&CK tags on matches, alert records with suppression.',
     stability: 'development',
-    configSchema: detectionConfigSchemaFor(options.defaultRules ?? []) as never,
+    configSchema: detectionConfigSchemaFor(options.defaultRules ?? []),
     extensionRefs: (config) => (config.storage ? [{ path: ['storage'], extensionId: config.storage, capability: 'storage' }] : []),
     create: (settings, config, next) => new DetectionProcessor(settings, config, next),
   };

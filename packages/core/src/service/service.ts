@@ -216,7 +216,7 @@ export class Service {
 
     for (const id of service.extensions) {
       const { factory, config } = resolved('extension', id);
-      const extension = (factory as ExtensionFactory).create(this.#settings('extension', id), config);
+      const extension = (factory as ExtensionFactory<unknown>).create(this.#settings('extension', id), config);
       await this.#startOne(host, 'extension', id, extension);
       this.#extensions.set(id, extension);
     }
@@ -225,7 +225,7 @@ export class Service {
     const exporters = new Map<string, LogsConsumer>();
     for (const id of new Set(pipelines.flatMap((p) => p.exporters).filter((id) => !isConnector(id)))) {
       const { factory, config } = resolved('exporter', id);
-      const exporter = (factory as ExporterFactory).create(this.#settings('exporter', id), config);
+      const exporter = (factory as ExporterFactory<unknown>).create(this.#settings('exporter', id), config);
       await this.#startOne(host, 'exporter', id, exporter);
       exporters.set(id, exporter);
     }
@@ -246,7 +246,7 @@ export class Service {
       for (const id of [...pipeline.processors].reverse()) {
         const { factory, config } = resolved('processor', id);
         const settings = this.#settings('processor', id, pipelines.length > 1 ? pipeline.id : undefined);
-        const processor: Processor = (factory as ProcessorFactory).create(settings, config, countingProcessorOutput(settings.telemetry, next));
+        const processor: Processor = (factory as ProcessorFactory<unknown>).create(settings, config, countingProcessorOutput(settings.telemetry, next));
         await this.#startOne(host, 'processor', id, processor);
         next = countingProcessorInput(settings.telemetry, processor);
       }
@@ -260,7 +260,7 @@ export class Service {
       const targets = new Map<string, LogsConsumer>();
       for (const fed of pipelines.filter((p) => p.receivers.includes(id))) targets.set(fed.id, countingProcessorOutput(settings.telemetry, await buildPipeline(fed)));
       const { factory, config } = resolved('connector', id);
-      const connector = (factory as ConnectorFactory).create(settings, config, targets);
+      const connector = (factory as ConnectorFactory<unknown>).create(settings, config, targets);
       await this.#startOne(host, 'connector', id, connector);
       const counted = countingProcessorInput(settings.telemetry, connector);
       connectors.set(id, counted);
@@ -273,7 +273,7 @@ export class Service {
       const { factory, config } = resolved('receiver', id);
       const heads = pipelines.filter((p) => p.receivers.includes(id)).map((p) => pipelineHeads.get(p.id)!);
       const settings = this.#settings('receiver', id);
-      const receiver = (factory as ReceiverFactory).create(settings, config, countingReceiverOutput(settings.telemetry, fanout(heads)));
+      const receiver = (factory as ReceiverFactory<unknown>).create(settings, config, countingReceiverOutput(settings.telemetry, fanout(heads)));
       this.#receivers.set(id, receiver);
       await this.#startOne(host, 'receiver', id, receiver);
     }
