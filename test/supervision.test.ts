@@ -12,7 +12,7 @@ const EVENT = JSON.parse(readFileSync(join(ROOT, 'packages/testkit/fixtures/user
 const TELEMETRY = 'telemetry: { progress: { interval: 0 }, metrics: { address: "127.0.0.1:0" }, health: { address: "127.0.0.1:0" } }';
 
 function events(n: number): string {
-  return Array.from({ length: n }, (_, i) => JSON.stringify({ ...EVENT, uuid: `uuid-${i}` })).join('\n') + '\n';
+  return `${Array.from({ length: n }, (_, i) => JSON.stringify({ ...EVENT, uuid: `uuid-${i}` })).join('\n')}\n`;
 }
 
 interface Run {

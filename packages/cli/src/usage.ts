@@ -152,7 +152,7 @@ ${EXIT_CODES_HELP}
 export function commandHelp(path: readonly string[]): string {
   const spec = findCommand(path);
   if (!spec) return mainHelp();
-  const lines = [`Usage: ${spec.usage}`, '', spec.summary + '.'];
+  const lines = [`Usage: ${spec.usage}`, '', `${spec.summary}.`];
   if (spec.description) lines.push('', wrap(spec.description));
   if (spec.subcommands) lines.push('', 'Commands:', table(spec.subcommands.map((s) => [s.name, s.summary])));
   lines.push('', 'Options:', table([...(spec.options ?? []), HELP].map((o) => [optionLabel(o), o.help])));

@@ -11,7 +11,10 @@ describe('component factory types', () => {
     const seen: { port: number; host: string }[] = [];
     const factory: ReceiverFactory<z.output<typeof schema>> = {
       type: 'typed', kind: 'receiver', description: 'typed', stability: 'development', configSchema: schema,
-      create: (_settings, config) => (seen.push(config), idle),
+      create: (_settings, config) => {
+        seen.push(config);
+        return idle;
+      },
     };
     factory.create({} as never, factory.configSchema.parse({ port: 1 }), { consume: async () => undefined });
     expect(seen).to.deep.equal([{ port: 1, host: '127.0.0.1' }]);

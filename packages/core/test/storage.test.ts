@@ -9,7 +9,13 @@ describe('storage lookup', () => {
   it("returns the extension's client for this component's kind and id", async () => {
     const asked: string[] = [];
     const client = { directory: '/tmp/x' } as StorageClient;
-    const extension = { isStorage: true, client: async (kind: string, id: string) => (asked.push(`${kind}/${id}`), client) };
+    const extension = {
+      isStorage: true,
+      client: async (kind: string, id: string) => {
+        asked.push(`${kind}/${id}`);
+        return client;
+      },
+    };
     expect(await storageClient(hostWith({ file_storage: extension }), 'file_storage', 'receiver', 'okta')).to.equal(client);
     expect(asked).to.deep.equal(['receiver/okta']);
   });

@@ -20,7 +20,6 @@ import {
 } from '@oktel/processor-detection';
 import { compileSigmaFiles, DEFAULT_SKIP_STATUSES, isSigmaText, renderOutcomes, toNativeYaml } from '@oktel/sigma';
 import { readFileSync } from 'node:fs';
-import { OktelError } from '@oktel/core';
 import { UsageError } from '../usage.js';
 
 const SIGMA_OPTIONS = { placeholder: { type: 'string', multiple: true }, 'skip-status': { type: 'string', multiple: true } } as const;
@@ -30,8 +29,9 @@ function sigmaConfig(values: { placeholder?: string[]; 'skip-status'?: string[] 
   const placeholders: Record<string, string[]> = {};
   for (const p of values.placeholder ?? []) {
     const eq = p.indexOf('=');
-    if (eq <= 0) throw new OktelError('ERR_USAGE', `--placeholder takes name=value, not ${p}`);
-    (placeholders[p.slice(0, eq)] ??= []).push(p.slice(eq + 1));
+    if (eq <= 0) throw new UsageError(`--placeholder takes name=value, not ${p}`);
+    const name = p.slice(0, eq);
+    placeholders[name] = [...(placeholders[name] ?? []), p.slice(eq + 1)];
   }
   return { placeholders, skip_statuses: values['skip-status'] ?? [...DEFAULT_SKIP_STATUSES] };
 }
@@ -90,8 +90,8 @@ export function rulesCoverageCommand(args: string[], out: NodeJS.WriteStream = p
  */
 export function rulesConvertCommand(args: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): number {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: { from: { type: 'string' }, output: { type: 'string' }, ...SIGMA_OPTIONS } });
-  if (values.from !== 'sigma') throw new OktelError('ERR_USAGE', `--from must be sigma${values.from ? `, not ${values.from}` : ''}`);
-  if (positionals.length === 0) throw new OktelError('ERR_USAGE', 'name the Sigma files or directories to convert');
+  if (values.from !== 'sigma') throw new UsageError(`--from must be sigma${values.from ? `, not ${values.from}` : ''}`, ['rules', 'convert']);
+  if (positionals.length === 0) throw new UsageError('name the Sigma files or directories to convert', ['rules', 'convert']);
   const { placeholders, skip_statuses: skipStatuses } = sigmaConfig(values);
   const output = values.output;
   const { files, issues } = expandRuleSources(positionals);

@@ -147,7 +147,7 @@ function resolveComponent(kind: ComponentKind, section: string, id: string, valu
 
 function checkServiceReferences(service: ServiceConfig, components: Map<ComponentKind, Map<string, ResolvedComponent>>, raw: Record<string, unknown>, issues: ConfigIssue[]): void {
   const configured = (kind: ComponentKind, section: string, id: string): boolean =>
-    components.get(kind)!.has(id) || Object.prototype.hasOwnProperty.call((raw[section] as object | undefined) ?? {}, id);
+    components.get(kind)!.has(id) || Object.hasOwn((raw[section] as object | undefined) ?? {}, id);
 
   service.extensions.forEach((id, i) => {
     if (!configured('extension', 'extensions', id)) issues.push({ path: ['service', 'extensions', i], message: `references extension "${id}" which is not configured` });
