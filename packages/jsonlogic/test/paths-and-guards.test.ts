@@ -96,13 +96,13 @@ describe('jsonlogic: guard values of a rule', () => {
 
 describe('jsonlogic: compile errors', () => {
   it('are permanent, with a stable code and the JsonLogic path in message and context', () => {
-    const err = (() => {
-      try {
-        compile({ and: [true, { nope: [] }] });
-      } catch (e) {
-        return e;
-      }
-    })() as JsonLogicCompileError;
+    let caught: unknown;
+    try {
+      compile({ and: [true, { nope: [] }] });
+    } catch (e) {
+      caught = e;
+    }
+    const err = caught as JsonLogicCompileError;
     expect(err).to.be.instanceOf(PermanentError);
     expect(err.code).to.equal('ERR_JSONLOGIC_COMPILE');
     expect(err.context).to.deep.equal({ logicPath: 'and[1]' });

@@ -60,7 +60,7 @@ describe('detection: stateful rules', () => {
       const e = engine(pairs, { maxGroupsPerRule: 2, onStateEvict: () => evictions++ });
       // c evicts a (used least recently); b's second event then fires, a's second starts over
       // (and evicts c, now the least recently used), and so does c's.
-      const alerts = [['a', 0], ['b', 1], ['c', 2], ['b', 3], ['a', 4], ['c', 5]].flatMap(([user, m]) => e.evaluate(login(user, min(m))).alerts);
+      const alerts = ([['a', 0], ['b', 1], ['c', 2], ['b', 3], ['a', 4], ['c', 5]] as const).flatMap(([user, m]) => e.evaluate(login(user, min(m))).alerts);
       expect(alerts.map((a) => a.attributes['user.name'])).to.deep.equal(['b']);
       expect(evictions).to.equal(3);
       expect(e.stateSizes()['test-rule']).to.equal(2);
