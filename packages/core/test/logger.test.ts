@@ -10,7 +10,7 @@ describe('logger', () => {
     logger.warn('slow', { after: '5s', n: 3, ok: false, none: null, skipped: undefined, said: 'a "b"=c' });
     logger.error('down');
     expect(sink.lines).to.have.length(2);
-    expect(sink.lines[0]).to.match(/^\d{4}-\d\d-\d\dT[\d:.]+Z warn  receiver\/okta: slow after=5s n=3 ok=false none=null said="a \\"b\\"=c"\n$/);
+    expect(sink.lines[0]).to.match(/^\d{4}-\d\d-\d\dT[\d:.]+Z warn {2}receiver\/okta: slow after=5s n=3 ok=false none=null said="a \\"b\\"=c"\n$/);
     expect(sink.lines[1]).to.match(/ error receiver\/okta: down\n$/);
     expect(sink.text).to.equal(sink.lines.join(''));
   });
