@@ -7,6 +7,7 @@ import { OKTA_OPERATIONS } from '@oktel/jsonlogic';
 import { logEventToRecord, oktaResource } from '@oktel/okta-log-event';
 import { compileRule, detectionConfigSchema, detectionProcessorFactory, DetectionEngine, ruleSchema } from '@oktel/processor-detection';
 import { generateActivity, SCENARIOS } from '@oktel/okta-simulator';
+import { OKTA_RULES_DIR } from '@oktel/rules-okta';
 import { testHost, testSettings } from '@oktel/testkit';
 
 const BATCH = 500;
@@ -22,15 +23,13 @@ export async function runDetectionBenchmark(options: { events: number; groups: n
   const context = { resource: oktaResource({ domain: 'bench.okta.com' }), scope: { name: 'bench' } };
   const records = events.slice(0, options.events).map((e) => logEventToRecord(e, context));
 
-  let delivered = 0;
-  const sink = { consume: async (batch: LogBatch) => void (delivered += batch.length) };
+  const sink = { consume: async (_batch: LogBatch) => undefined };
   const noProcessorMs = await timeBatches(records, sink.consume);
 
-  const config = detectionConfigSchema.parse({ log_alerts: false });
+  const config = detectionConfigSchema.parse({ rules: [OKTA_RULES_DIR], log_alerts: false });
   const processor = detectionProcessorFactory.create(testSettings('processor', 'detection'), config, sink);
   await processor.start(testHost());
   await timeBatches(records.slice(0, 2000), (b) => processor.consume(b)); // warm-up
-  delivered = 0;
   const processorMs = await timeBatches(records, (b) => processor.consume(b));
   await processor.shutdown();
 
@@ -80,7 +79,10 @@ function registerOktaOperations(): void {
     jsonLogic.add_operation(name, ((value: unknown, ...rest: unknown[]) => {
       const key = JSON.stringify(rest);
       let test = cache.get(key);
-      if (!test) cache.set(key, (test = op.prepare([null, ...rest], name)));
+      if (!test) {
+        test = op.prepare([null, ...rest], name);
+        cache.set(key, test);
+      }
       return test(value, ...rest);
     }) as never);
   }
@@ -131,7 +133,7 @@ async function perEventCostByRate(events: readonly Record<string, unknown>[], ra
   const base = Date.parse('2026-11-20T00:00:00Z');
   const byRate = rates.map((rate) => events.map((e, i) => logEventToRecord({ ...e, published: new Date(base + Math.floor((i * 1000) / rate)).toISOString() } as never, CONTEXT)));
   const once = async (records: LogRecord[]) => {
-    const processor = detectionProcessorFactory.create(testSettings('processor', 'detection'), detectionConfigSchema.parse({ log_alerts: false, idle_after: '0s' }), { consume: async () => undefined });
+    const processor = detectionProcessorFactory.create(testSettings('processor', 'detection'), detectionConfigSchema.parse({ rules: [OKTA_RULES_DIR], log_alerts: false, idle_after: '0s' }), { consume: async () => undefined });
     await processor.start(testHost());
     const ms = await timeBatches(records, (b) => processor.consume(b));
     await processor.shutdown();
@@ -151,7 +153,7 @@ async function perEventCostByRate(events: readonly Record<string, unknown>[], ra
 /** Throughput with the idle-watermark timer armed (1 s checks) and without; medians of 5 alternating runs. */
 async function idleTimerCost(records: LogRecord[]): Promise<Record<string, number>> {
   const run = async (idle: string) => {
-    const processor = detectionProcessorFactory.create(testSettings('processor', 'detection'), detectionConfigSchema.parse({ log_alerts: false, idle_after: idle }), { consume: async () => undefined });
+    const processor = detectionProcessorFactory.create(testSettings('processor', 'detection'), detectionConfigSchema.parse({ rules: [OKTA_RULES_DIR], log_alerts: false, idle_after: idle }), { consume: async () => undefined });
     await processor.start(testHost());
     // Yield between batches so the timer's callbacks actually run during the measurement.
     const ms = await timeBatches(records, async (b) => {

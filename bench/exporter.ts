@@ -9,6 +9,7 @@ import { otlpHttpConfigSchema, OtlpHttpExporter } from '@oktel/exporter-otlp';
 import { logEventToRecord, oktaResource } from '@oktel/okta-log-event';
 import { detectionConfigSchema, detectionProcessorFactory } from '@oktel/processor-detection';
 import { generateActivity, SCENARIOS } from '@oktel/okta-simulator';
+import { OKTA_RULES_DIR } from '@oktel/rules-okta';
 import { OtlpTestServer, testHost, testSettings } from '@oktel/testkit';
 
 const BATCH = 500;
@@ -22,7 +23,7 @@ function sample(n: number): LogRecord[] {
 async function oktelExporter(records: LogRecord[], sink: OtlpTestServer, encoding: 'proto' | 'json', detection: boolean): Promise<number> {
   const exporter = new OtlpHttpExporter(testSettings('exporter', 'otlp_http'), otlpHttpConfigSchema.parse({ logs_endpoint: sink.url, encoding, sending_queue: { num_consumers: 4 } }));
   await exporter.start(testHost());
-  const head = detection ? detectionProcessorFactory.create(testSettings('processor', 'detection'), detectionConfigSchema.parse({ log_alerts: false }), exporter) : exporter;
+  const head = detection ? detectionProcessorFactory.create(testSettings('processor', 'detection'), detectionConfigSchema.parse({ rules: [OKTA_RULES_DIR], log_alerts: false }), exporter) : exporter;
   if (detection) await head.start(testHost());
   const start = process.hrtime.bigint();
   for (let i = 0; i < records.length; i += BATCH) await head.consume(records.slice(i, i + BATCH));
@@ -34,7 +35,7 @@ async function oktelExporter(records: LogRecord[], sink: OtlpTestServer, encodin
 /** The SDK's own path: each record through a BatchLogRecordProcessor into the OTLP exporter. */
 async function sdkPipeline(records: LogRecord[], exporter: LogRecordExporter, detection: boolean): Promise<number> {
   const processor = new BatchLogRecordProcessor({ exporter, maxExportBatchSize: BATCH, maxQueueSize: 2048, scheduledDelayMillis: 50 });
-  const detector = detection ? detectionProcessorFactory.create(testSettings('processor', 'detection'), detectionConfigSchema.parse({ log_alerts: false }), {
+  const detector = detection ? detectionProcessorFactory.create(testSettings('processor', 'detection'), detectionConfigSchema.parse({ rules: [OKTA_RULES_DIR], log_alerts: false }), {
     consume: async (batch) => { for (const r of batch) processor.onEmit(r as never); },
   }) : undefined;
   const start = process.hrtime.bigint();

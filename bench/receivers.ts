@@ -26,7 +26,11 @@ interface Sender {
 
 async function throughOtlp(records: ReadableLogRecord[], protocol: 'http' | 'grpc', makeSender: (url: string) => Sender): Promise<{ records_per_s: number; received: number }> {
   let received = 0;
-  const sink = { consume: async (batch: LogBatch) => void (received += batch.length) };
+  const sink = {
+    consume: async (batch: LogBatch) => {
+      received += batch.length;
+    },
+  };
   const protocols = protocol === 'http' ? { http: { endpoint: '127.0.0.1:0' } } : { grpc: { endpoint: '127.0.0.1:0', max_request_body_size: '64MiB' } };
   const receiver = new OtlpReceiver(testSettings('receiver', 'otlp'), otlpReceiverConfigSchema.parse({ protocols }), sink);
   await receiver.start(testHost());
@@ -47,7 +51,11 @@ async function throughHook(n: number): Promise<{ events_per_s: number; received:
   const types = [...new Set(events.map((e) => e.eventType))].filter((t) => !['policy.evaluate_sign_on', 'security.threat.detected', 'system.push.send_factor_verify_push', 'user.mfa.okta_verify.deny_push', 'app.generic.unauth_app_access_attempt'].includes(t));
   let received = 0;
   const secret = 'bench-hook-secret-0123456789';
-  const receiver = new OktaEventHookReceiver(testSettings('receiver', 'okta_event_hook'), oktaEventHookConfigSchema.parse({ endpoint: '127.0.0.1:0', authorization: { value: secret } }), { consume: async (b) => void (received += b.length) });
+  const receiver = new OktaEventHookReceiver(testSettings('receiver', 'okta_event_hook'), oktaEventHookConfigSchema.parse({ endpoint: '127.0.0.1:0', authorization: { value: secret } }), {
+    consume: async (b) => {
+      received += b.length;
+    },
+  });
   await receiver.start(testHost());
   const okta = new EventHookDelivery({ url: receiver.url, eventTypes: types, auth: { header: 'Authorization', value: secret }, maxEventsPerCall: 50 });
   await okta.verify();

@@ -30,7 +30,7 @@ describe('shipped backend configs', () => {
   const sampleRecord = (): LogRecord => ({ hrTime: [1, 0], hrTimeObserved: [1, 0], attributes: {}, resource: oktaResource(), instrumentationScope: { name: 't' }, droppedAttributesCount: 0 });
   async function throughProcessor(config: ReturnType<typeof load>, id: string, record: LogRecord): Promise<LogRecord> {
     const component = config.components.get('processor')!.get(id)!;
-    const factory = builtinComponents().list().find((f) => f.kind === 'processor' && f.type === id.split('/')[0])! as ProcessorFactory;
+    const factory = builtinComponents().list().find((f) => f.kind === 'processor' && f.type === id.split('/')[0])! as ProcessorFactory<unknown>;
     const sink = new LogsSink();
     await factory.create(testSettings('processor', id), component.config, sink).consume([record]);
     return sink.records[0]!;

@@ -63,7 +63,7 @@ describe('oktel CLI', () => {
   it('drains and exits 0 on SIGTERM while following a file', async function () {
     this.timeout(60_000);
     const input = join(dir.path, 'in.jsonl');
-    const fixture = readFileSync(join(ROOT, 'packages/okta-log-event/test/fixtures/user-session-start.json'), 'utf8');
+    const fixture = readFileSync(join(ROOT, 'packages/testkit/fixtures/user-session-start.json'), 'utf8');
     writeFileSync(input, `${JSON.stringify(JSON.parse(fixture))}\n`);
     writeFileSync(join(dir.path, 'follow.yaml'), `receivers:\n  file:\n    path: ${input}\n    follow: true\n    poll_interval: 50ms\nexporters:\n  file:\n    path: ${join(dir.path, 'out.jsonl')}\nservice:\n  pipelines:\n    logs: { receivers: [file], exporters: [file] }\n`);
     const child = spawn(process.execPath, [CLI, 'run', '--config', join(dir.path, 'follow.yaml'), '--config', telemetryOnAnyPort(dir.path)], { cwd: dir.path, stdio: ['ignore', 'pipe', 'pipe'] });

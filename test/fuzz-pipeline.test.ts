@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { logEventProblem, logEventToRecord, oktaResource, type OktaLogEvent } from '@oktel/okta-log-event';
 import { generateActivity, SCENARIOS } from '@oktel/okta-simulator';
 import { detectionConfigSchema, detectionProcessorFactory } from '@oktel/processor-detection';
+import { OKTA_RULES_DIR } from '@oktel/rules-okta';
 import { fileReceiverConfigSchema, fileReceiverFactory } from '@oktel/receiver-file';
 import { LogsSink, tempDir, testHost, testSettings } from '@oktel/testkit';
 import type { LogRecord } from '@oktel/core';
@@ -101,7 +102,7 @@ describe('pipeline fuzzed with random and malformed events', () => {
       fc.asyncProperty(fc.array(fc.array(record, { maxLength: 30 }), { minLength: 1, maxLength: 6 }), async (batches) => {
         const sink = new LogsSink();
         const settings = testSettings('processor', 'detection');
-        const processor = detectionProcessorFactory.create(settings, detectionConfigSchema.parse({ log_alerts: false }), sink);
+        const processor = detectionProcessorFactory.create(settings, detectionConfigSchema.parse({ rules: [OKTA_RULES_DIR], log_alerts: false }), sink);
         await processor.start(testHost());
         for (const batch of batches) await processor.consume(batch);
         await processor.shutdown();

@@ -28,7 +28,7 @@ describe('otlp_http exporter with a persistent queue, in a real oktel process', 
     this.timeout(120_000);
     const { events } = generateActivity({ seed: 21, start: Date.parse('2026-11-20T00:00:00Z'), signIns: 120, meanGapMs: 10_000 });
     const input = join(dir.path, 'in.jsonl');
-    writeFileSync(input, events.map((e) => JSON.stringify(e)).join('\n') + '\n');
+    writeFileSync(input, `${events.map((e) => JSON.stringify(e)).join('\n')}\n`);
     const queueDir = join(dir.path, 'data');
     const config = (path: string) => {
       const file = join(dir.path, `oktel-${readdirSync(dir.path).length}.yaml`);

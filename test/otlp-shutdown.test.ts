@@ -22,7 +22,7 @@ describe('oktel run with an otlp_http exporter stops promptly', () => {
   function run(endpoint: string, options: { follow: boolean; drainTimeout: string; healthPort?: number }): { child: ChildProcess; exited: () => boolean; startedAt: number } {
     const { events } = generateActivity({ seed: 3, start: Date.parse('2026-11-20T00:00:00Z'), signIns: 30, meanGapMs: 10_000 });
     const input = join(dir.path, 'in.jsonl');
-    writeFileSync(input, events.map((e) => JSON.stringify(e)).join('\n') + '\n');
+    writeFileSync(input, `${events.map((e) => JSON.stringify(e)).join('\n')}\n`);
     const config = join(dir.path, 'oktel.yaml');
     writeFileSync(config, `receivers:
   file: { path: ${input}, follow: ${options.follow}, poll_interval: 100ms }

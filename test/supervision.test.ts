@@ -8,11 +8,11 @@ import { OtlpTestServer, tempDir, waitUntil } from '@oktel/testkit';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const CLI = join(ROOT, 'packages/cli/bin/oktel.mjs');
-const EVENT = JSON.parse(readFileSync(join(ROOT, 'packages/okta-log-event/test/fixtures/user-session-start.json'), 'utf8')) as Record<string, unknown>;
+const EVENT = JSON.parse(readFileSync(join(ROOT, 'packages/testkit/fixtures/user-session-start.json'), 'utf8')) as Record<string, unknown>;
 const TELEMETRY = 'telemetry: { progress: { interval: 0 }, metrics: { address: "127.0.0.1:0" }, health: { address: "127.0.0.1:0" } }';
 
 function events(n: number): string {
-  return Array.from({ length: n }, (_, i) => JSON.stringify({ ...EVENT, uuid: `uuid-${i}` })).join('\n') + '\n';
+  return `${Array.from({ length: n }, (_, i) => JSON.stringify({ ...EVENT, uuid: `uuid-${i}` })).join('\n')}\n`;
 }
 
 interface Run {
@@ -94,15 +94,13 @@ describe('oktel under a supervisor (real processes, real signals)', () => {
     expect(run.output()).not.to.contain('Second SIGINT');
   });
 
-  /** An OTLP endpoint that accepts connections and never answers. */
-  /** A backend that takes requests and never answers; `requests()` tells how many arrived. */
-  let hungRequests = 0;
-  async function hungBackend(): Promise<string> {
-    hungRequests = 0;
-    const server = createServer(() => void hungRequests++);
+  /** An OTLP endpoint that accepts connections and never answers; counts the requests it holds. */
+  async function hungBackend(): Promise<{ url: string; requests: () => number }> {
+    let requests = 0;
+    const server = createServer(() => void requests++);
     servers.push(server);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/logs`;
+    return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/logs`, requests: () => requests };
   }
 
   function hungConfig(url: string, drainTimeout: string): string {
@@ -121,9 +119,10 @@ service:
 
   it('bounds a graceful stop by drain_timeout when the backend hangs, then exits 0', async function () {
     this.timeout(30_000);
-    const run = start(process.execPath, [CLI, 'run', '--config', hungConfig(await hungBackend(), '1s')], dir.path, children);
-    await waitUntil(() => run.output().includes('Started 1 pipeline'), 20_000, () => `start (output: ${run.output()})`);
-    await waitUntil(() => hungRequests > 0, 20_000, () => 'a request to reach the hung backend');
+    const backend = await hungBackend();
+    const run = start(process.execPath, [CLI, 'run', '--config', hungConfig(backend.url, '1s')], dir.path, children);
+    // SIGTERM once a send is in flight: before it, there is nothing to drain and no timeout to hit.
+    await waitUntil(() => backend.requests() > 0, 20_000, () => `a request held by the backend (output: ${run.output()})`);
     run.child.kill('SIGTERM');
     expect(await run.exit, run.output()).to.equal(0);
     expect(run.output()).to.contain('did not finish shutting down within service.drain_timeout');
@@ -131,10 +130,10 @@ service:
 
   it('exits at once on a second signal while draining', async function () {
     this.timeout(30_000);
-    const run = start(process.execPath, [CLI, 'run', '--config', hungConfig(await hungBackend(), '1h')], dir.path, children);
-    await waitUntil(() => run.output().includes('Started 1 pipeline'), 20_000, () => `start (output: ${run.output()})`);
-    // Only once a batch hangs at the backend is there something to drain.
-    await waitUntil(() => hungRequests > 0, 20_000, () => 'a request to reach the hung backend');
+    const backend = await hungBackend();
+    const run = start(process.execPath, [CLI, 'run', '--config', hungConfig(backend.url, '1h')], dir.path, children);
+    // A send in flight, so that the first SIGTERM has something to drain and cannot finish at once.
+    await waitUntil(() => backend.requests() > 0, 20_000, () => `a request held by the backend (output: ${run.output()})`);
     run.child.kill('SIGTERM');
     await waitUntil(() => run.output().includes('Stopping (SIGTERM)'), 10_000, () => 'the first signal to be taken');
     await new Promise((r) => setTimeout(r, 600)); // past the window in which a duplicate delivery counts once

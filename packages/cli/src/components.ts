@@ -7,7 +7,8 @@ import { routingConnectorFactory } from '@oktel/connector-routing';
 import { fileStorageExtensionFactory } from '@oktel/extension-file-storage';
 import { fileReceiverFactory } from '@oktel/receiver-file';
 import { oktaReceiverFactory } from '@oktel/receiver-okta';
-import { detectionProcessorFactory } from '@oktel/processor-detection';
+import { createDetectionProcessorFactory } from '@oktel/processor-detection';
+import { OKTA_RULES_DIR } from '@oktel/rules-okta';
 import { attributesProcessorFactory } from '@oktel/processor-attributes';
 import { filterProcessorFactory } from '@oktel/processor-filter';
 import { resourceProcessorFactory } from '@oktel/processor-resource';
@@ -18,7 +19,7 @@ import { oktaEventHookReceiverFactory } from '@oktel/receiver-okta-event-hook';
 export function builtinComponents(): ComponentRegistry {
   return new ComponentRegistry([
     oktaReceiverFactory, fileReceiverFactory, otlpReceiverFactory, oktaEventHookReceiverFactory,
-    detectionProcessorFactory, resourceProcessorFactory, attributesProcessorFactory, filterProcessorFactory,
+    createDetectionProcessorFactory({ defaultRules: [OKTA_RULES_DIR] }), resourceProcessorFactory, attributesProcessorFactory, filterProcessorFactory,
     debugExporterFactory, fileExporterFactory, otlpHttpExporterFactory, splunkHecExporterFactory,
     fileStorageExtensionFactory, routingConnectorFactory,
   ]);

@@ -38,7 +38,7 @@ function allowEnvReferences(node: JsonSchema): JsonSchema {
 }
 
 const isObject = (v: unknown): v is JsonSchema => v !== null && typeof v === 'object' && !Array.isArray(v);
-const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** One schema for a whole config file: every built-in component type under its section, and service. */
 export function configJsonSchema(registry: ComponentRegistry, version: string): JsonSchema {
@@ -46,7 +46,7 @@ export function configJsonSchema(registry: ComponentRegistry, version: string): 
   for (const [section, kind] of SECTIONS) {
     const patternProperties: Record<string, JsonSchema> = {};
     for (const factory of registry.list().filter((f) => f.kind === kind)) {
-      const names = [factory.type, ...(factory.aliases ?? [])].map(escape).join('|');
+      const names = [factory.type, ...(factory.aliases ?? [])].map(escapeRegExp).join('|');
       const config = fromZod(factory.configSchema);
       // `file/okta: ` with nothing after it is the defaults, as in the Collector.
       patternProperties[`^(${names})(/.+)?$`] = { description: `${kind} ${factory.type}: ${factory.description}`, anyOf: [config, { type: 'null' }] };

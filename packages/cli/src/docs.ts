@@ -2,7 +2,7 @@
 // the test suite runs the same check, so a key added without docs fails CI.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { renderConfigTable, serviceSchema } from '@oktel/core';
+import { OktelError, renderConfigTable, serviceSchema } from '@oktel/core';
 import { renderAttributeTable } from '@oktel/okta-log-event';
 import { builtinComponents } from './components.js';
 
@@ -36,7 +36,7 @@ export function generatedSections(): GeneratedSection[] {
     .list()
     .map((factory) => {
       const pkg = PACKAGE_OF[`${factory.kind} ${factory.type}`];
-      if (!pkg) throw new Error(`no README is known for the ${factory.kind} ${factory.type}: add it to PACKAGE_OF in docs.ts`);
+      if (!pkg) throw new OktelError('ERR_DOCS_UNKNOWN_PACKAGE', `no README is known for the ${factory.kind} ${factory.type}: add it to PACKAGE_OF in docs.ts`);
       return { readme: `packages/${pkg}/README.md`, marker: `config ${factory.type}`, content: renderConfigTable(factory.configSchema) };
     });
   sections.push({ readme: 'packages/core/README.md', marker: 'config service', content: renderConfigTable(serviceSchema) });
@@ -50,7 +50,7 @@ export function applySection(text: string, section: GeneratedSection): string {
   const end = `<!-- generated:${section.marker}:end -->`;
   const from = text.indexOf(start);
   const to = text.indexOf(end);
-  if (from === -1 || to === -1) throw new Error(`${section.readme} lacks the markers ${start} … ${end}`);
+  if (from === -1 || to === -1) throw new OktelError('ERR_DOCS_MARKERS', `${section.readme} lacks the markers ${start} … ${end}`);
   return `${text.slice(0, from + start.length)}\n${section.content}\n${text.slice(to)}`;
 }
 

@@ -3,6 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { didYouMean } from './suggest.js';
 import { EXIT_CODES_HELP } from './exit-codes.js';
+// The errors module alone: --help and --version must not load the whole runtime.
+import { PermanentError } from '@oktel/core/errors';
 
 export interface OptionSpec {
   readonly name: string;
@@ -23,12 +25,12 @@ export interface CommandSpec {
 }
 
 /** Thrown for a wrong command line; printed with the help of the command it concerns, exit 2. */
-export class UsageError extends Error {
+export class UsageError extends PermanentError {
   constructor(
     message: string,
     readonly command: readonly string[] = [],
   ) {
-    super(message);
+    super(message, { code: 'ERR_USAGE', context: { command } });
   }
 }
 
@@ -166,7 +168,7 @@ ${EXIT_CODES_HELP}
 export function commandHelp(path: readonly string[]): string {
   const spec = findCommand(path);
   if (!spec) return mainHelp();
-  const lines = [`Usage: ${spec.usage}`, '', spec.summary + '.'];
+  const lines = [`Usage: ${spec.usage}`, '', `${spec.summary}.`];
   if (spec.description) lines.push('', wrap(spec.description));
   if (spec.subcommands) lines.push('', 'Commands:', table(spec.subcommands.map((s) => [s.name, s.summary])));
   lines.push('', 'Options:', table([...(spec.options ?? []), HELP].map((o) => [optionLabel(o), o.help])));

@@ -7,7 +7,7 @@ export const routingConnectorFactory: ConnectorFactory<RoutingConfig> = {
   kind: 'connector',
   description: 'Routes records into pipelines by JsonLogic conditions (e.g. alerts to one backend, raw events to another).',
   stability: 'development',
-  configSchema: routingConfigSchema as never,
+  configSchema: routingConfigSchema,
   pipelineRefs: (config) => [
     ...config.table.flatMap((r, i) => r.pipelines.map((pipelineId, j) => ({ path: ['table', i, 'pipelines', j], pipelineId }))),
     ...config.default_pipelines.map((pipelineId, j) => ({ path: ['default_pipelines', j], pipelineId })),

@@ -13,7 +13,7 @@ export class RecordView {
 function flat(source: (r: LogRecord) => Readonly<Record<string, unknown>>, key: string, notFound: unknown) {
   return (view: unknown) => {
     const map = source((view as RecordView).record);
-    const value = Object.prototype.hasOwnProperty.call(map, key) ? map[key] : undefined;
+    const value = Object.hasOwn(map, key) ? map[key] : undefined;
     return value === undefined ? notFound : value;
   };
 }

@@ -1,4 +1,4 @@
-import { errorMessage, fanout, type ComponentSettings, type Connector, type LogBatch, type LogRecord, type LogsConsumer } from '@oktel/core';
+import { errorMessage, fanout, PermanentError, type ComponentSettings, type Connector, type LogBatch, type LogRecord, type LogsConsumer } from '@oktel/core';
 import { truthy } from '@oktel/jsonlogic';
 import type { RoutingConfig } from './config.js';
 import { RecordView } from './record-view.js';
@@ -15,7 +15,7 @@ export class RoutingConnector implements Connector {
     this.#config = config;
     const target = (ids: readonly string[]): LogsConsumer => fanout(ids.map((id) => {
       const consumer = pipelines.get(id);
-      if (!consumer) throw new Error(`routing connector ${settings.id}: pipeline "${id}" does not list it as a receiver`);
+      if (!consumer) throw new PermanentError(`routing connector ${settings.id}: pipeline "${id}" does not list it as a receiver`, { code: 'ERR_CONFIG', context: { pipeline: id } });
       return consumer;
     }));
     this.#routes = config.table.map((r) => target(r.pipelines));

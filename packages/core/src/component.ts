@@ -122,27 +122,28 @@ interface FactoryBase<K extends ComponentKind, C> {
   pipelineRefs?(config: C): { path: readonly (string | number)[]; pipelineId: string }[];
 }
 
-export interface ReceiverFactory<C = any> extends FactoryBase<'receiver', C> {
+export interface ReceiverFactory<C> extends FactoryBase<'receiver', C> {
   create(settings: ComponentSettings, config: C, next: LogsConsumer): Receiver;
 }
-export interface ProcessorFactory<C = any> extends FactoryBase<'processor', C> {
+export interface ProcessorFactory<C> extends FactoryBase<'processor', C> {
   create(settings: ComponentSettings, config: C, next: LogsConsumer): Processor;
 }
-export interface ExporterFactory<C = any> extends FactoryBase<'exporter', C> {
+export interface ExporterFactory<C> extends FactoryBase<'exporter', C> {
   create(settings: ComponentSettings, config: C): Exporter;
 }
-export interface ExtensionFactory<C = any> extends FactoryBase<'extension', C> {
+export interface ExtensionFactory<C> extends FactoryBase<'extension', C> {
   /** What other components may use this extension for, checked against their ExtensionRefs. */
   readonly capabilities?: readonly 'storage'[];
   create(settings: ComponentSettings, config: C): Extension;
 }
 
-export interface ConnectorFactory<C = any> extends FactoryBase<'connector', C> {
+export interface ConnectorFactory<C> extends FactoryBase<'connector', C> {
   /** `pipelines`: the first consumer of every pipeline that lists this connector as a receiver, by pipeline id. */
   create(settings: ComponentSettings, config: C, pipelines: ReadonlyMap<string, LogsConsumer>): Connector;
 }
 
-export type AnyFactory = ReceiverFactory | ProcessorFactory | ExporterFactory | ExtensionFactory | ConnectorFactory;
+/** A factory of any kind, its config type erased: the registry and loader handle configs as the schema produced them. */
+export type AnyFactory = ReceiverFactory<unknown> | ProcessorFactory<unknown> | ExporterFactory<unknown> | ExtensionFactory<unknown> | ConnectorFactory<unknown>;
 
 export const TYPE_PATTERN = /^[a-zA-Z][0-9a-zA-Z_]{0,62}$/;
 

@@ -3,6 +3,7 @@ export type {
   ExtensionRef, HealthStatus, Host, Lag, Processor, ProcessorFactory, Progress, Receiver, ReceiverFactory, Stability,
 } from './component.js';
 export { createDefaultConfig, parseComponentId, TYPE_PATTERN } from './component.js';
+export { Backoff, equalJitter } from './backoff.js';
 export type { LogsConsumer } from './consumer.js';
 export { consumerFromFunction, fanout, FanoutConsumer } from './consumer.js';
 export type { ConfigIssue } from './errors.js';
@@ -16,7 +17,7 @@ export { createLogger, MemoryLogSink, redact, type LogFields, type Logger, type 
 export type { AnyValue, AnyValueMap, HrTime, LogBatch, LogRecord } from './record.js';
 export { hrTimeFromMillis, millisFromHrTime, withAttributes } from './record.js';
 export { ComponentRegistry } from './registry.js';
-export { isStorageExtension, type StorageClient, type StorageExtension } from './storage.js';
+export { isStorageExtension, storageClient, type StorageClient, type StorageExtension } from './storage.js';
 
 export { describeConfig, renderConfigTable, type ConfigKeyDoc } from './config/docs.js';
 export { loadConfig, resolveConfig, zodIssues, type LoadOptions, type ResolvedComponent, type ResolvedConfig, type ResolvedPipeline } from './config/loader.js';

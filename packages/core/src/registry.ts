@@ -1,4 +1,5 @@
 import type { AnyFactory, ComponentKind } from './component.js';
+import { OktelError } from './errors.js';
 
 /** The component types a distribution knows, by kind and type id (aliases included). */
 export class ComponentRegistry {
@@ -12,7 +13,7 @@ export class ComponentRegistry {
     const kind = this.#byKind.get(factory.kind) ?? new Map<string, AnyFactory>();
     this.#byKind.set(factory.kind, kind);
     for (const name of [factory.type, ...(factory.aliases ?? [])]) {
-      if (kind.has(name)) throw new Error(`two ${factory.kind} factories claim the type "${name}"`);
+      if (kind.has(name)) throw new OktelError('ERR_DUPLICATE_COMPONENT_TYPE', `two ${factory.kind} factories claim the type "${name}"`, { context: { kind: factory.kind, type: name } });
       kind.set(name, factory);
     }
     return this;

@@ -1,3 +1,6 @@
+import type { ComponentKind, Host } from './component.js';
+import { PermanentError } from './errors.js';
+
 /**
  * A crash-safe key/value store owned by one component. A `set` that resolved survives a
  * kill -9; a `set` interrupted by one leaves either the old or the new value, never a mix.
@@ -25,4 +28,15 @@ export interface StorageExtension {
 
 export function isStorageExtension(value: unknown): value is StorageExtension {
   return typeof value === 'object' && value !== null && (value as { isStorage?: unknown }).isStorage === true;
+}
+
+/**
+ * The store of one component in the storage extension `storageId`: the one lookup every
+ * component with a `storage` key uses. A PermanentError (ERR_STORAGE_MISSING) when no started
+ * storage extension has that id (the config loader checks the reference; this is the backstop).
+ */
+export async function storageClient(host: Host, storageId: string, kind: ComponentKind, componentId: string): Promise<StorageClient> {
+  const extension = host.getExtension(storageId);
+  if (!isStorageExtension(extension)) throw new PermanentError(`storage extension "${storageId}" is not available`, { code: 'ERR_STORAGE_MISSING', context: { storage: storageId, component: componentId } });
+  return extension.client(kind, componentId);
 }

@@ -4,7 +4,7 @@ import { createDebugExporter, debugExporterConfigSchema } from '@oktel/exporter-
 import { logEventToRecord, oktaResource, type OktaLogEvent } from '@oktel/okta-log-event';
 import { testHost, testSettings } from '@oktel/testkit';
 
-const fixture = JSON.parse(readFileSync(new URL('../../okta-log-event/test/fixtures/user-session-start.json', import.meta.url), 'utf8')) as OktaLogEvent;
+const fixture = JSON.parse(readFileSync(new URL('../../testkit/fixtures/user-session-start.json', import.meta.url), 'utf8')) as OktaLogEvent;
 const context = { resource: oktaResource(), scope: { name: 'test' } };
 
 async function print(config: Record<string, unknown>, batches: number): Promise<string> {

@@ -6,7 +6,7 @@ import { logEventToRecord, oktaResource, type OktaLogEvent } from '@oktel/okta-l
 import { otlpHttpConfigSchema } from '@oktel/exporter-otlp';
 import { tempDir, testHost, testSettings, waitUntil } from '@oktel/testkit';
 
-const fixture = JSON.parse(readFileSync(new URL('../../okta-log-event/test/fixtures/user-session-start.json', import.meta.url), 'utf8')) as OktaLogEvent;
+const fixture = JSON.parse(readFileSync(new URL('../../testkit/fixtures/user-session-start.json', import.meta.url), 'utf8')) as OktaLogEvent;
 const context = { resource: oktaResource({ domain: 'acme.okta.com' }), scope: { name: '@oktel/receiver-file', version: '0.1.0' } };
 const records = (n: number) => Array.from({ length: n }, (_, i) => logEventToRecord({ ...fixture, uuid: `u-${i}` }, context));
 

@@ -8,7 +8,7 @@ export const otlpHttpExporterFactory: ExporterFactory<OtlpHttpConfig> = {
   kind: 'exporter',
   description: 'Sends records over OTLP/HTTP (protobuf or JSON) with a bounded, optionally persistent queue and retries.',
   stability: 'development',
-  configSchema: otlpHttpConfigSchema as never,
+  configSchema: otlpHttpConfigSchema,
   extensionRefs: (config) => (config.sending_queue.storage ? [{ path: ['sending_queue', 'storage'], extensionId: config.sending_queue.storage, capability: 'storage' }] : []),
   create: (settings, config) => new OtlpHttpExporter(settings, config),
 };

@@ -5,7 +5,7 @@ import { logEventToRecord, oktaResource, type OktaLogEvent } from '@oktel/okta-l
 import { OtlpTestServer, testHost, testSettings } from '@oktel/testkit';
 import { zstdAvailable } from '@oktel/otlp-encoding';
 
-const fixture = JSON.parse(readFileSync(new URL('../../okta-log-event/test/fixtures/user-session-start.json', import.meta.url), 'utf8')) as OktaLogEvent;
+const fixture = JSON.parse(readFileSync(new URL('../../testkit/fixtures/user-session-start.json', import.meta.url), 'utf8')) as OktaLogEvent;
 const context = { resource: oktaResource({ domain: 'acme.okta.com' }), scope: { name: 'test' } };
 const records = (n: number, from = 0) => Array.from({ length: n }, (_, i) => logEventToRecord({ ...fixture, uuid: `u-${from + i}` }, context));
 const uuidsOf = (server: OtlpTestServer) => server.jsonRecords().map((r) => ((r.attributes as { key: string; value: { stringValue: string } }[]).find((a) => a.key === 'log.record.uid')!.value.stringValue));

@@ -7,7 +7,7 @@ export const splunkHecExporterFactory: ExporterFactory<SplunkHecConfig> = {
   kind: 'exporter',
   description: 'Sends raw Okta events (sourcetype OktaIM2:log) and alerts to Splunk HTTP Event Collector, with gzip, HEC error codes, indexer acknowledgement and a bounded, optionally persistent queue.',
   stability: 'development',
-  configSchema: splunkHecConfigSchema as never,
+  configSchema: splunkHecConfigSchema,
   extensionRefs: (config) => (config.sending_queue.storage ? [{ path: ['sending_queue', 'storage'], extensionId: config.sending_queue.storage, capability: 'storage' }] : []),
   create: (settings, config) => new SplunkHecExporter(settings, config),
 };

@@ -48,8 +48,8 @@ export function createHecSender(config: SplunkHecConfig): HecSend {
         res.on('error', (err) => reject(new RetryableError(`the response from ${target.host} broke off: ${err.message}`)));
         res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks), retryAfter: res.headers['retry-after'] as string | undefined }));
       });
-      req.on('timeout', () => req.destroy(new Error(`no response within ${config.timeout}ms`)));
-      req.on('error', (err: NodeJS.ErrnoException) => reject(new RetryableError(`sending to ${target.host} failed: ${err.code ?? err.message}`)));
+      req.on('timeout', () => req.destroy(new RetryableError(`no response within ${config.timeout}ms`, { code: 'ERR_HEC_TIMEOUT' })));
+      req.on('error', (err: NodeJS.ErrnoException) => reject(new RetryableError(`sending to ${target.host} failed: ${err instanceof RetryableError ? err.message : (err.code ?? err.message)}`)));
       req.end(body);
     });
 

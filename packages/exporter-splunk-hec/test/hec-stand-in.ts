@@ -117,7 +117,10 @@ export class HecStandIn {
   }
 
   #ack(url: URL, body: Buffer, res: ServerResponse): void {
-    if (!this.useAck) return this.#reply(res, 400, { text: 'ACK is disabled', code: 14 });
+    if (!this.useAck) {
+      this.#reply(res, 400, { text: 'ACK is disabled', code: 14 });
+      return;
+    }
     const channel = url.searchParams.get('channel');
     const query = JSON.parse(body.toString('utf8')) as { acks: number[] };
     this.ackQueries.push({ channel, acks: query.acks });

@@ -7,7 +7,7 @@ import { logEventToRecord, oktaResource, type OktaLogEvent } from '@oktel/okta-l
 import { testHost, testSettings, waitUntil } from '@oktel/testkit';
 import { HecStandIn } from './hec-stand-in.js';
 
-const fixture = JSON.parse(readFileSync(new URL('../../okta-log-event/test/fixtures/user-session-start.json', import.meta.url), 'utf8')) as OktaLogEvent;
+const fixture = JSON.parse(readFileSync(new URL('../../testkit/fixtures/user-session-start.json', import.meta.url), 'utf8')) as OktaLogEvent;
 const context = { resource: oktaResource({ domain: 'acme.okta.com' }), scope: { name: 'test' } };
 const records = (n: number, from = 0) => Array.from({ length: n }, (_, i) => logEventToRecord({ ...fixture, uuid: `u-${from + i}` }, context));
 const uuids = (hec: HecStandIn) => hec.events.map((e) => (e.event as { uuid: string }).uuid);

@@ -82,7 +82,7 @@ describe('file_storage: disk faults are retried and reported, never a crash', ()
   describe('on a real small tmpfs', () => {
     let dir: ReturnType<typeof tempDir>;
     let mount: string;
-    before(function () {
+    before(() => {
       dir = tempDir();
       mount = join(dir.path, 'tmpfs');
       mkdirSync(mount);

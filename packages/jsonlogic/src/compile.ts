@@ -121,8 +121,8 @@ class Compiler {
       }
     }
     if (ITERATORS.has(op)) return this.#iterator(op, values, at);
-    if (Object.prototype.hasOwnProperty.call(STANDARD_OPERATIONS, op)) return this.#standard(op, values, at);
-    if (Object.prototype.hasOwnProperty.call(this.custom, op)) {
+    if (Object.hasOwn(STANDARD_OPERATIONS, op)) return this.#standard(op, values, at);
+    if (Object.hasOwn(this.custom, op)) {
       return call(this.custom[op]!.prepare(values, at), args());
     }
     throw new JsonLogicCompileError(path, `unrecognized operation "${op}"`);
@@ -194,7 +194,10 @@ class Compiler {
       for (const key of keys) {
         const id = String(key);
         let read = cache.get(id);
-        if (!read) cache.set(id, (read = this.reader(key, null)));
+        if (!read) {
+          read = this.reader(key, null);
+          cache.set(id, read);
+        }
         const value = read(d);
         if (value === null || value === '') missing.push(key);
       }
@@ -259,14 +262,14 @@ class Compiler {
     if ((op === '==' || op === '===' || op === '!=' || op === '!==') && values.length === 2 && literal(values[1]) && !literal(values[0])) {
       const left = args[0]!;
       const right = values[1];
-      /* eslint-disable eqeqeq */
       switch (op) {
+        // biome-ignore lint/suspicious/noDoubleEquals: JsonLogic's == and != are JavaScript's loose equality, by specification
         case '==': return boolean((d) => left(d) == right);
         case '===': return boolean((d) => left(d) === right);
+        // biome-ignore lint/suspicious/noDoubleEquals: JsonLogic's == and != are JavaScript's loose equality, by specification
         case '!=': return boolean((d) => left(d) != right);
         default: return boolean((d) => left(d) !== right);
       }
-      /* eslint-enable eqeqeq */
     }
     if ((op === '!' || op === '!!') && values.length === 1) {
       const inner = args[0]!;

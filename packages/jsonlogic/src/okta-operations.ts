@@ -140,7 +140,7 @@ export const OKTA_OPERATIONS: Readonly<Record<string, CustomOperation>> = {
   kv: simple("Parses Okta's {key=value, …} strings: {\"kv\":[{\"var\":\"debugContext.debugData.behaviors\"},\"New Device\"]} → \"POSITIVE\"; without a key, the whole map.", (text, key) => {
     const map = parseOktaKeyValues(text);
     if (key === undefined) return map;
-    return map && typeof key === 'string' && Object.prototype.hasOwnProperty.call(map, key) ? map[key] : null;
+    return map && typeof key === 'string' && Object.hasOwn(map, key) ? map[key] : null;
   }),
   json: simple('Parses a JSON-in-a-string field, optionally reading a dotted path in it: {"json":[{"var":"debugContext.debugData.logOnlySecurityData"},"risk.level"]}.', (text, path) => {
     const value = parseJsonString(text);

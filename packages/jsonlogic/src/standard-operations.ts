@@ -8,10 +8,11 @@ import { truthy } from './truthy.js';
  */
 export type Operation = (...args: unknown[]) => unknown;
 
-/* eslint-disable eqeqeq */
 export const STANDARD_OPERATIONS: Readonly<Record<string, Operation>> = {
+  // biome-ignore lint/suspicious/noDoubleEquals: JsonLogic's == and != are JavaScript's loose equality, by specification
   '==': (a, b) => a == b,
   '===': (a, b) => a === b,
+  // biome-ignore lint/suspicious/noDoubleEquals: JsonLogic's == and != are JavaScript's loose equality, by specification
   '!=': (a, b) => a != b,
   '!==': (a, b) => a !== b,
   '>': (a, b) => (a as number) > (b as number),

@@ -75,8 +75,8 @@ export function pathReader(path: unknown, notFound: unknown): PathReader {
 }
 
 function own(node: unknown, key: string): unknown {
-  if (typeof node === 'object') return Object.prototype.hasOwnProperty.call(node, key) ? (node as Record<string, unknown>)[key] : undefined;
-  if (typeof node === 'string') return Object.prototype.hasOwnProperty.call(Object(node), key) ? (node as unknown as Record<string, unknown>)[key] : undefined;
+  if (typeof node === 'object') return Object.hasOwn(node as object, key) ? (node as Record<string, unknown>)[key] : undefined;
+  if (typeof node === 'string') return Object.hasOwn(Object(node), key) ? (node as unknown as Record<string, unknown>)[key] : undefined;
   return undefined;
 }
 

@@ -5,7 +5,7 @@ import { millisFromHrTime } from '@oktel/core';
 import { isAbsent, isAbsentPrincipal, logEventOf, logEventProblem, logEventToRecord, oktaResource, publishedMillis, type OktaLogEvent } from '@oktel/okta-log-event';
 import { execFileSync } from 'node:child_process';
 
-const raw = readFileSync(new URL('./fixtures/user-session-start.json', import.meta.url), 'utf8');
+const raw = readFileSync(new URL('../../testkit/fixtures/user-session-start.json', import.meta.url), 'utf8');
 const context = { resource: oktaResource({ domain: 'acme.okta.com' }), scope: { name: 'test' }, observedAtMs: 1_800_000_000_000 };
 
 describe('okta log event to record', () => {

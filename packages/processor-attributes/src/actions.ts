@@ -7,7 +7,7 @@ export type AttributeActions = (attributes: Readonly<AnyValueMap>) => AnyValueMa
 
 type Step = (attrs: AnyValueMap) => boolean;
 
-const has = (attrs: AnyValueMap, key: string) => Object.prototype.hasOwnProperty.call(attrs, key);
+const has = (attrs: AnyValueMap, key: string) => Object.hasOwn(attrs, key);
 
 /** SHA-256 hex of the value, as the Collector's hash action does since contrib v0.79 (SHA-1 before). */
 export function hashValue(value: AnyValue): string {
@@ -27,7 +27,7 @@ function step(action: ActionConfig): Step {
   const source = (attrs: AnyValueMap): AnyValue | undefined => (action.from_attribute !== undefined ? attrs[action.from_attribute] : (action.value as AnyValue));
   const keysOf = (attrs: AnyValueMap): string[] => {
     const re = action.pattern ? new RegExp(action.pattern) : undefined;
-    return Object.keys(attrs).filter((k) => k === key || (re !== undefined && re.test(k)));
+    return Object.keys(attrs).filter((k) => k === key || (re?.test(k)));
   };
   switch (action.action) {
     case 'insert':

@@ -13,7 +13,7 @@ export const attributesConfigSchema = z
   .transform((config) => {
     const include = config.include ? compileMatch(config.include) : undefined;
     const exclude = config.exclude ? compileMatch(config.exclude) : undefined;
-    return { ...config, apply: compileActions(config.actions), applies: (record: LogRecord) => (!include || include(record)) && !(exclude && exclude(record)) };
+    return { ...config, apply: compileActions(config.actions), applies: (record: LogRecord) => (!include || include(record)) && !(exclude?.(record)) };
   });
 
 export type AttributesConfig = z.output<typeof attributesConfigSchema>;

@@ -7,6 +7,6 @@ export const attributesProcessorFactory: ProcessorFactory<AttributesConfig> = {
   kind: 'processor',
   description: "Inserts, updates, upserts, deletes, hashes, extracts or converts record attributes (the Collector's attributes processor actions).",
   stability: 'development',
-  configSchema: attributesConfigSchema as never,
+  configSchema: attributesConfigSchema,
   create: (settings, config, next) => new AttributesProcessor(settings, config, next),
 };

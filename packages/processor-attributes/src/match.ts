@@ -20,10 +20,18 @@ export const matchSchema = z
     if (!m.attributes && !m.resources && !m.log_bodies && !m.log_severity_texts && !m.log_severity_number) ctx.addIssue({ code: 'custom', path: [], message: 'give at least one of attributes, resources, log_bodies, log_severity_texts, log_severity_number' });
     if (m.match_type !== 'regexp') return;
     const patterns: [string, (string | number)[]][] = [];
-    m.attributes?.forEach((a, i) => typeof a.value === 'string' && patterns.push([a.value, ['attributes', i, 'value']]));
-    m.resources?.forEach((a, i) => typeof a.value === 'string' && patterns.push([a.value, ['resources', i, 'value']]));
-    m.log_bodies?.forEach((b, i) => patterns.push([b, ['log_bodies', i]]));
-    m.log_severity_texts?.forEach((t, i) => patterns.push([t, ['log_severity_texts', i]]));
+    m.attributes?.forEach((a, i) => {
+      if (typeof a.value === 'string') patterns.push([a.value, ['attributes', i, 'value']]);
+    });
+    m.resources?.forEach((a, i) => {
+      if (typeof a.value === 'string') patterns.push([a.value, ['resources', i, 'value']]);
+    });
+    m.log_bodies?.forEach((b, i) => {
+      patterns.push([b, ['log_bodies', i]]);
+    });
+    m.log_severity_texts?.forEach((t, i) => {
+      patterns.push([t, ['log_severity_texts', i]]);
+    });
     for (const [pattern, path] of patterns) {
       try {
         new RegExp(pattern);
@@ -43,7 +51,7 @@ export function compileMatch(config: MatchConfig): RecordMatcher {
     : (expected: string | number | boolean) => (v: AnyValue | undefined) => v === expected;
   const keyValues = (list: z.output<typeof keyValue>[] | undefined) => (list ?? []).map((kv) => {
     const test = kv.value === undefined ? undefined : config.match_type === 'regexp' && typeof kv.value === 'string' ? same(kv.value) : (v: AnyValue | undefined) => v === kv.value;
-    return (map: Readonly<Record<string, AnyValue>>) => (test ? test(map[kv.key]) : Object.prototype.hasOwnProperty.call(map, kv.key));
+    return (map: Readonly<Record<string, AnyValue>>) => (test ? test(map[kv.key]) : Object.hasOwn(map, kv.key));
   });
   const attributes = keyValues(config.attributes);
   const resources = keyValues(config.resources);

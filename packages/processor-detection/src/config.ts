@@ -1,11 +1,16 @@
 import { z } from 'zod';
 import { duration, extensionId, size } from '@oktel/core';
-import { OKTA_RULES_DIR } from '@oktel/rules-okta';
 import { describeIssue } from './rules/load-rules.js';
 import { loadDetectionSet, type DetectionSet } from './tuning/detection-set.js';
 import { sigmaConfigSchema } from './rules/load-sigma.js';
 
-export const detectionConfigSchema = z
+/**
+ * The detection config schema, with the rule sources used when a config names none. The package
+ * ships no rules itself: the oktel CLI passes the Okta pack (@oktel/rules-okta), so this package
+ * never depends on the pack that depends on it.
+ */
+export function detectionConfigSchemaFor(defaultRules: readonly string[]) {
+  return z
   .strictObject({
     rules: z.array(z.string().min(1)).optional().describe('Rule files, directories (every *.yaml inside, recursively) and globs. Without it the shipped Okta pack (@oktel/rules-okta) is loaded.'),
     suppression_window: duration().prefault('1h').describe('Default window in which a rule alerts once per group; later hits are counted and reported in one follow-up alert. A rule may set its own suppression.window.'),
@@ -30,21 +35,33 @@ export const detectionConfigSchema = z
     tuning: z.string().min(1).optional().describe('Tuning file (YAML): shared lists, per-rule exceptions and overrides, applied without editing the rules (see "Tuning" in the README). Re-read with the rules on SIGHUP.'),
   })
   .transform((config, ctx) => {
-    const { set, issues, rulesFailed } = loadDetectionSet(detectionSources(config));
+    if (!config.rules && defaultRules.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['rules'], message: 'no rule files: set rules (no default rule pack is registered here; the oktel CLI registers @oktel/rules-okta)' });
+      return z.NEVER;
+    }
+    const { set, issues, rulesFailed } = loadDetectionSet(detectionSources(config, defaultRules));
     if (!set) {
       const path = rulesFailed ? (config.rules ? ['rules'] : []) : ['tuning'];
       for (const issue of issues) ctx.addIssue({ code: 'custom', path, message: describeIssue(issue) });
       return z.NEVER;
     }
     for (const problem of unboundedRules(set, config.max_window, config.max_items_per_group)) ctx.addIssue({ code: 'custom', path: config.rules ? ['rules'] : [], message: problem });
-    return { ...config, loaded: set };
+    // The default pack is kept with the config: a reload reads the same sources again.
+    return { ...config, loaded: set, defaultRules: [...defaultRules] };
   });
+}
+
+/** The detection config schema without a default rule pack: `rules` must be given. */
+export const detectionConfigSchema = detectionConfigSchemaFor([]);
 
 export type DetectionConfig = z.output<typeof detectionConfigSchema>;
 
 /** Where the rules, Sigma rules and tuning come from: read at load and again on reload. */
-export function detectionSources(config: { rules?: string[] | undefined; sigma?: DetectionConfig['sigma']; tuning?: string | undefined }): { rules: string[]; sigma: DetectionConfig['sigma']; tuning: string | undefined } {
-  return { rules: config.rules ?? [OKTA_RULES_DIR], sigma: config.sigma, tuning: config.tuning };
+export function detectionSources(
+  config: { rules?: string[] | undefined; sigma?: DetectionConfig['sigma']; tuning?: string | undefined; defaultRules?: readonly string[] },
+  defaultRules: readonly string[] = config.defaultRules ?? [],
+): { rules: string[]; sigma: DetectionConfig['sigma']; tuning: string | undefined } {
+  return { rules: config.rules ?? [...defaultRules], sigma: config.sigma, tuning: config.tuning };
 }
 
 function days(ms: number): string {

@@ -1,7 +1,7 @@
 import { appendFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { errorMessage, isStorageExtension, OktelError, withAttributes, type ComponentSettings, type Host, type LogBatch, type LogRecord, type LogsConsumer, type Processor, type StorageClient } from '@oktel/core';
+import { errorMessage, storageClient, withAttributes, type ComponentSettings, type Host, type LogBatch, type LogRecord, type LogsConsumer, type Processor, type StorageClient } from '@oktel/core';
 import { ALERT_EVENT_NAME } from './alert-record.js';
 import { detectionSources, unboundedRules, type DetectionConfig } from './config.js';
 import { describeIssue } from './rules/load-rules.js';
@@ -224,9 +224,7 @@ export class DetectionProcessor implements Processor {
       for (const w of o.warnings) this.#settings.logger.warn(`Sigma rule ${o.file}:${o.line} ${o.title}: ${w}`);
     }
     if (this.#config.storage) {
-      const extension = host.getExtension(this.#config.storage);
-      if (!isStorageExtension(extension)) throw new OktelError('DETECTION_STORAGE_MISSING', `storage extension "${this.#config.storage}" is not available`, { context: { storage: this.#config.storage } });
-      this.#storage = await extension.client('processor', this.#settings.pipelineId ? `${this.#settings.id}@${this.#settings.pipelineId}` : this.#settings.id);
+      this.#storage = await storageClient(host, this.#config.storage, 'processor', this.#settings.pipelineId ? `${this.#settings.id}@${this.#settings.pipelineId}` : this.#settings.id);
       this.#journalPath = join(this.#storage.directory, JOURNAL_FILE);
       const snapshotSeq = await this.#restore(this.#storage);
       await this.#replayJournal(this.#journalPath, snapshotSeq);

@@ -1,8 +1,8 @@
 export { ALERT_EVENT_NAME, alertRecord, countryIsoCode, ENTITY_ATTRIBUTES, EntityCollector, entitiesOf, groupAttributeName, primaryEntity, writeEntityAttributes, type AlertEntities, type AlertFacts } from './alert-record.js';
-export { detectionConfigSchema, type DetectionConfig } from './config.js';
+export { detectionConfigSchema, detectionConfigSchemaFor, type DetectionConfig } from './config.js';
 export { DetectionProcessor, type DetectionProcessorOptions } from './detection-processor.js';
 export { DetectionEngine, StateFormatError, tagsFor, type EngineOptions, type EngineSnapshot, type Evaluation, type JournalEntry } from './engine.js';
-export { detectionProcessorFactory } from './factory.js';
+export { createDetectionProcessorFactory, detectionProcessorFactory, type DetectionFactoryOptions } from './factory.js';
 export { compileRule, type CompiledRule } from './rules/compiled-rule.js';
 export { describeIssue, expandRuleSources, loadRules, type LoadedRules } from './rules/load-rules.js';
 export { ATTRIBUTES_PREFIX, RESOURCE_PREFIX, RuleContext } from './rules/rule-context.js';

@@ -54,12 +54,16 @@ describe('detection: stateful rules', () => {
       expect(alerts).to.deep.equal([]);
     });
 
-    it('evicts the oldest group beyond max_groups_per_rule, and counts it', () => {
+    it('evicts the least recently used group beyond max_groups_per_rule, and counts it', () => {
       let evictions = 0;
-      const e = engine(r, { maxGroupsPerRule: 2, onStateEvict: () => evictions++ });
-      for (const [user, m] of [['a', 0], ['b', 1], ['c', 2], ['a', 3], ['a', 4]] as const) e.evaluate(login(user, min(m)));
-      expect(evictions).to.be.greaterThan(0);
-      expect(e.stateSizes()['test-rule']).to.be.at.most(2);
+      const pairs = rule('type: threshold\nwindow: 10m\ncount: 2');
+      const e = engine(pairs, { maxGroupsPerRule: 2, onStateEvict: () => evictions++ });
+      // c evicts a (used least recently); b's second event then fires, a's second starts over
+      // (and evicts c, now the least recently used), and so does c's.
+      const alerts = ([['a', 0], ['b', 1], ['c', 2], ['b', 3], ['a', 4], ['c', 5]] as const).flatMap(([user, m]) => e.evaluate(login(user, min(m))).alerts);
+      expect(alerts.map((a) => a.attributes['user.name'])).to.deep.equal(['b']);
+      expect(evictions).to.equal(3);
+      expect(e.stateSizes()['test-rule']).to.equal(2);
     });
   });
 

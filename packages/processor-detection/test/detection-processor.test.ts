@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { detectionConfigSchema, detectionProcessorFactory, ALERT_EVENT_NAME } from '@oktel/processor-detection';
+import { detectionConfigSchema, detectionConfigSchemaFor, detectionProcessorFactory, ALERT_EVENT_NAME } from '@oktel/processor-detection';
 import { withAttributes, type LogRecord } from '@oktel/core';
 import { LogsSink, tempDir, testHost, testSettings } from '@oktel/testkit';
 import { record, SIMPLE_RULE, writeRule } from './helpers.js';
@@ -162,8 +162,18 @@ describe('detection processor: loading rules', () => {
     expect(messages([`${dir.path}/nope`])[0]).to.contain('does not exist');
   });
 
-  it('loads the shipped Okta pack when no rules are given', () => {
-    const ids = detectionConfigSchema.parse({}).loaded.rules.map((r) => r.definition.id);
-    expect(ids).to.include.members(['okta-identity-verification-denied', 'okta-threatinsight-unknown-users-spike', 'okta-unauthorized-app-access']);
+  it('refuses a config without rules when no default pack was registered, naming the key', () => {
+    const result = detectionConfigSchema.safeParse({});
+    expect(result.success).to.equal(false);
+    expect(result.error!.issues[0]!.path).to.deep.equal(['rules']);
+    expect(result.error!.issues[0]!.message).to.contain('no rule files');
+  });
+
+  it('loads the default rules it was given when a config names none, and only then', () => {
+    writeRule(`${dir.path}/default`, 'd.yaml', SIMPLE_RULE('rule-default'));
+    writeRule(`${dir.path}/own`, 'o.yaml', SIMPLE_RULE('rule-own'));
+    const schema = detectionConfigSchemaFor([`${dir.path}/default`]);
+    expect(schema.parse({}).loaded.rules.map((r) => r.definition.id)).to.deep.equal(['rule-default']);
+    expect(schema.parse({ rules: [`${dir.path}/own`] }).loaded.rules.map((r) => r.definition.id)).to.deep.equal(['rule-own']);
   });
 });

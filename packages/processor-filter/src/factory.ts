@@ -7,6 +7,6 @@ export const filterProcessorFactory: ProcessorFactory<FilterConfig> = {
   kind: 'processor',
   description: 'Drops records that meet a JsonLogic condition (noisy event types), counted as filtered_log_records.',
   stability: 'development',
-  configSchema: filterConfigSchema as never,
+  configSchema: filterConfigSchema,
   create: (settings, config, next) => new FilterProcessor(settings, config, next),
 };

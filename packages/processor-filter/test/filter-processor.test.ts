@@ -4,7 +4,7 @@ import { logEventToRecord, oktaResource, type OktaLogEvent } from '@oktel/okta-l
 import { filterConfigSchema, filterProcessorFactory, FILTERED_LOG_RECORDS } from '@oktel/processor-filter';
 import { LogsSink, testSettings } from '@oktel/testkit';
 
-const fixture = JSON.parse(readFileSync(new URL('../../okta-log-event/test/fixtures/user-session-start.json', import.meta.url), 'utf8')) as OktaLogEvent;
+const fixture = JSON.parse(readFileSync(new URL('../../testkit/fixtures/user-session-start.json', import.meta.url), 'utf8')) as OktaLogEvent;
 const context = { resource: oktaResource({ domain: 'acme.okta.com' }), scope: { name: 'test' } };
 const event = (eventType: string, extra: Partial<OktaLogEvent> = {}) => logEventToRecord({ ...fixture, ...extra, eventType, uuid: `${eventType}-${Math.random()}` }, context);
 

@@ -7,6 +7,6 @@ export const resourceProcessorFactory: ProcessorFactory<ResourceConfig> = {
   kind: 'processor',
   description: "Inserts, updates, upserts, deletes, hashes or extracts resource attributes (the Collector's resource processor), e.g. deployment.environment.name.",
   stability: 'development',
-  configSchema: resourceConfigSchema as never,
+  configSchema: resourceConfigSchema,
   create: (settings, config, next) => new ResourceProcessor(settings, config, next),
 };

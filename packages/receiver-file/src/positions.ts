@@ -1,4 +1,4 @@
-import { isStorageExtension, type Host, type Logger, type StorageClient } from '@oktel/core';
+import { storageClient, type Host, type Logger, type StorageClient } from '@oktel/core';
 
 /** Where a file was read up to, by inode: a different file at the same path starts from 0. */
 export interface Position {
@@ -24,9 +24,7 @@ export class PositionStore {
   }
 
   static async open(host: Host, storageId: string, componentId: string, logger: Logger): Promise<PositionStore> {
-    const extension = host.getExtension(storageId);
-    if (!isStorageExtension(extension)) throw new Error(`storage "${storageId}" is not a started storage extension`);
-    return new PositionStore(await extension.client('receiver', componentId), logger);
+    return new PositionStore(await storageClient(host, storageId, 'receiver', componentId), logger);
   }
 
   async load(): Promise<Map<string, Position>> {

@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { fileReceiverConfigSchema, fileReceiverFactory } from '@oktel/receiver-file';
 import { LogsSink, tempDir, testHost, testSettings, writeLines } from '@oktel/testkit';
 
-const fixture = JSON.parse(readFileSync(new URL('../../okta-log-event/test/fixtures/user-session-start.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+const fixture = JSON.parse(readFileSync(new URL('../../testkit/fixtures/user-session-start.json', import.meta.url), 'utf8')) as Record<string, unknown>;
 const event = (n: number): Record<string, unknown> => ({ ...fixture, uuid: `uuid-${n}`, published: new Date(Date.UTC(2026, 10, 20, 14) + n * 1000).toISOString() });
 
 function receiverFor(config: Record<string, unknown>, sink: LogsSink) {

@@ -5,7 +5,7 @@ import { fileReceiverConfigSchema, fileReceiverFactory } from '@oktel/receiver-f
 import { FileStorage, fileStorageConfigSchema } from '@oktel/extension-file-storage';
 import { LogsSink, tempDir, testHost, testSettings, waitUntil, writeLines } from '@oktel/testkit';
 
-const fixture = JSON.parse(readFileSync(new URL('../../okta-log-event/test/fixtures/user-session-start.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+const fixture = JSON.parse(readFileSync(new URL('../../testkit/fixtures/user-session-start.json', import.meta.url), 'utf8')) as Record<string, unknown>;
 const event = (n: number): Record<string, unknown> => ({ ...fixture, uuid: `uuid-${n}`, published: new Date(Date.UTC(2026, 10, 20, 14) + n * 1000).toISOString() });
 const lines = (...ns: number[]): string => ns.map((n) => `${JSON.stringify(event(n))}\n`).join('');
 const range = (from: number, to: number): string[] => Array.from({ length: to - from + 1 }, (_, i) => `uuid-${from + i}`);

@@ -3,7 +3,7 @@ import { Counters, errorMessage, isRetryable, type ComponentSettings, type Host,
 import { dedupGroup, EventDedup, logEventToRecord, oktaResource, type RecordContext } from '@oktel/okta-log-event';
 import { BodyTooLargeError, constantTimeEqual, HttpListener, readBody, respond } from '@oktel/receiver-otlp';
 import type { OktaEventHookConfig } from './config.js';
-import { parseDelivery } from './payload.js';
+import { parseDelivery, type HookDelivery } from './payload.js';
 
 const SCOPE = { name: '@oktel/receiver-okta-event-hook', version: '0.1.0' };
 const VERIFICATION_HEADER = 'x-okta-verification-challenge';
@@ -62,7 +62,7 @@ export class OktaEventHookReceiver implements Receiver {
     } catch (err) {
       return send(err instanceof BodyTooLargeError ? 413 : 400, JSON.stringify({ error: errorMessage(err) }));
     }
-    let delivery;
+    let delivery: HookDelivery;
     try {
       delivery = parseDelivery(text);
     } catch (err) {
@@ -101,7 +101,10 @@ export class OktaEventHookReceiver implements Receiver {
 
   #verify(req: IncomingMessage, send: (status: number, body?: string) => void): void {
     const challenge = req.headers[VERIFICATION_HEADER];
-    if (typeof challenge !== 'string' || challenge === '') return send(400, JSON.stringify({ error: `a GET must carry the ${VERIFICATION_HEADER} header (Okta's one-time verification)` }));
+    if (typeof challenge !== 'string' || challenge === '') {
+      send(400, JSON.stringify({ error: `a GET must carry the ${VERIFICATION_HEADER} header (Okta's one-time verification)` }));
+      return;
+    }
     // Echoing the challenge proves control of the URL and discloses nothing, so it is answered
     // without the secret: Okta's verification call is answered whatever headers it carries.
     this.#settings.logger.info('Answered Okta\'s one-time event hook verification');

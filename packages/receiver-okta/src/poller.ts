@@ -1,7 +1,6 @@
-import { errorMessage, formatDuration, type ComponentStatus, type ComponentTelemetry, type HealthStatus, type Logger, type StatusEvent } from '@oktel/core';
+import { Backoff, errorMessage, formatDuration, type ComponentStatus, type ComponentTelemetry, type HealthStatus, type Logger, type StatusEvent } from '@oktel/core';
 import { logEventProblem, type OktaLogEvent } from '@oktel/okta-log-event';
 import type { Authenticator } from './auth/authenticator.js';
-import { Backoff } from './backoff.js';
 import type { Checkpoint, CheckpointStore } from './checkpoint.js';
 import { RecentIds } from './dedup.js';
 import { fetchPage, type PageResult } from './log-client.js';

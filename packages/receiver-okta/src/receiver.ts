@@ -1,4 +1,4 @@
-import { errorMessage, isStorageExtension, PermanentError, type ComponentSettings, type Host, type LogsConsumer, type Receiver } from '@oktel/core';
+import { errorMessage, storageClient, type ComponentSettings, type Host, type LogsConsumer, type Receiver } from '@oktel/core';
 import { dedupGroup, logEventToRecord, oktaResource, type OktaLogEvent, type RecordContext } from '@oktel/okta-log-event';
 import type { Authenticator } from './auth/authenticator.js';
 import { createAuthenticator } from './auth/create.js';
@@ -83,9 +83,7 @@ export class OktaReceiver implements Receiver {
       this.#settings.logger.warn('No storage configured: the cursor is kept in memory and a restart starts again from since.');
       return memoryCheckpoints();
     }
-    const extension = host.getExtension(this.#config.storage);
-    if (!isStorageExtension(extension)) throw new PermanentError(`storage extension "${this.#config.storage}" is not available`, { code: 'ERR_OKTA_STORAGE' });
-    return storageCheckpoints(await extension.client('receiver', this.#settings.id), this.#settings.logger);
+    return storageCheckpoints(await storageClient(host, this.#config.storage, 'receiver', this.#settings.id), this.#settings.logger);
   }
 
   async shutdown(): Promise<void> {

@@ -68,6 +68,8 @@ describe('okta receiver fuzzed with random and malformed pages', () => {
               return { kind: 'page', body: '{"errorCode":"E0000009"}' };
             case 'server_error':
               return { kind: 'status', status: 500 };
+            default:
+              return p satisfies never;
           }
         });
         for (const fault of faults) sim.injectFault(fault);

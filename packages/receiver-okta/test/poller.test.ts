@@ -101,7 +101,9 @@ describe('okta receiver: polling the System Log', () => {
     const backoffs = harness.waits.filter((ms) => ms > 0).slice(0, 6);
     const steps = [40, 80, 160, 320, 640, 1000];
     expect(backoffs).to.have.length(6);
-    backoffs.forEach((ms, i) => expect(ms, `wait ${i}`).to.be.within(steps[i]! / 2, steps[i]!));
+    backoffs.forEach((ms, i) => {
+      expect(ms, `wait ${i}`).to.be.within(steps[i]! / 2, steps[i]!);
+    });
   });
 
   it('retries the same page when the pipeline refuses it, then checkpoints once accepted', async () => {

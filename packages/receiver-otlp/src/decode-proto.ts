@@ -86,7 +86,7 @@ export const MAX_VALUE_DEPTH = 64;
 
 function addKeyValue(target: AnyValueMap, r: WireReader, depth: number): void {
   let key = '';
-  let value: AnyValue = undefined;
+  let value: AnyValue ;
   while (!r.done) {
     const { field, wire } = r.tag();
     if (field === 1 && wire === W.bytes) key = r.string();
@@ -98,7 +98,7 @@ function addKeyValue(target: AnyValueMap, r: WireReader, depth: number): void {
 
 function anyValueOf(r: WireReader, depth: number): AnyValue {
   if (depth > MAX_VALUE_DEPTH) throw decodeError(`values nested deeper than ${MAX_VALUE_DEPTH} levels`);
-  let value: AnyValue = undefined;
+  let value: AnyValue ;
   while (!r.done) {
     const { field, wire } = r.tag();
     if (field === 1 && wire === W.bytes) value = r.string();

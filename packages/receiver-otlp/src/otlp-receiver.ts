@@ -7,6 +7,7 @@ import { decodeLogsRequestProto } from './decode-proto.js';
 import { BodyTooLargeError, HttpListener, isAuthorized, readBody, respond, UnsupportedEncodingError } from './http-server.js';
 import { errorAnswer, successAnswer, type Answer, type Encoding } from './responses.js';
 import { ingest } from './ingest.js';
+import type { OtlpLogsRequest } from './otlp-model.js';
 
 /**
  * The `otlp` receiver over HTTP. It answers 200 only after the pipeline accepted the batch
@@ -73,7 +74,7 @@ export class OtlpReceiver implements Receiver {
     if (this.#inFlight >= this.#config.max_concurrent_requests) return { status: GrpcStatus.RESOURCE_EXHAUSTED, message: 'too many requests in flight', retryAfterMs };
     this.#inFlight++;
     try {
-      let request;
+      let request: OtlpLogsRequest;
       try {
         request = decodeLogsRequestProto(message);
       } catch (err) {
@@ -120,7 +121,7 @@ export class OtlpReceiver implements Receiver {
       if (err instanceof UnsupportedEncodingError) return errorAnswer(encoding, 415, err.message);
       return errorAnswer(encoding, 400, errorMessage(err));
     }
-    let request;
+    let request: OtlpLogsRequest;
     try {
       request = encoding === 'json' ? decodeLogsRequestJson(body.toString('utf8')) : decodeLogsRequestProto(body);
     } catch (err) {

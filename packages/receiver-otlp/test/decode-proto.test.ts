@@ -3,8 +3,9 @@ import { PermanentError } from '@oktel/core';
 import { decodeLogsRequestProto } from '@oktel/receiver-otlp';
 
 /** Hand-built protobuf, so the decoder is checked against the wire format itself. */
-function varint(n: number): number[] {
+function varint(value: number): number[] {
   const out: number[] = [];
+  let n = value;
   while (n >= 0x80) {
     out.push((n & 0x7f) | 0x80);
     n = Math.floor(n / 128);

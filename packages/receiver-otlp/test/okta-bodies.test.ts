@@ -4,7 +4,7 @@ import { logEventOf } from '@oktel/okta-log-event';
 import { LogsSink } from '@oktel/testkit';
 import { jsonRequest, post, startReceiver } from './helpers.js';
 
-const event = JSON.parse(readFileSync(new URL('../../okta-log-event/test/fixtures/user-session-start.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+const event = JSON.parse(readFileSync(new URL('../../testkit/fixtures/user-session-start.json', import.meta.url), 'utf8')) as Record<string, unknown>;
 
 function asAnyValue(value: unknown): Record<string, unknown> {
   if (value === null) return {};

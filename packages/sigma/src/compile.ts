@@ -142,7 +142,7 @@ export function compileSigma(documents: readonly SigmaDocument[], options: Sigma
     const applied: string[] = [];
     for (const ref of refs) {
       const target = byRef(ref);
-      if (!target || target.kind !== 'rule') {
+      if (target?.kind !== 'rule') {
         filter.warnings.push(`filter names rule "${ref}", which is not among the loaded Sigma rules`);
         continue;
       }

@@ -74,7 +74,7 @@ export function detectionLogic(detection: unknown, ctx: CompileContext): Logic {
   const toLogic = (node: ConditionNode, at: readonly (string | number)[]): Logic => {
     switch (node.kind) {
       case 'id':
-        if (!Object.prototype.hasOwnProperty.call(searches, node.name)) throw new SigmaUnsupported(`the condition names "${node.name}", which is not a search identifier of this rule`, at);
+        if (!Object.hasOwn(searches, node.name)) throw new SigmaUnsupported(`the condition names "${node.name}", which is not a search identifier of this rule`, at);
         return search(node.name);
       case 'not':
         return { '!': [toLogic(node.arg, at)] };

@@ -95,7 +95,7 @@ export interface ResolvedField {
 }
 
 function childKey(tree: FieldTree, segment: string): string | undefined {
-  if (Object.prototype.hasOwnProperty.call(tree, segment)) return segment;
+  if (Object.hasOwn(tree, segment)) return segment;
   const lower = segment.toLowerCase();
   return Object.keys(tree).find((k) => k.toLowerCase() === lower);
 }

@@ -35,7 +35,7 @@ export function expandPlaceholders(raw: string, placeholders: Placeholders, at: 
       out = out.map((o) => o + piece);
       continue;
     }
-    const value = Object.prototype.hasOwnProperty.call(placeholders, piece.name) ? placeholders[piece.name] : undefined;
+    const value = Object.hasOwn(placeholders, piece.name) ? placeholders[piece.name] : undefined;
     if (value === undefined) throw new SigmaUnsupported(`placeholder %${piece.name}% has no value: set sigma.placeholders.${piece.name} in the detection processor config`, at);
     const values = typeof value === 'string' ? [value] : [...value];
     if (values.length === 0) throw new SigmaUnsupported(`placeholder %${piece.name}% is configured as an empty list`, at);

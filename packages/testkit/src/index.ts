@@ -6,3 +6,4 @@ export { noTelemetryEndpoints, telemetryOnAnyPort, writeLines, writeConfig } fro
 export { OtlpTestServer, type ReceivedRequest, type ScriptedResponse } from './otlp-server.js';
 export { decodeOtlpLogsProto } from './otlp-proto.js';
 export { waitUntil } from './wait.js';
+export { FIXTURES_DIR, fixture } from './fixtures.js';

@@ -1,4 +1,4 @@
-import type { LogBatch, LogRecord, LogsConsumer } from '@oktel/core';
+import { OktelError, type LogBatch, type LogRecord, type LogsConsumer } from '@oktel/core';
 
 /** Records every batch it is given; can be told to be slow or to fail. */
 export class LogsSink implements LogsConsumer {
@@ -38,7 +38,7 @@ export class LogsSink implements LogsConsumer {
   waitFor(count: number, timeoutMs = 10_000): Promise<void> {
     if (this.count >= count) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${count} records (got ${this.count})`)), timeoutMs);
+      const timer = setTimeout(() => reject(new OktelError('ERR_TEST_TIMEOUT', `timed out waiting for ${count} records (got ${this.count})`)), timeoutMs);
       this.#waiters.push({ count, resolve: () => { clearTimeout(timer); resolve(); } });
     });
   }

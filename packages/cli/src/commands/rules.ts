@@ -25,6 +25,7 @@ import {
 import { compileSigmaFiles, DEFAULT_SKIP_STATUSES, isSigmaText, renderOutcomes, toNativeYaml } from '@oktel/sigma';
 import { readFileSync } from 'node:fs';
 import { loadConfig, OktelError, type ComponentRegistry } from '@oktel/core';
+import { UsageError } from '../usage.js';
 
 const SIGMA_OPTIONS = { placeholder: { type: 'string', multiple: true }, 'skip-status': { type: 'string', multiple: true } } as const;
 
@@ -33,8 +34,9 @@ function sigmaConfig(values: { placeholder?: string[]; 'skip-status'?: string[] 
   const placeholders: Record<string, string[]> = {};
   for (const p of values.placeholder ?? []) {
     const eq = p.indexOf('=');
-    if (eq <= 0) throw new OktelError('ERR_USAGE', `--placeholder takes name=value, not ${p}`);
-    (placeholders[p.slice(0, eq)] ??= []).push(p.slice(eq + 1));
+    if (eq <= 0) throw new UsageError(`--placeholder takes name=value, not ${p}`);
+    const name = p.slice(0, eq);
+    placeholders[name] = [...(placeholders[name] ?? []), p.slice(eq + 1)];
   }
   return { placeholders, skip_statuses: values['skip-status'] ?? [...DEFAULT_SKIP_STATUSES] };
 }
@@ -123,7 +125,7 @@ export function rulesLintCommand(paths: string[], out: NodeJS.WriteStream = proc
 /** `oktel rules coverage [PATH…] [--format navigator|markdown] [--output FILE]`. */
 export function rulesCoverageCommand(args: string[], out: NodeJS.WriteStream = process.stdout): number {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: { format: { type: 'string', default: 'markdown' }, output: { type: 'string' } } });
-  if (values.format !== 'navigator' && values.format !== 'markdown') throw new Error(`--format must be navigator or markdown, not ${values.format}`);
+  if (values.format !== 'navigator' && values.format !== 'markdown') throw new UsageError(`--format must be navigator or markdown, not ${values.format}`, ['rules', 'coverage']);
   const loaded = load(positionals, out);
   if (!loaded) return 1;
   const text = values.format === 'navigator' ? `${JSON.stringify(navigatorLayer(loaded.rules), null, 2)}\n` : `${coverageTable(loaded.rules)}\n`;
@@ -141,8 +143,8 @@ export function rulesCoverageCommand(args: string[], out: NodeJS.WriteStream = p
  */
 export function rulesConvertCommand(args: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): number {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: { from: { type: 'string' }, output: { type: 'string' }, ...SIGMA_OPTIONS } });
-  if (values.from !== 'sigma') throw new OktelError('ERR_USAGE', `--from must be sigma${values.from ? `, not ${values.from}` : ''}`);
-  if (positionals.length === 0) throw new OktelError('ERR_USAGE', 'name the Sigma files or directories to convert');
+  if (values.from !== 'sigma') throw new UsageError(`--from must be sigma${values.from ? `, not ${values.from}` : ''}`, ['rules', 'convert']);
+  if (positionals.length === 0) throw new UsageError('name the Sigma files or directories to convert', ['rules', 'convert']);
   const { placeholders, skip_statuses: skipStatuses } = sigmaConfig(values);
   const output = values.output;
   const { files, issues } = expandRuleSources(positionals);

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { parseDuration } from '@oktel/core';
+import { UsageError } from '../usage.js';
 import { OktaSimulator, runLiveOrg, SCENARIOS } from '@oktel/okta-simulator';
 
 export const SIMULATE_USAGE = `oktel simulate-okta [--port 8089] [--token TOKEN] [--backlog 24h] [--sign-ins-per-minute 30]
@@ -23,7 +24,7 @@ export async function simulateOktaCommand(args: string[], out: NodeJS.WriteStrea
   });
   const duration = (name: string, text: string): number => {
     const ms = parseDuration(text);
-    if (ms === undefined) throw new Error(`--${name}: invalid duration "${text}"`);
+    if (ms === undefined) throw new UsageError(`--${name}: invalid duration "${text}"`, ['simulate-okta']);
     return ms;
   };
   const token = values.token ?? `00sim${randomBytes(18).toString('base64url')}`;

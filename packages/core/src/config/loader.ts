@@ -147,7 +147,7 @@ function resolveComponent(kind: ComponentKind, section: string, id: string, valu
 
 function checkServiceReferences(service: ServiceConfig, components: Map<ComponentKind, Map<string, ResolvedComponent>>, raw: Record<string, unknown>, issues: ConfigIssue[]): void {
   const configured = (kind: ComponentKind, section: string, id: string): boolean =>
-    components.get(kind)!.has(id) || Object.prototype.hasOwnProperty.call((raw[section] as object | undefined) ?? {}, id);
+    components.get(kind)!.has(id) || Object.hasOwn((raw[section] as object | undefined) ?? {}, id);
 
   service.extensions.forEach((id, i) => {
     if (!configured('extension', 'extensions', id)) issues.push({ path: ['service', 'extensions', i], message: `references extension "${id}" which is not configured` });
@@ -176,7 +176,7 @@ function checkServiceReferences(service: ServiceConfig, components: Map<Componen
 
   // A connector must end at least one pipeline and start at least one other.
   for (const [id, connector] of components.get('connector')!) {
-    for (const ref of connector.factory.pipelineRefs?.(connector.config as never) ?? []) {
+    for (const ref of connector.factory.pipelineRefs?.(connector.config) ?? []) {
       const target = service.pipelines[ref.pipelineId];
       if (!target) issues.push({ path: ['connectors', id, ...ref.path], message: `references pipeline "${ref.pipelineId}" which is not defined` });
       else if (!target.receivers.includes(id)) issues.push({ path: ['connectors', id, ...ref.path], message: `routes to pipeline "${ref.pipelineId}", which does not list "${id}" among its receivers` });
@@ -194,7 +194,7 @@ function checkServiceReferences(service: ServiceConfig, components: Map<Componen
   for (const [kind, section] of SECTIONS) {
     for (const component of components.get(kind)!.values()) {
       if (kind !== 'extension' && !enabled.has(component.id)) continue;
-      for (const ref of component.factory.extensionRefs?.(component.config as never) ?? []) {
+      for (const ref of component.factory.extensionRefs?.(component.config) ?? []) {
         const path = [section, component.id, ...ref.path];
         const extension = components.get('extension')!.get(ref.extensionId);
         if (!extension) issues.push({ path, message: `references extension "${ref.extensionId}" which is not configured` });

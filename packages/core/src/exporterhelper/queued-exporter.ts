@@ -1,8 +1,9 @@
 import type { ComponentSettings, Exporter, Host } from '../component.js';
+import { equalJitter } from '../backoff.js';
 import { formatDuration } from '../config/units.js';
 import { errorMessage, isRetryable, OktelError, PermanentError, RetryableError } from '../errors.js';
 import type { LogBatch, LogRecord } from '../record.js';
-import { isStorageExtension } from '../storage.js';
+import { storageClient } from '../storage.js';
 import type { ExporterHelperConfig } from './config.js';
 import { SendingQueue, type QueueItem, type RequestCodec } from './queue.js';
 import { abortableSleep, MAX_TIMER_MS } from './wait.js';
@@ -124,9 +125,7 @@ class QueuedExporter<R> implements Exporter {
     let store;
     if (q.storage) {
       if (!this.#options.codec) throw new ExporterHelperError('ERR_CONFIG', `exporter ${this.#settings.id} cannot persist its queue: sending_queue.storage is not supported by this exporter`);
-      const extension = host.getExtension(q.storage);
-      if (!isStorageExtension(extension)) throw new ExporterHelperError('ERR_CONFIG', `storage extension "${q.storage}" is not available`);
-      store = await extension.client('exporter', this.#settings.id);
+      store = await storageClient(host, q.storage, 'exporter', this.#settings.id);
     }
     this.#queue = new SendingQueue<R>({
       capacity: q.queue_size, blockOnOverflow: q.block_on_overflow, logger: this.#settings.logger,
@@ -371,7 +370,7 @@ class QueuedExporter<R> implements Exporter {
       this.#settings.logger.warn(`The backend asked to wait ${Number.isFinite(hinted) ? formatDuration(hinted) : String(hinted)} before retrying; waiting retry_on_failure.max_retry_after (${formatDuration(retry.max_retry_after)}) instead.`);
       hinted = retry.max_retry_after;
     }
-    const jittered = Math.round(step / 2 + (Math.random() * step) / 2);
+    const jittered = equalJitter(step);
     const wait = Math.max(hinted ?? 0, jittered);
     if (attempt === 1 || attempt % 10 === 0) this.#settings.logger.warn(`Export failed (attempt ${attempt}); retrying in ${formatDuration(wait)}: ${errorMessage(err)}`);
     return wait;

@@ -5,7 +5,7 @@ import type {
 } from '../component.js';
 import type { ResolvedComponent, ResolvedConfig } from '../config/loader.js';
 import { fanout, type LogsConsumer } from '../consumer.js';
-import { errorMessage, OktelError } from '../errors.js';
+import { errorMessage, OktelError, PermanentError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { closeServer, serveHealth, serveMetrics, type HealthReport } from './endpoints.js';
 import { ExporterFailureWatch } from './exporter-watch.js';
@@ -236,7 +236,7 @@ export class Service {
 
     for (const id of service.extensions) {
       const { factory, config } = resolved('extension', id);
-      const extension = (factory as ExtensionFactory).create(this.#settings('extension', id), config);
+      const extension = (factory as ExtensionFactory<unknown>).create(this.#settings('extension', id), config);
       await this.#startOne(host, 'extension', id, extension);
       this.#extensions.set(id, extension);
     }
@@ -245,7 +245,7 @@ export class Service {
     const exporters = new Map<string, LogsConsumer>();
     for (const id of new Set(pipelines.flatMap((p) => p.exporters).filter((id) => !isConnector(id)))) {
       const { factory, config } = resolved('exporter', id);
-      const exporter = (factory as ExporterFactory).create(this.#settings('exporter', id), config);
+      const exporter = (factory as ExporterFactory<unknown>).create(this.#settings('exporter', id), config);
       await this.#startOne(host, 'exporter', id, exporter);
       exporters.set(id, exporter);
     }
@@ -258,7 +258,7 @@ export class Service {
     const buildPipeline = async (pipeline: (typeof pipelines)[number]): Promise<LogsConsumer> => {
       const built = pipelineHeads.get(pipeline.id);
       if (built) return built;
-      if (building.has(pipeline.id)) throw new Error(`pipelines form a cycle through connectors at "${pipeline.id}"`);
+      if (building.has(pipeline.id)) throw new PermanentError(`pipelines form a cycle through connectors at "${pipeline.id}"`, { code: 'ERR_CONFIG', context: { pipeline: pipeline.id } });
       building.add(pipeline.id);
       const ends: LogsConsumer[] = [];
       for (const id of pipeline.exporters) ends.push(isConnector(id) ? await buildConnector(id) : exporters.get(id)!);
@@ -266,7 +266,7 @@ export class Service {
       for (const id of [...pipeline.processors].reverse()) {
         const { factory, config } = resolved('processor', id);
         const settings = this.#settings('processor', id, pipelines.length > 1 ? pipeline.id : undefined);
-        const processor: Processor = (factory as ProcessorFactory).create(settings, config, countingProcessorOutput(settings.telemetry, next));
+        const processor: Processor = (factory as ProcessorFactory<unknown>).create(settings, config, countingProcessorOutput(settings.telemetry, next));
         await this.#startOne(host, 'processor', id, processor);
         next = countingProcessorInput(settings.telemetry, processor);
       }
@@ -280,7 +280,7 @@ export class Service {
       const targets = new Map<string, LogsConsumer>();
       for (const fed of pipelines.filter((p) => p.receivers.includes(id))) targets.set(fed.id, countingProcessorOutput(settings.telemetry, await buildPipeline(fed)));
       const { factory, config } = resolved('connector', id);
-      const connector = (factory as ConnectorFactory).create(settings, config, targets);
+      const connector = (factory as ConnectorFactory<unknown>).create(settings, config, targets);
       await this.#startOne(host, 'connector', id, connector);
       const counted = countingProcessorInput(settings.telemetry, connector);
       connectors.set(id, counted);
@@ -293,7 +293,7 @@ export class Service {
       const { factory, config } = resolved('receiver', id);
       const heads = pipelines.filter((p) => p.receivers.includes(id)).map((p) => pipelineHeads.get(p.id)!);
       const settings = this.#settings('receiver', id);
-      const receiver = (factory as ReceiverFactory).create(settings, config, countingReceiverOutput(settings.telemetry, fanout(heads)));
+      const receiver = (factory as ReceiverFactory<unknown>).create(settings, config, countingReceiverOutput(settings.telemetry, fanout(heads)));
       this.#receivers.set(id, receiver);
       await this.#startOne(host, 'receiver', id, receiver);
     }

@@ -106,15 +106,14 @@ function sessionRoaming(random: Random, org: Org, victim: OrgUser, at: number): 
   const thief = hostileOrigin(random);
   const session = random.id('idx', 25);
   const debugHome = { behaviors: '{New Geo-Location=NEGATIVE, New Device=POSITIVE, New IP=POSITIVE, New State=NEGATIVE, New Country=NEGATIVE, Velocity=NEGATIVE, New City=NEGATIVE}', risk: '{level=MEDIUM}', threatSuspected: 'false' };
-  let t = at;
   const events = [
-    buildEvent(random, { at: (t += 1000), eventType: 'system.push.send_factor_verify_push', displayMessage: 'Push notification sent', actor, origin: home, result: 'SUCCESS', sessionId: session, target: [verifyTarget(random)], debugData: { ...debugHome, factor: 'OKTA_VERIFY_PUSH' } }),
-    buildEvent(random, { at: (t += 1000), eventType: 'system.push.send_factor_verify_push', displayMessage: 'Push notification sent', actor, origin: thief, result: 'SUCCESS', sessionId: session, target: [verifyTarget(random)], debugData: { ...hostileDebug, factor: 'OKTA_VERIFY_PUSH' } }),
-    buildEvent(random, { at: (t += 8000), eventType: 'user.authentication.auth_via_mfa', displayMessage: 'Authentication of user via MFA', actor, origin: home, result: 'SUCCESS', sessionId: session, target: [verifyTarget(random)], debugData: { ...debugHome, factor: 'OKTA_VERIFY_PUSH', pushOnlyResponseType: 'OV_RESPONSE_APPROVE' } }),
-    buildEvent(random, { at: (t += 5000), eventType: 'user.authentication.auth_via_mfa', displayMessage: 'Authentication of user via MFA', severity: 'WARN', actor, origin: thief, result: 'FAILURE', reason: 'INVALID_CREDENTIALS', sessionId: session, target: [verifyTarget(random)], debugData: { ...hostileDebug, factor: 'OKTA_VERIFY_PUSH', pushOnlyResponseType: 'OV_RESPONSE_DENY' } }),
+    buildEvent(random, { at: at + 1_000, eventType: 'system.push.send_factor_verify_push', displayMessage: 'Push notification sent', actor, origin: home, result: 'SUCCESS', sessionId: session, target: [verifyTarget(random)], debugData: { ...debugHome, factor: 'OKTA_VERIFY_PUSH' } }),
+    buildEvent(random, { at: at + 2_000, eventType: 'system.push.send_factor_verify_push', displayMessage: 'Push notification sent', actor, origin: thief, result: 'SUCCESS', sessionId: session, target: [verifyTarget(random)], debugData: { ...hostileDebug, factor: 'OKTA_VERIFY_PUSH' } }),
+    buildEvent(random, { at: at + 10_000, eventType: 'user.authentication.auth_via_mfa', displayMessage: 'Authentication of user via MFA', actor, origin: home, result: 'SUCCESS', sessionId: session, target: [verifyTarget(random)], debugData: { ...debugHome, factor: 'OKTA_VERIFY_PUSH', pushOnlyResponseType: 'OV_RESPONSE_APPROVE' } }),
+    buildEvent(random, { at: at + 15_000, eventType: 'user.authentication.auth_via_mfa', displayMessage: 'Authentication of user via MFA', severity: 'WARN', actor, origin: thief, result: 'FAILURE', reason: 'INVALID_CREDENTIALS', sessionId: session, target: [verifyTarget(random)], debugData: { ...hostileDebug, factor: 'OKTA_VERIFY_PUSH', pushOnlyResponseType: 'OV_RESPONSE_DENY' } }),
   ];
   const app = random.pick(org.apps);
-  events.push(buildEvent(random, { at: (t += 240_000), eventType: 'user.authentication.sso', displayMessage: 'User single sign on to app', legacyEventType: 'app.auth.sso', actor, origin: thief, result: 'SUCCESS', sessionId: session, target: [appTarget(app)], debugData: hostileDebug }));
+  events.push(buildEvent(random, { at: at + 255_000, eventType: 'user.authentication.sso', displayMessage: 'User single sign on to app', legacyEventType: 'app.auth.sso', actor, origin: thief, result: 'SUCCESS', sessionId: session, target: [appTarget(app)], debugData: hostileDebug }));
   return events;
 }
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { PermanentError } from '@oktel/core';
 import type { OktaLogEvent } from '@oktel/okta-log-event';
 
 /**
@@ -51,7 +52,7 @@ export class EventHookDelivery {
 
   constructor(options: EventHookOptions) {
     const ineligible = options.eventTypes.filter((t) => NOT_HOOK_ELIGIBLE.has(t));
-    if (ineligible.length > 0) throw new RangeError(`event types not eligible for event hooks: ${ineligible.join(', ')}`);
+    if (ineligible.length > 0) throw new PermanentError(`event types not eligible for event hooks: ${ineligible.join(', ')}`, { code: 'ERR_EVENT_HOOK_INELIGIBLE', context: { ineligible } });
     this.#options = { maxEventsPerCall: 50, timeoutMs: 3000, retryDelayMs: 1000, ...options };
   }
 
@@ -77,7 +78,7 @@ export class EventHookDelivery {
    * Resolves to the number of events whose call (first or retried) got a 2xx.
    */
   async deliver(events: readonly OktaLogEvent[]): Promise<number> {
-    if (!this.#verified) throw new Error('Okta sends nothing to an event hook that has not passed verification');
+    if (!this.#verified) throw new PermanentError('Okta sends nothing to an event hook that has not passed verification', { code: 'ERR_EVENT_HOOK_UNVERIFIED' });
     const subscribed = new Set(this.#options.eventTypes);
     const wanted = events.filter((e) => subscribed.has(e.eventType));
     let delivered = 0;

@@ -1,3 +1,5 @@
+import { OktelError } from '@oktel/core';
+
 export interface RateLimitState {
   limit: number;
   remaining: number;
@@ -52,7 +54,7 @@ export class RateLimiter {
   /** The reset announced (X-Rate-Limit-Reset, in ms) in the response to a request made at `at`. */
   resetAtMsFor(at: number): number {
     const found = this.#announced.findLast((a) => a.at <= at);
-    if (!found) throw new Error(`no request was answered at ${at}`);
+    if (!found) throw new OktelError('ERR_NOT_FOUND', `no request was answered at ${at}`, { context: { at } });
     return found.resetMs;
   }
 

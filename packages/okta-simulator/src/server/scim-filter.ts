@@ -1,9 +1,18 @@
+import { PermanentError } from '@oktel/core';
+
 /**
  * The subset of Okta's SCIM filter syntax the simulator understands: comparisons with
  * eq, ne, co, sw, ew (quoted strings), pr, joined by and/or (and binds tighter), and parentheses.
  * Anything else is an invalid filter, as Okta answers with E0000053.
  */
 type Predicate = (event: Record<string, unknown>) => boolean;
+
+/** A filter Okta would refuse (E0000053): the caller's mistake, so retrying cannot help. */
+export class ScimFilterError extends PermanentError {
+  constructor(message: string) {
+    super(message, { code: 'ERR_SCIM_FILTER' });
+  }
+}
 
 const TOKEN = /\s*(\(|\)|"(?:[^"\\]|\\.)*"|[A-Za-z_][\w.]*)/y;
 
@@ -15,7 +24,7 @@ function tokenize(text: string): string[] {
     if (/^\s*$/.test(text.slice(at))) break;
     TOKEN.lastIndex = at;
     const match = TOKEN.exec(text);
-    if (!match) throw new Error(`unexpected text at ${at}: ${text.slice(at, at + 20)}`);
+    if (!match) throw new ScimFilterError(`unexpected text at ${at}: ${text.slice(at, at + 20)}`);
     tokens.push(match[1]!);
     at = TOKEN.lastIndex;
   }
@@ -37,7 +46,7 @@ export function parseFilter(text: string): Predicate {
   const peek = (): string | undefined => tokens[i];
   const take = (): string => {
     const t = tokens[i++];
-    if (t === undefined) throw new Error('filter ends too early');
+    if (t === undefined) throw new ScimFilterError('filter ends too early');
     return t;
   };
 
@@ -45,14 +54,14 @@ export function parseFilter(text: string): Predicate {
     if (peek() === '(') {
       take();
       const inner = or();
-      if (take() !== ')') throw new Error('missing )');
+      if (take() !== ')') throw new ScimFilterError('missing )');
       return inner;
     }
     const path = take();
     const op = take().toLowerCase();
     if (op === 'pr') return (e) => read(e, path) !== undefined && read(e, path) !== null;
     const literal = take();
-    if (!literal.startsWith('"')) throw new Error(`expected a quoted value after ${path} ${op}`);
+    if (!literal.startsWith('"')) throw new ScimFilterError(`expected a quoted value after ${path} ${op}`);
     const value = JSON.parse(literal) as string;
     const str = (e: Record<string, unknown>): string | undefined => {
       const v = read(e, path);
@@ -64,7 +73,7 @@ export function parseFilter(text: string): Predicate {
       case 'co': return (e) => str(e)?.includes(value) ?? false;
       case 'sw': return (e) => str(e)?.startsWith(value) ?? false;
       case 'ew': return (e) => str(e)?.endsWith(value) ?? false;
-      default: throw new Error(`unsupported operator ${op}`);
+      default: throw new ScimFilterError(`unsupported operator ${op}`);
     }
   };
   const and = (): Predicate => {
@@ -88,6 +97,6 @@ export function parseFilter(text: string): Predicate {
     return left;
   };
   const predicate = or();
-  if (i !== tokens.length) throw new Error(`unexpected ${tokens[i]}`);
+  if (i !== tokens.length) throw new ScimFilterError(`unexpected ${tokens[i]}`);
   return predicate;
 }

@@ -1,4 +1,5 @@
 import type { AnyValueMap } from '@opentelemetry/api-logs';
+import { PermanentError } from '@oktel/core';
 import { compile, JsonLogicCompileError, pathReader, type Evaluator, type PathReader } from '@oktel/jsonlogic';
 import type { RuleDefinition } from './rule-schema.js';
 import { ruleScope } from './rule-context.js';
@@ -18,9 +19,9 @@ export interface CompiledRule {
 }
 
 /** A JsonLogic fault somewhere in a rule: `field` is where the expression sits (match, a step, the condition). */
-export class RuleLogicError extends Error {
+export class RuleLogicError extends PermanentError {
   constructor(readonly field: (string | number)[], readonly logicPath: string, readonly reason: string) {
-    super(reason);
+    super(reason, { code: 'ERR_RULE_LOGIC', context: { field, logicPath } });
   }
 }
 

@@ -1,5 +1,5 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { globSync } from 'tinyglobby';
 import { formatKeyPath, YamlSource, zodIssues, type ConfigIssue } from '@oktel/core';
 import { compileRule, RuleLogicError, type CompiledRule } from './compiled-rule.js';
@@ -8,6 +8,14 @@ import { isSigmaText, type SigmaOutcome } from '@oktel/sigma';
 import { loadSigmaRules, type SigmaConfig } from './load-sigma.js';
 
 const RULE_FILE = /\.ya?ml$/i;
+
+/** Directory order: a/x.yaml before a.yaml, as a walk in name order visits them (plain string order would not). */
+function byPathSegments(a: string, b: string): number {
+  const x = a.split('/');
+  const y = b.split('/');
+  for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i]! < y[i]! ? -1 : 1;
+  return x.length - y.length;
+}
 
 /** Files named by `rules:` entries: files, directories (recursively, *.yaml / *.yml) and globs. */
 export function expandRuleSources(sources: readonly string[]): { files: string[]; issues: ConfigIssue[] } {
@@ -27,16 +35,8 @@ export function expandRuleSources(sources: readonly string[]): { files: string[]
       issues.push({ path: [i], message: `${source} does not exist` });
       return;
     }
-    if (info.isDirectory()) {
-      const walk = (dir: string): void => {
-        for (const name of readdirSync(dir).sort()) {
-          const full = join(dir, name);
-          if (statSync(full).isDirectory()) walk(full);
-          else if (RULE_FILE.test(name)) files.push(resolve(full));
-        }
-      };
-      walk(source);
-    } else files.push(resolve(source));
+    if (info.isDirectory()) files.push(...globSync('**/*', { cwd: source, absolute: true, dot: true }).filter((f) => RULE_FILE.test(f)).sort(byPathSegments));
+    else files.push(resolve(source));
   });
   return { files: [...new Set(files)], issues };
 }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { ComponentRegistry, ConfigError, loadConfig, secret, type ReceiverFactory } from '@oktel/core';
 import { LogsSink, sinkExporterFactory, tempDir, writeConfig } from '@oktel/testkit';
 
-const pollerFactory: ReceiverFactory = {
+const pollerFactory: ReceiverFactory<unknown> = {
   type: 'poller',
   kind: 'receiver',
   description: 'test receiver',

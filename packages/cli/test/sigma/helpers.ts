@@ -1,8 +1,7 @@
 import { compile, truthy } from '@oktel/jsonlogic';
 import { ATTACK_VERSION, TACTICS, TECHNIQUES } from '@oktel/processor-detection';
 import { stringify } from 'yaml';
-import { compileSigma, type SigmaCompilation, type SigmaOptions } from '../src/compile.js';
-import { parseSigmaFile } from '../src/sigma-document.js';
+import { compileSigma, parseSigmaFile, type SigmaCompilation, type SigmaOptions } from '@oktel/sigma';
 
 export const ATTACK = { version: ATTACK_VERSION, tactics: TACTICS, techniques: TECHNIQUES };
 

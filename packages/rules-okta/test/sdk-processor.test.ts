@@ -1,14 +1,16 @@
 import { expect } from 'chai';
 import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { DetectionLogRecordProcessor } from '@oktel/processor-detection';
+import { OKTA_RULES_DIR } from '@oktel/rules-okta';
 import { waitUntil } from '@oktel/testkit';
 
+// Here beside the pack: the processor package ships no rules, and these specifications need the Okta pack's.
 describe('detection as an OpenTelemetry JS LogRecordProcessor', () => {
   it('tags Okta events emitted into a LoggerProvider and emits alerts through the alert logger', async () => {
     const exporter = new InMemoryLogRecordExporter();
     const alertsProvider = new LoggerProvider({ processors: [new SimpleLogRecordProcessor({ exporter })] });
     const provider = new LoggerProvider({
-      processors: [new DetectionLogRecordProcessor({ alertLogger: alertsProvider.getLogger('oktel-alerts') }), new SimpleLogRecordProcessor({ exporter })],
+      processors: [new DetectionLogRecordProcessor({ alertLogger: alertsProvider.getLogger('oktel-alerts'), config: { rules: [OKTA_RULES_DIR] } }), new SimpleLogRecordProcessor({ exporter })],
     });
     const logger = provider.getLogger('okta');
     const event = { uuid: 'u-1', published: '2026-11-20T10:00:00.000Z', eventType: 'app.generic.unauth_app_access_attempt', actor: { type: 'User', alternateId: 'sam@example.com' }, outcome: { result: 'FAILURE' } };
@@ -33,7 +35,7 @@ describe('detection as an OpenTelemetry JS LogRecordProcessor', () => {
     const alertsProvider = new LoggerProvider({ processors: [new SimpleLogRecordProcessor({ exporter })] });
     const t0 = Date.parse('2026-11-20T10:00:00.000Z');
     const clock = { now: t0 };
-    const detection = new DetectionLogRecordProcessor({ alertLogger: alertsProvider.getLogger('oktel-alerts'), config: { idle_after: '200ms', allowed_lateness: '1m' }, now: () => clock.now });
+    const detection = new DetectionLogRecordProcessor({ alertLogger: alertsProvider.getLogger('oktel-alerts'), config: { rules: [OKTA_RULES_DIR], idle_after: '200ms', allowed_lateness: '1m' }, now: () => clock.now });
     const provider = new LoggerProvider({ processors: [detection] });
     const logger = provider.getLogger('okta');
     // The shipped pack's ThreatInsight spike rule needs several events; a sign-in spray by one address does too.

@@ -4,14 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { loadConfig, type LogRecord } from '@oktel/core';
-import { builtinComponents } from '@oktel/cli';
+import { builtinComponents } from '../../src/components.js';
 import { DetectionEngine, loadRules, runRuleTests, type CompiledRule } from '@oktel/processor-detection';
 import { logEventToRecord, oktaResource, type OktaLogEvent } from '@oktel/okta-log-event';
-import { compileSigmaFiles } from '../src/load.js';
-import { toNativeYaml } from '../src/to-native-yaml.js';
+import { compileSigmaFiles, toNativeYaml } from '@oktel/sigma';
 import { ATTACK, okta, sigma } from './helpers.js';
 
-const ROOT = join(import.meta.dirname, '../../..');
+const ROOT = join(import.meta.dirname, '../../../..');
 const SIGMA_DIR = join(ROOT, 'configs/sigma');
 const PLACEHOLDERS = { okta_admin_accounts: ['admin@example.com', 'breakglass-*@example.com'] };
 const context = { resource: oktaResource({ domain: 'acme.okta.com' }), scope: { name: 'test' } };

@@ -1,0 +1,112 @@
+import { expect } from 'chai';
+import jsonLogic from 'json-logic-js';
+import { PermanentError } from '@oktel/core';
+import { compile, compileRuleSet, guardValues, JsonLogicCompileError, pathReader } from '@oktel/jsonlogic';
+
+const D = 'default';
+const deep = { a: { b: { c: { d: { e: 1 } } } } };
+
+describe('jsonlogic: var paths', () => {
+  it('reads paths of every depth, and gives the default for what is missing, as json-logic-js does', () => {
+    const paths = ['a', 'a.b', 'a.b.c', 'a.b.c.d', 'a.b.c.d.e', 'x', 'a.x', 'a.b.x', 'a.b.c.x', 'a.b.c.d.x', 'a.b.c.d.e.f', 'x.b.c.d.e'];
+    const data = [deep, { a: null }, { a: { b: null } }, { a: { b: { c: null } } }, { a: { b: { c: { d: null } } } }, { a: { b: { c: { d: { e: null } } } } }, null, undefined, 'text', 7];
+    for (const path of paths) {
+      for (const d of data) {
+        expect(pathReader(path, D)(d), `${path} in ${JSON.stringify(d)}`).to.deep.equal(jsonLogic.apply({ var: [path, D] }, d as never));
+      }
+    }
+    expect(pathReader('a.b.c.d.e', D)(deep)).to.equal(1);
+    expect(pathReader('a.b.c.d', D)({ a: { b: { c: { d: null } } } })).to.equal(null);
+  });
+
+  it('gives the data itself for an empty path', () => {
+    for (const path of ['', null, undefined, []]) expect(pathReader(path, D)(deep)).to.equal(deep);
+  });
+
+  it('never resolves __proto__, constructor or prototype, even as own keys', () => {
+    expect(pathReader('constructor', D)({ constructor: 'own' })).to.equal(D);
+    expect(pathReader('a.prototype', D)({ a: { prototype: 'own' } })).to.equal(D);
+    expect(pathReader('__proto__', D)(JSON.parse('{"__proto__": "own"}'))).to.equal(D);
+  });
+
+  it('reads a name a prototype also has only as an own property, strings included', () => {
+    expect(pathReader('toString', D)({})).to.equal(D);
+    expect(pathReader('toString', D)({ toString: 'own' })).to.equal('own');
+    expect(pathReader('map', D)([])).to.equal(D);
+    expect(pathReader('length', D)('xyz')).to.equal(3);
+    expect(pathReader('a.length', D)({ a: 'xyz' })).to.equal(3);
+    expect(pathReader('a.0.length', D)({ a: ['xy'] })).to.equal(2);
+    expect(pathReader('a.toFixed', D)({ a: 5 })).to.equal(D);
+    expect(pathReader('a.length', D)({ a: null })).to.equal(D);
+    expect(pathReader('a.length', D)({})).to.equal(D);
+    expect(pathReader('a.length.x', D)({ a: [] })).to.equal(D);
+    expect(pathReader('a.length', D)({ a: { length: null } })).to.equal(null);
+  });
+});
+
+describe('jsonlogic: guard values of a rule', () => {
+  const ev = { var: 'eventType' };
+  const cases: [string, unknown, string[] | undefined][] = [
+    ['== with the path first', { '==': [ev, 'a'] }, ['a']],
+    ['== with the path second', { '==': ['a', ev] }, ['a']],
+    ['===', { '===': [ev, 'a'] }, ['a']],
+    ['var as a one-element list', { '==': [{ var: ['eventType'] }, 'a'] }, ['a']],
+    ['var with a default', { '==': [{ var: ['eventType', 'a'] }, 'a'] }, undefined],
+    ['another path', { '==': [{ var: 'other' }, 'a'] }, undefined],
+    ['a var node with another key', { '==': [{ var: 'eventType', x: 1 }, 'a'] }, undefined],
+    ['a number', { '==': [ev, 5] }, undefined],
+    ['!=', { '!=': [ev, 'a'] }, undefined],
+    ['three arguments', { '==': [ev, 'a', 'b'] }, undefined],
+    ['arguments not a list', { '==': ev }, undefined],
+    ['in a list of strings', { in: [ev, ['a', 'b']] }, ['a', 'b']],
+    ['in a list with a number', { in: [ev, ['a', 1]] }, undefined],
+    ['in a string', { in: [ev, 'abc'] }, undefined],
+    ['in with the path second', { in: ['a', ev] }, undefined],
+    ['a clause of and', { and: [{ '==': [{ var: 'x' }, 1] }, { '==': [ev, 'a'] }] }, ['a']],
+    ['a clause of or', { or: [{ '==': [ev, 'a'] }] }, undefined],
+    ['two operations in one node', { '==': [ev, 'a'], and: [] }, undefined],
+    ['a literal', 'a', undefined],
+    ['null', null, undefined],
+    ['a list', [{ '==': [ev, 'a'] }], undefined],
+  ];
+  for (const [name, rule, expected] of cases) {
+    it(`${name}: ${expected ? expected.join(', ') : 'none'}`, () => {
+      const found = guardValues(rule, 'eventType');
+      expect(found === undefined ? undefined : [...found].sort()).to.deep.equal(expected);
+    });
+  }
+
+  it('counts guarded rules, and still loosely matches a non-string field value', () => {
+    const rules = [{ '==': [ev, '5'] }, { '===': [ev, '5'] }, { '!!': [1] }, { in: [ev, ['a']] }];
+    const set = compileRuleSet(rules, { index: { path: 'eventType', read: pathReader('eventType', null) } });
+    expect(set.size).to.equal(4);
+    expect(set.guarded).to.equal(3);
+    expect(set.matching({ eventType: 5 })).to.deep.equal([0, 2]);
+    expect(set.matching({ eventType: '5' })).to.deep.equal([0, 1, 2]);
+    expect(set.matching({ eventType: 'a' })).to.deep.equal([2, 3]);
+    expect(set.matching({ eventType: 'zzz' })).to.deep.equal([2]);
+  });
+
+  it('without an index, tests every rule', () => {
+    const set = compileRuleSet([{ '==': [ev, 'a'] }, { '!!': [0] }, { '!!': [1] }]);
+    expect([set.size, set.guarded]).to.deep.equal([3, 0]);
+    expect(set.matching({ eventType: 'a' })).to.deep.equal([0, 2]);
+  });
+});
+
+describe('jsonlogic: compile errors', () => {
+  it('are permanent, with a stable code and the JsonLogic path in message and context', () => {
+    let caught: unknown;
+    try {
+      compile({ and: [true, { nope: [] }] });
+    } catch (e) {
+      caught = e;
+    }
+    const err = caught as JsonLogicCompileError;
+    expect(err).to.be.instanceOf(PermanentError);
+    expect(err.code).to.equal('ERR_JSONLOGIC_COMPILE');
+    expect(err.context).to.deep.equal({ logicPath: 'and[1]' });
+    expect(err.message).to.equal('and[1]: unrecognized operation "nope"');
+    expect(new JsonLogicCompileError('', 'why').message).to.equal('why');
+  });
+});
