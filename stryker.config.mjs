@@ -9,11 +9,23 @@ const SCOPES = {
     spec: ['packages/jsonlogic/test/**/*.test.ts'],
   },
   core: {
-    mutate: ['packages/core/src/config/{merge,units,env}.ts', 'packages/core/src/errors.ts', 'packages/core/src/backoff.ts', 'packages/core/src/storage.ts', 'packages/core/src/logger.ts', 'packages/core/src/consumer.ts', 'packages/core/src/registry.ts'],
+    mutate: [
+      'packages/core/src/config/{merge,units,env}.ts',
+      'packages/core/src/errors.ts',
+      'packages/core/src/backoff.ts',
+      'packages/core/src/storage.ts',
+      'packages/core/src/logger.ts',
+      'packages/core/src/consumer.ts',
+      'packages/core/src/registry.ts',
+    ],
     spec: ['packages/core/test/**/*.test.ts', 'packages/testkit/test/core/*.test.ts'],
   },
   detection: {
-    mutate: ['packages/processor-detection/src/suppression.ts', 'packages/processor-detection/src/rules/severity.ts', 'packages/processor-detection/src/correlation/*.ts'],
+    mutate: [
+      'packages/processor-detection/src/suppression.ts',
+      'packages/processor-detection/src/rules/severity.ts',
+      'packages/processor-detection/src/correlation/*.ts',
+    ],
     spec: ['packages/processor-detection/test/**/*.test.ts'],
   },
 };

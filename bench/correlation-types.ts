@@ -6,29 +6,76 @@ import type { LogRecord } from '@oktel/core';
 
 const CONTEXT = { resource: oktaResource({ domain: 'bench.okta.com' }), scope: { name: 'bench' } };
 const BASE = Date.parse('2026-11-01T00:00:00Z');
-const COUNTRIES = ['Germany', 'France', 'Brazil', 'Japan', 'India', 'Canada', 'Kenya', 'Chile', 'Spain', 'Italy', 'Norway', 'Egypt', 'Peru', 'Vietnam', 'Poland', 'Mexico', 'Ghana', 'Nepal', 'Fiji', 'Oman'];
+const COUNTRIES = [
+  'Germany',
+  'France',
+  'Brazil',
+  'Japan',
+  'India',
+  'Canada',
+  'Kenya',
+  'Chile',
+  'Spain',
+  'Italy',
+  'Norway',
+  'Egypt',
+  'Peru',
+  'Vietnam',
+  'Poland',
+  'Mexico',
+  'Ghana',
+  'Nepal',
+  'Fiji',
+  'Oman',
+];
 
 function engineFor(correlate: Record<string, unknown>, maxGroups: number): DetectionEngine {
-  const rule = compileRule(ruleSchema.parse({
-    id: 'bench-types', name: 'bench', description: 'bench', severity: 'low',
-    threat: [{ tactic: { id: 'TA0001', name: 'Initial Access' } }],
-    match: { '==': [{ var: 'eventType' }, 'user.session.start'] },
-    group_by: ['actor.alternateId'],
-    correlate,
-    tests: [{ name: 't', events: [{ eventType: 'x' }], expect: 'no_alert' }],
-  }), 'bench');
-  return new DetectionEngine({ rules: [rule], suppressionWindowMs: 1, maxAlertEventUuids: 20, maxSuppressionEntries: 1000, errorMode: 'propagate', maxGroupsPerRule: maxGroups, allowedLatenessMs: 0, now: () => BASE + 40 * 86_400_000 });
+  const rule = compileRule(
+    ruleSchema.parse({
+      id: 'bench-types',
+      name: 'bench',
+      description: 'bench',
+      severity: 'low',
+      threat: [{ tactic: { id: 'TA0001', name: 'Initial Access' } }],
+      match: { '==': [{ var: 'eventType' }, 'user.session.start'] },
+      group_by: ['actor.alternateId'],
+      correlate,
+      tests: [{ name: 't', events: [{ eventType: 'x' }], expect: 'no_alert' }],
+    }),
+    'bench',
+  );
+  return new DetectionEngine({
+    rules: [rule],
+    suppressionWindowMs: 1,
+    maxAlertEventUuids: 20,
+    maxSuppressionEntries: 1000,
+    errorMode: 'propagate',
+    maxGroupsPerRule: maxGroups,
+    allowedLatenessMs: 0,
+    now: () => BASE + 40 * 86_400_000,
+  });
 }
 
 /** A sign-in as Okta writes it (the parts these rules read), parsed fresh as the receiver would. */
 function signIn(i: number, user: number, country: number, at: number): LogRecord {
   const lat = -60 + ((country * 37) % 120);
   const lon = -170 + ((country * 71) % 340);
-  return logEventToRecord(JSON.parse(JSON.stringify({
-    uuid: `5f1c2d3e-${String(i).padStart(8, '0')}-11ee-9a1b-2c3d4e5f6a7b`, published: new Date(at).toISOString(), eventType: 'user.session.start', outcome: { result: 'SUCCESS' },
-    actor: { id: `00u${user}`, type: 'User', alternateId: `user${user}@example.com` },
-    client: { ipAddress: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`, geographicalContext: { country: COUNTRIES[country % COUNTRIES.length], city: 'City', geolocation: { lat, lon } } },
-  })) as never, CONTEXT);
+  return logEventToRecord(
+    JSON.parse(
+      JSON.stringify({
+        uuid: `5f1c2d3e-${String(i).padStart(8, '0')}-11ee-9a1b-2c3d4e5f6a7b`,
+        published: new Date(at).toISOString(),
+        eventType: 'user.session.start',
+        outcome: { result: 'SUCCESS' },
+        actor: { id: `00u${user}`, type: 'User', alternateId: `user${user}@example.com` },
+        client: {
+          ipAddress: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
+          geographicalContext: { country: COUNTRIES[country % COUNTRIES.length], city: 'City', geolocation: { lat, lon } },
+        },
+      }),
+    ) as never,
+    CONTEXT,
+  );
 }
 
 async function settle(): Promise<void> {

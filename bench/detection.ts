@@ -19,7 +19,13 @@ async function timeBatches(records: LogRecord[], consume: (batch: LogBatch) => P
 }
 
 export async function runDetectionBenchmark(options: { events: number; groups: number }) {
-  const { events } = generateActivity({ seed: 11, start: Date.parse('2026-11-20T00:00:00Z'), signIns: Math.ceil(options.events / 6), meanGapMs: 5000, scenarios: [...SCENARIOS, ...SCENARIOS] });
+  const { events } = generateActivity({
+    seed: 11,
+    start: Date.parse('2026-11-20T00:00:00Z'),
+    signIns: Math.ceil(options.events / 6),
+    meanGapMs: 5000,
+    scenarios: [...SCENARIOS, ...SCENARIOS],
+  });
   const context = { resource: oktaResource({ domain: 'bench.okta.com' }), scope: { name: 'bench' } };
   const records = events.slice(0, options.events).map((e) => logEventToRecord(e, context));
 
@@ -92,14 +98,20 @@ const CONTEXT = { resource: oktaResource({ domain: 'bench.okta.com' }), scope: {
 
 /** Heap per open group of one stateful rule that never fires: one group per user (or address), one event each. */
 export async function bytesPerGroup(correlate: Record<string, unknown>, groups: number, context = CONTEXT): Promise<number | string> {
-  const rule = compileRule(ruleSchema.parse({
-    id: 'bench-groups', name: 'bench', description: 'bench', severity: 'low',
-    threat: [{ tactic: { id: 'TA0006', name: 'Credential Access' } }],
-    match: { '==': [{ var: 'eventType' }, 'user.session.start'] },
-    group_by: ['actor.alternateId'],
-    correlate,
-    tests: [{ name: 't', events: [{ eventType: 'x' }], expect: 'no_alert' }],
-  }), 'bench');
+  const rule = compileRule(
+    ruleSchema.parse({
+      id: 'bench-groups',
+      name: 'bench',
+      description: 'bench',
+      severity: 'low',
+      threat: [{ tactic: { id: 'TA0006', name: 'Credential Access' } }],
+      match: { '==': [{ var: 'eventType' }, 'user.session.start'] },
+      group_by: ['actor.alternateId'],
+      correlate,
+      tests: [{ name: 't', events: [{ eventType: 'x' }], expect: 'no_alert' }],
+    }),
+    'bench',
+  );
   const base = Date.parse('2026-11-20T00:00:00Z');
   const gc = (globalThis as { gc?: () => void }).gc;
   if (!gc) return 'run with --expose-gc';
@@ -111,12 +123,34 @@ export async function bytesPerGroup(correlate: Record<string, unknown>, groups: 
       await new Promise((r) => setImmediate(r));
     }
   };
-  const engine = new DetectionEngine({ rules: [rule], suppressionWindowMs: 1, maxAlertEventUuids: 20, maxSuppressionEntries: 1, errorMode: 'propagate', maxGroupsPerRule: groups * 2, allowedLatenessMs: 0, now: () => base });
+  const engine = new DetectionEngine({
+    rules: [rule],
+    suppressionWindowMs: 1,
+    maxAlertEventUuids: 20,
+    maxSuppressionEntries: 1,
+    errorMode: 'propagate',
+    maxGroupsPerRule: groups * 2,
+    allowedLatenessMs: 0,
+    now: () => base,
+  });
   await settle();
   const before = process.memoryUsage().heapUsed;
   for (let i = 0; i < groups; i++) {
     const uuid = `5f1c2d3e-${String(i).padStart(8, '0')}-11ee-9a1b-2c3d4e5f6a7b`;
-    engine.evaluate(logEventToRecord(JSON.parse(JSON.stringify({ uuid, published: new Date(base + i).toISOString(), eventType: 'user.session.start', actor: { id: `00u${i}`, type: 'User', alternateId: `user${i}@example.com` }, client: { ipAddress: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}` } })) as never, context));
+    engine.evaluate(
+      logEventToRecord(
+        JSON.parse(
+          JSON.stringify({
+            uuid,
+            published: new Date(base + i).toISOString(),
+            eventType: 'user.session.start',
+            actor: { id: `00u${i}`, type: 'User', alternateId: `user${i}@example.com` },
+            client: { ipAddress: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}` },
+          }),
+        ) as never,
+        context,
+      ),
+    );
   }
   await settle();
   const withState = process.memoryUsage().heapUsed;
@@ -131,9 +165,15 @@ export async function bytesPerGroup(correlate: Record<string, unknown>, groups: 
  */
 async function perEventCostByRate(events: readonly Record<string, unknown>[], rates: number[]): Promise<Record<string, { min: number; median: number }>> {
   const base = Date.parse('2026-11-20T00:00:00Z');
-  const byRate = rates.map((rate) => events.map((e, i) => logEventToRecord({ ...e, published: new Date(base + Math.floor((i * 1000) / rate)).toISOString() } as never, CONTEXT)));
+  const byRate = rates.map((rate) =>
+    events.map((e, i) => logEventToRecord({ ...e, published: new Date(base + Math.floor((i * 1000) / rate)).toISOString() } as never, CONTEXT)),
+  );
   const once = async (records: LogRecord[]) => {
-    const processor = detectionProcessorFactory.create(testSettings('processor', 'detection'), detectionConfigSchema.parse({ rules: [OKTA_RULES_DIR], log_alerts: false, idle_after: '0s' }), { consume: async () => undefined });
+    const processor = detectionProcessorFactory.create(
+      testSettings('processor', 'detection'),
+      detectionConfigSchema.parse({ rules: [OKTA_RULES_DIR], log_alerts: false, idle_after: '0s' }),
+      { consume: async () => undefined },
+    );
     await processor.start(testHost());
     const ms = await timeBatches(records, (b) => processor.consume(b));
     await processor.shutdown();
@@ -144,16 +184,22 @@ async function perEventCostByRate(events: readonly Record<string, unknown>[], ra
   // Rounds interleave the rates, so load from elsewhere on the machine spreads over all of them.
   for (let round = 0; round < 5; round++) for (const [i, records] of byRate.entries()) runs[i]!.push(await once(records));
   // The minimum of 5 is the least disturbed by other load on a shared machine; the median is shown too.
-  return Object.fromEntries(rates.map((rate, i) => {
-    const sorted = runs[i]!.sort((a, b) => a - b);
-    return [`${rate}/s`, { min: Number(sorted[0]!.toFixed(2)), median: Number(sorted[2]!.toFixed(2)) }];
-  }));
+  return Object.fromEntries(
+    rates.map((rate, i) => {
+      const sorted = runs[i]!.sort((a, b) => a - b);
+      return [`${rate}/s`, { min: Number(sorted[0]!.toFixed(2)), median: Number(sorted[2]!.toFixed(2)) }];
+    }),
+  );
 }
 
 /** Throughput with the idle-watermark timer armed (1 s checks) and without; medians of 5 alternating runs. */
 async function idleTimerCost(records: LogRecord[]): Promise<Record<string, number>> {
   const run = async (idle: string) => {
-    const processor = detectionProcessorFactory.create(testSettings('processor', 'detection'), detectionConfigSchema.parse({ rules: [OKTA_RULES_DIR], log_alerts: false, idle_after: idle }), { consume: async () => undefined });
+    const processor = detectionProcessorFactory.create(
+      testSettings('processor', 'detection'),
+      detectionConfigSchema.parse({ rules: [OKTA_RULES_DIR], log_alerts: false, idle_after: idle }),
+      { consume: async () => undefined },
+    );
     await processor.start(testHost());
     // Yield between batches so the timer's callbacks actually run during the measurement.
     const ms = await timeBatches(records, async (b) => {

@@ -10,7 +10,13 @@ import { compress, encodeLogsJsonBytes, encodeLogsProto, zstdAvailable } from '@
 const BATCH = 1000;
 
 function sample(n: number): LogRecord[] {
-  const { events } = generateActivity({ seed: 11, start: Date.parse('2026-11-20T00:00:00Z'), signIns: Math.ceil(n / 5), meanGapMs: 3000, scenarios: [...SCENARIOS] });
+  const { events } = generateActivity({
+    seed: 11,
+    start: Date.parse('2026-11-20T00:00:00Z'),
+    signIns: Math.ceil(n / 5),
+    meanGapMs: 3000,
+    scenarios: [...SCENARIOS],
+  });
   const ctx = { resource: oktaResource({ domain: 'bench.okta.com' }), scope: { name: 'bench' } };
   return events.slice(0, n).map((e) => logEventToRecord(e, ctx));
 }
@@ -32,7 +38,11 @@ type Variant = (batch: LogRecord[]) => number;
  * Median over rounds of the time each variant takes over every batch. The variants run
  * interleaved within each round, so load from other processes on a shared machine hits them alike.
  */
-function measure(parts: LogRecord[][], rounds: number, variants: Record<string, Variant>): Record<string, { records_per_s: number; mb_per_s: number; bytes: number }> {
+function measure(
+  parts: LogRecord[][],
+  rounds: number,
+  variants: Record<string, Variant>,
+): Record<string, { records_per_s: number; mb_per_s: number; bytes: number }> {
   const records = parts.reduce((n, p) => n + p.length, 0);
   const times: Record<string, number[]> = {};
   const bytes: Record<string, number> = {};
@@ -57,7 +67,12 @@ function measure(parts: LogRecord[][], rounds: number, variants: Record<string, 
   return out;
 }
 
-async function measureCompression(body: Buffer, algorithm: 'gzip' | 'zstd', level: number, rounds: number): Promise<{ level: number; ratio: number; mb_per_s: number }> {
+async function measureCompression(
+  body: Buffer,
+  algorithm: 'gzip' | 'zstd',
+  level: number,
+  rounds: number,
+): Promise<{ level: number; ratio: number; mb_per_s: number }> {
   const times: number[] = [];
   let size = 0;
   for (let r = 0; r < rounds; r++) {
@@ -71,15 +86,18 @@ async function measureCompression(body: Buffer, algorithm: 'gzip' | 'zstd', leve
 export async function runEncodingBenchmark(options: { records: number; rounds: number }) {
   const parts = batches(sample(options.records));
   const result: Record<string, unknown> = { records: options.records, batch: BATCH };
-  Object.assign(result, measure(parts, options.rounds, {
-    proto_opentelemetry: (b) => ProtobufLogsSerializer.serializeRequest(b)!.length,
-    proto_oktel: (b) => encodeLogsProto(b).length,
-    json_opentelemetry: (b) => JsonLogsSerializer.serializeRequest(b)!.length,
-    json_oktel: (b) => encodeLogsJsonBytes(b).length,
-    // What handing the batch to a worker would cost the pipeline thread: postMessage writes it
-    // with this serializer (the worker then pays as much again to read it back).
-    worker_handoff_v8_serialize: (b) => serialize(b).length,
-  }));
+  Object.assign(
+    result,
+    measure(parts, options.rounds, {
+      proto_opentelemetry: (b) => ProtobufLogsSerializer.serializeRequest(b)!.length,
+      proto_oktel: (b) => encodeLogsProto(b).length,
+      json_opentelemetry: (b) => JsonLogsSerializer.serializeRequest(b)!.length,
+      json_oktel: (b) => encodeLogsJsonBytes(b).length,
+      // What handing the batch to a worker would cost the pipeline thread: postMessage writes it
+      // with this serializer (the worker then pays as much again to read it back).
+      worker_handoff_v8_serialize: (b) => serialize(b).length,
+    }),
+  );
   const body = encodeLogsProto(parts[0]!);
   const levels: unknown[] = [];
   for (const level of [1, 3, 6, 9]) levels.push({ algorithm: 'gzip', ...(await measureCompression(body, 'gzip', level, options.rounds * 3)) });

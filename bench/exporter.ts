@@ -15,15 +15,30 @@ import { OtlpTestServer, testHost, testSettings } from '@oktel/testkit';
 const BATCH = 500;
 
 function sample(n: number): LogRecord[] {
-  const { events } = generateActivity({ seed: 5, start: Date.parse('2026-11-20T00:00:00Z'), signIns: Math.ceil(n / 6), meanGapMs: 5000, scenarios: [...SCENARIOS] });
+  const { events } = generateActivity({
+    seed: 5,
+    start: Date.parse('2026-11-20T00:00:00Z'),
+    signIns: Math.ceil(n / 6),
+    meanGapMs: 5000,
+    scenarios: [...SCENARIOS],
+  });
   const ctx = { resource: oktaResource({ domain: 'bench.okta.com' }), scope: { name: 'bench' } };
   return events.slice(0, n).map((e) => logEventToRecord(e, ctx));
 }
 
 async function oktelExporter(records: LogRecord[], sink: OtlpTestServer, encoding: 'proto' | 'json', detection: boolean): Promise<number> {
-  const exporter = new OtlpHttpExporter(testSettings('exporter', 'otlp_http'), otlpHttpConfigSchema.parse({ logs_endpoint: sink.url, encoding, sending_queue: { num_consumers: 4 } }));
+  const exporter = new OtlpHttpExporter(
+    testSettings('exporter', 'otlp_http'),
+    otlpHttpConfigSchema.parse({ logs_endpoint: sink.url, encoding, sending_queue: { num_consumers: 4 } }),
+  );
   await exporter.start(testHost());
-  const head = detection ? detectionProcessorFactory.create(testSettings('processor', 'detection'), detectionConfigSchema.parse({ rules: [OKTA_RULES_DIR], log_alerts: false }), exporter) : exporter;
+  const head = detection
+    ? detectionProcessorFactory.create(
+        testSettings('processor', 'detection'),
+        detectionConfigSchema.parse({ rules: [OKTA_RULES_DIR], log_alerts: false }),
+        exporter,
+      )
+    : exporter;
   if (detection) await head.start(testHost());
   const start = process.hrtime.bigint();
   for (let i = 0; i < records.length; i += BATCH) await head.consume(records.slice(i, i + BATCH));
@@ -35,9 +50,13 @@ async function oktelExporter(records: LogRecord[], sink: OtlpTestServer, encodin
 /** The SDK's own path: each record through a BatchLogRecordProcessor into the OTLP exporter. */
 async function sdkPipeline(records: LogRecord[], exporter: LogRecordExporter, detection: boolean): Promise<number> {
   const processor = new BatchLogRecordProcessor({ exporter, maxExportBatchSize: BATCH, maxQueueSize: 2048, scheduledDelayMillis: 50 });
-  const detector = detection ? detectionProcessorFactory.create(testSettings('processor', 'detection'), detectionConfigSchema.parse({ rules: [OKTA_RULES_DIR], log_alerts: false }), {
-    consume: async (batch) => { for (const r of batch) processor.onEmit(r as never); },
-  }) : undefined;
+  const detector = detection
+    ? detectionProcessorFactory.create(testSettings('processor', 'detection'), detectionConfigSchema.parse({ rules: [OKTA_RULES_DIR], log_alerts: false }), {
+        consume: async (batch) => {
+          for (const r of batch) processor.onEmit(r as never);
+        },
+      })
+    : undefined;
   const start = process.hrtime.bigint();
   for (let i = 0; i < records.length; i += BATCH) {
     const part = records.slice(i, i + BATCH);
@@ -58,7 +77,7 @@ export async function runExporterBenchmark(options: { records: number }) {
   await sink.start();
   const perSec = (ms: number) => Math.round(records.length / (ms / 1000));
   const result: Record<string, number> = {};
-  for (const encoding of ["proto", "json"] as const) {
+  for (const encoding of ['proto', 'json'] as const) {
     sink.requests.length = 0;
     result[`oktel_${encoding}_records_per_sec`] = perSec(await oktelExporter(records, sink, encoding, false));
     sink.requests.length = 0;

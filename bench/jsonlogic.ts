@@ -3,7 +3,20 @@ import jsonLogic from 'json-logic-js';
 import { compile, compileRuleSet, pathReader } from '@oktel/jsonlogic';
 import { generateActivity, Random } from '@oktel/okta-simulator';
 
-const EVENT_TYPES = ['user.session.start', 'user.authentication.sso', 'user.authentication.auth_via_mfa', 'system.push.send_factor_verify_push', 'policy.evaluate_sign_on', 'security.threat.detected', 'user.account.lock', 'group.user_membership.add', 'application.user_membership.add', 'user.mfa.factor.deactivate', 'app.generic.unauth_app_access_attempt', 'user.identity_verification'];
+const EVENT_TYPES = [
+  'user.session.start',
+  'user.authentication.sso',
+  'user.authentication.auth_via_mfa',
+  'system.push.send_factor_verify_push',
+  'policy.evaluate_sign_on',
+  'security.threat.detected',
+  'user.account.lock',
+  'group.user_membership.add',
+  'application.user_membership.add',
+  'user.mfa.factor.deactivate',
+  'app.generic.unauth_app_access_attempt',
+  'user.identity_verification',
+];
 const RESULTS = ['SUCCESS', 'FAILURE', 'DENY', 'ALLOW', 'CHALLENGE'];
 
 /** Okta-style detection predicates using only standard JsonLogic, so both engines can run them. */
@@ -14,7 +27,8 @@ export function benchmarkRules(count: number, seed = 7): unknown[] {
     const clauses: unknown[] = [{ '==': [{ var: 'eventType' }, r.pick(EVENT_TYPES)] }];
     if (r.chance(0.7)) clauses.push({ '==': [{ var: 'outcome.result' }, r.pick(RESULTS)] });
     if (r.chance(0.4)) clauses.push({ in: [{ var: 'client.geographicalContext.country' }, ['Netherlands', 'Brazil', 'Singapore', 'Russia', 'North Korea']] });
-    if (r.chance(0.4)) clauses.push({ some: [{ var: 'target' }, { '==': [{ var: 'type' }, r.pick(['AppInstance', 'AuthenticatorEnrollment', 'User', 'UserGroup'])] }] });
+    if (r.chance(0.4))
+      clauses.push({ some: [{ var: 'target' }, { '==': [{ var: 'type' }, r.pick(['AppInstance', 'AuthenticatorEnrollment', 'User', 'UserGroup'])] }] });
     if (r.chance(0.3)) clauses.push({ '!': { in: [{ var: 'actor.alternateId' }, ['system@okta.com', 'svc-backup@example.com']] } });
     if (r.chance(0.3)) clauses.push({ '==': [{ var: 'debugContext.debugData.factor' }, 'OKTA_VERIFY_PUSH'] });
     if (r.chance(0.2)) clauses.push({ in: ['Anomalous', { var: 'debugContext.debugData.risk' }] });
@@ -25,13 +39,20 @@ export function benchmarkRules(count: number, seed = 7): unknown[] {
 
 export function runJsonLogicBenchmark(options: { rules: number; events: number; rounds: number }) {
   const rules = benchmarkRules(options.rules);
-  const { events } = generateActivity({ seed: 3, start: Date.parse('2026-11-20T00:00:00Z'), signIns: Math.ceil(options.events / 6), meanGapMs: 10_000, scenarios: ['mfa_push_fatigue', 'credential_stuffing'] });
+  const { events } = generateActivity({
+    seed: 3,
+    start: Date.parse('2026-11-20T00:00:00Z'),
+    signIns: Math.ceil(options.events / 6),
+    meanGapMs: 10_000,
+    scenarios: ['mfa_push_fatigue', 'credential_stuffing'],
+  });
   const sample = events.slice(0, options.events);
   const compiled = rules.map((rule) => compile(rule));
 
   // Both must agree before speed means anything.
   let agreeing = 0;
-  for (const event of sample.slice(0, 500)) for (let i = 0; i < rules.length; i++) if (jsonLogic.truthy(jsonLogic.apply(rules[i] as never, event)) === !!compiled[i]!(event)) agreeing++;
+  for (const event of sample.slice(0, 500))
+    for (let i = 0; i < rules.length; i++) if (jsonLogic.truthy(jsonLogic.apply(rules[i] as never, event)) === !!compiled[i]!(event)) agreeing++;
 
   const time = (fn: () => number): { ms: number; matches: number } => {
     fn(); // warm-up

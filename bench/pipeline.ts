@@ -23,7 +23,13 @@ async function eventsFile(events: number): Promise<string> {
   const out = createWriteStream(`${path}.tmp`);
   let written = 0;
   for (let seed = 1; written < events; seed++) {
-    const { events: generated } = generateActivity({ seed, start: Date.parse('2026-11-20T00:00:00Z') + seed * 86_400_000, signIns: 2000, meanGapMs: 2000, scenarios: [...SCENARIOS] });
+    const { events: generated } = generateActivity({
+      seed,
+      start: Date.parse('2026-11-20T00:00:00Z') + seed * 86_400_000,
+      signIns: 2000,
+      meanGapMs: 2000,
+      scenarios: [...SCENARIOS],
+    });
     for (const event of generated.slice(0, events - written)) out.write(`${JSON.stringify(event)}\n`);
     written += Math.min(generated.length, events - written);
   }
@@ -66,7 +72,11 @@ async function oktelRun(configYaml: string, dir: string): Promise<number> {
   const config = join(dir, 'oktel.yaml');
   writeFileSync(config, configYaml);
   const start = process.hrtime.bigint();
-  const child = spawn(process.execPath, [join(ROOT, 'packages/cli/bin/oktel.mjs'), 'run', '--config', config], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+  const child = spawn(process.execPath, [join(ROOT, 'packages/cli/bin/oktel.mjs'), 'run', '--config', config], {
+    cwd: dir,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString('utf8')).slice(-4000);
@@ -88,23 +98,39 @@ export async function runPipelineBenchmark(options: { events: number }) {
   const bytes = statSync(path).size;
   const dir = join(tmpdir(), `oktel-bench-run-${process.pid}`);
   mkdirSync(dir, { recursive: true });
-  const rate = (seconds: number) => ({ seconds: Math.round(seconds * 100) / 100, events_per_s: Math.round(options.events / seconds), mb_per_s: Math.round((bytes / seconds / 1e6) * 10) / 10 });
+  const rate = (seconds: number) => ({
+    seconds: Math.round(seconds * 100) / 100,
+    events_per_s: Math.round(options.events / seconds),
+    mb_per_s: Math.round((bytes / seconds / 1e6) * 10) / 10,
+  });
 
   const floor = await timed(() => lines(path, (line) => void JSON.parse(line)));
   const context = { resource: oktaResource({ domain: 'bench.okta.com' }), scope: { name: 'bench' } };
   const mapped = await timed(() => lines(path, (line) => void logEventToRecord(JSON.parse(line) as OktaLogEvent, context)));
 
-  const fileToFile = await oktelRun(`${receiverYaml(path)}exporters:\n  file:\n    path: ${join(dir, 'out.jsonl')}\nservice:\n  pipelines:\n    logs: { receivers: [file/okta], exporters: [file] }\n${TELEMETRY}`, dir);
+  const fileToFile = await oktelRun(
+    `${receiverYaml(path)}exporters:\n  file:\n    path: ${join(dir, 'out.jsonl')}\nservice:\n  pipelines:\n    logs: { receivers: [file/okta], exporters: [file] }\n${TELEMETRY}`,
+    dir,
+  );
 
   // Start-up and shutdown alone: the same detection pipeline over an empty input file.
   const empty = join(dir, 'empty.jsonl');
   writeFileSync(empty, '');
   const sink = await discardSink();
-  const startup = await oktelRun(`${receiverYaml(empty)}processors:\n  detection: { log_alerts: false }\nexporters:\n  otlp_http:\n    logs_endpoint: ${sink.url}\nservice:\n  pipelines:\n    logs: { receivers: [file/okta], processors: [detection], exporters: [otlp_http] }\n${TELEMETRY}`, dir);
+  const startup = await oktelRun(
+    `${receiverYaml(empty)}processors:\n  detection: { log_alerts: false }\nexporters:\n  otlp_http:\n    logs_endpoint: ${sink.url}\nservice:\n  pipelines:\n    logs: { receivers: [file/okta], processors: [detection], exporters: [otlp_http] }\n${TELEMETRY}`,
+    dir,
+  );
   const beforeDetection = sink.requests();
-  const fileToOtlp = await oktelRun(`${receiverYaml(path)}processors:\n  detection: { log_alerts: false }\nexporters:\n  otlp_http:\n    logs_endpoint: ${sink.url}\n    encoding: proto\n    compression: gzip\nservice:\n  pipelines:\n    logs: { receivers: [file/okta], processors: [detection], exporters: [otlp_http] }\n${TELEMETRY}`, dir);
+  const fileToOtlp = await oktelRun(
+    `${receiverYaml(path)}processors:\n  detection: { log_alerts: false }\nexporters:\n  otlp_http:\n    logs_endpoint: ${sink.url}\n    encoding: proto\n    compression: gzip\nservice:\n  pipelines:\n    logs: { receivers: [file/okta], processors: [detection], exporters: [otlp_http] }\n${TELEMETRY}`,
+    dir,
+  );
   const detectionRequests = sink.requests() - beforeDetection;
-  const noProcessor = await oktelRun(`${receiverYaml(path)}exporters:\n  otlp_http:\n    logs_endpoint: ${sink.url}\n    encoding: proto\n    compression: gzip\nservice:\n  pipelines:\n    logs: { receivers: [file/okta], exporters: [otlp_http] }\n${TELEMETRY}`, dir);
+  const noProcessor = await oktelRun(
+    `${receiverYaml(path)}exporters:\n  otlp_http:\n    logs_endpoint: ${sink.url}\n    encoding: proto\n    compression: gzip\nservice:\n  pipelines:\n    logs: { receivers: [file/okta], exporters: [otlp_http] }\n${TELEMETRY}`,
+    dir,
+  );
   const requests = sink.requests();
   await new Promise<void>((done) => sink.server.close(() => done()));
 
@@ -116,7 +142,11 @@ export async function runPipelineBenchmark(options: { events: number }) {
     parse_and_map: { ...rate(mapped), vs_floor: ratio(mapped) },
     oktel_file_to_file: { ...rate(fileToFile), vs_floor: ratio(fileToFile) },
     oktel_file_to_otlp_http_proto_gzip_no_processor: { ...rate(noProcessor), vs_floor: ratio(noProcessor) },
-    oktel_file_detection_otlp_http_proto_gzip: { ...rate(fileToOtlp), vs_floor: ratio(fileToOtlp), detection_vs_no_processor: Math.round((noProcessor / fileToOtlp) * 100) / 100 },
+    oktel_file_detection_otlp_http_proto_gzip: {
+      ...rate(fileToOtlp),
+      vs_floor: ratio(fileToOtlp),
+      detection_vs_no_processor: Math.round((noProcessor / fileToOtlp) * 100) / 100,
+    },
     oktel_startup_and_shutdown_empty_input_s: Math.round(startup * 100) / 100,
     otlp_requests: requests,
     otlp_requests_with_detection: detectionRequests,

@@ -15,7 +15,13 @@ import { testHost, testSettings } from '@oktel/testkit';
 const BATCH = 500;
 
 function sampleEvents(n: number) {
-  const { events } = generateActivity({ seed: 5, start: Date.parse('2026-11-20T00:00:00Z'), signIns: Math.ceil(n / 6), meanGapMs: 5000, scenarios: [...SCENARIOS] });
+  const { events } = generateActivity({
+    seed: 5,
+    start: Date.parse('2026-11-20T00:00:00Z'),
+    signIns: Math.ceil(n / 6),
+    meanGapMs: 5000,
+    scenarios: [...SCENARIOS],
+  });
   return events.slice(0, n);
 }
 
@@ -24,7 +30,11 @@ interface Sender {
   shutdown(): Promise<void>;
 }
 
-async function throughOtlp(records: ReadableLogRecord[], protocol: 'http' | 'grpc', makeSender: (url: string) => Sender): Promise<{ records_per_s: number; received: number }> {
+async function throughOtlp(
+  records: ReadableLogRecord[],
+  protocol: 'http' | 'grpc',
+  makeSender: (url: string) => Sender,
+): Promise<{ records_per_s: number; received: number }> {
   let received = 0;
   const sink = {
     consume: async (batch: LogBatch) => {
@@ -48,14 +58,27 @@ async function throughOtlp(records: ReadableLogRecord[], protocol: 'http' | 'grp
 
 async function throughHook(n: number): Promise<{ events_per_s: number; received: number }> {
   const events = sampleEvents(n * 3);
-  const types = [...new Set(events.map((e) => e.eventType))].filter((t) => !['policy.evaluate_sign_on', 'security.threat.detected', 'system.push.send_factor_verify_push', 'user.mfa.okta_verify.deny_push', 'app.generic.unauth_app_access_attempt'].includes(t));
+  const types = [...new Set(events.map((e) => e.eventType))].filter(
+    (t) =>
+      ![
+        'policy.evaluate_sign_on',
+        'security.threat.detected',
+        'system.push.send_factor_verify_push',
+        'user.mfa.okta_verify.deny_push',
+        'app.generic.unauth_app_access_attempt',
+      ].includes(t),
+  );
   let received = 0;
   const secret = 'bench-hook-secret-0123456789';
-  const receiver = new OktaEventHookReceiver(testSettings('receiver', 'okta_event_hook'), oktaEventHookConfigSchema.parse({ endpoint: '127.0.0.1:0', authorization: { value: secret } }), {
-    consume: async (b) => {
-      received += b.length;
+  const receiver = new OktaEventHookReceiver(
+    testSettings('receiver', 'okta_event_hook'),
+    oktaEventHookConfigSchema.parse({ endpoint: '127.0.0.1:0', authorization: { value: secret } }),
+    {
+      consume: async (b) => {
+        received += b.length;
+      },
     },
-  });
+  );
   await receiver.start(testHost());
   const okta = new EventHookDelivery({ url: receiver.url, eventTypes: types, auth: { header: 'Authorization', value: secret }, maxEventsPerCall: 50 });
   await okta.verify();

@@ -21,7 +21,9 @@ function pair(i: number, eventType: string): { sigma: Record<string, unknown>; n
     case 1:
       return {
         sigma: { sel: { eventType }, filter: { 'actor.alternateId|endswith': '@partner.example' }, condition: 'sel and not filter' },
-        native: { and: [{ '==': [{ var: 'eventType' }, eventType] }, { '!': [{ endsWith: [{ lower: [{ var: 'actor.alternateId' }] }, '@partner.example'] }] }] },
+        native: {
+          and: [{ '==': [{ var: 'eventType' }, eventType] }, { '!': [{ endsWith: [{ lower: [{ var: 'actor.alternateId' }] }, '@partner.example'] }] }],
+        },
       };
     case 2:
       return {
@@ -50,25 +52,54 @@ function eventsPerSecond(rules: CompiledRule[], records: ReturnType<typeof logEv
 }
 
 export function runSigmaBenchmark(options: { rules: number; events: number; rounds: number }) {
-  const { events } = generateActivity({ seed: 11, start: Date.parse('2026-11-20T00:00:00Z'), signIns: Math.ceil(options.events / 6), meanGapMs: 5000, scenarios: [...SCENARIOS, ...SCENARIOS] });
+  const { events } = generateActivity({
+    seed: 11,
+    start: Date.parse('2026-11-20T00:00:00Z'),
+    signIns: Math.ceil(options.events / 6),
+    meanGapMs: 5000,
+    scenarios: [...SCENARIOS, ...SCENARIOS],
+  });
   const context = { resource: oktaResource({ domain: 'bench.okta.com' }), scope: { name: 'bench' } };
   const records = events.slice(0, options.events).map((e) => logEventToRecord(e, context));
   const eventTypes = [...new Set(events.map((e) => e.eventType))];
   const pairs = Array.from({ length: options.rules }, (_, i) => pair(i, eventTypes[i % eventTypes.length]!));
 
   const native = pairs.map((p, i) =>
-    compileRule(ruleSchema.parse({ id: `native-${i}`, name: `native ${i}`, description: 'bench', severity: 'low', threat: THREAT, match: p.native, tests: TESTS }), 'bench'),
+    compileRule(
+      ruleSchema.parse({ id: `native-${i}`, name: `native ${i}`, description: 'bench', severity: 'low', threat: THREAT, match: p.native, tests: TESTS }),
+      'bench',
+    ),
   );
   const nativeInsensitive = pairs.map((p, i) =>
-    compileRule(ruleSchema.parse({ id: `native-ci-${i}`, name: `native ci ${i}`, description: 'bench', severity: 'low', threat: THREAT, match: p.nativeInsensitive ?? p.native, tests: TESTS }), 'bench'),
+    compileRule(
+      ruleSchema.parse({
+        id: `native-ci-${i}`,
+        name: `native ci ${i}`,
+        description: 'bench',
+        severity: 'low',
+        threat: THREAT,
+        match: p.nativeInsensitive ?? p.native,
+        tests: TESTS,
+      }),
+      'bench',
+    ),
   );
   const text = pairs
-    .map((p, i) => JSON.stringify({ title: `sigma ${i}`, id: `sigma-bench-${i}`, logsource: { product: 'okta' }, tags: ['attack.credential-access'], detection: p.sigma, level: 'low' }))
-    .join("\n---\n");
+    .map((p, i) =>
+      JSON.stringify({
+        title: `sigma ${i}`,
+        id: `sigma-bench-${i}`,
+        logsource: { product: 'okta' },
+        tags: ['attack.credential-access'],
+        detection: p.sigma,
+        level: 'low',
+      }),
+    )
+    .join('\n---\n');
   const compiled = compileSigma(parseSigmaFile('bench.yml', text).documents, { attack: { version: ATTACK_VERSION, tactics: TACTICS, techniques: TECHNIQUES } });
   const sigma = compiled.rules.map((r) => compileRule(ruleSchema.parse({ ...r.definition, tests: TESTS }), 'bench'));
 
-    // A second, separately compiled copy of the native set: how far two identical sets differ here.
+  // A second, separately compiled copy of the native set: how far two identical sets differ here.
   const control = nativeInsensitive.map((r) => compileRule(r.definition, 'bench'));
   const runs = { native: [] as number[], nativeInsensitive: [] as number[], sigma: [] as number[], control: [] as number[] };
   // Rotated so that no set always runs first (warmer JIT) or last (more garbage to collect).

@@ -12,7 +12,13 @@ import { testHost, testSettings } from '@oktel/testkit';
 const BATCH = 500;
 
 function sample(n: number): LogRecord[] {
-  const { events } = generateActivity({ seed: 5, start: Date.parse('2026-11-20T00:00:00Z'), signIns: Math.ceil(n / 6), meanGapMs: 5000, scenarios: [...SCENARIOS] });
+  const { events } = generateActivity({
+    seed: 5,
+    start: Date.parse('2026-11-20T00:00:00Z'),
+    signIns: Math.ceil(n / 6),
+    meanGapMs: 5000,
+    scenarios: [...SCENARIOS],
+  });
   const ctx = { resource: oktaResource({ domain: 'bench.okta.com' }), scope: { name: 'bench' } };
   return events.slice(0, n).map((e) => logEventToRecord(e, ctx));
 }
@@ -31,7 +37,19 @@ async function discardServer() {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { url, stats: () => ({ bytes, requests }), reset: () => { bytes = 0; requests = 0; }, stop: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }) };
+  return {
+    url,
+    stats: () => ({ bytes, requests }),
+    reset: () => {
+      bytes = 0;
+      requests = 0;
+    },
+    stop: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
 }
 
 async function timed(exporter: Exporter, records: LogRecord[]): Promise<number> {
@@ -47,9 +65,18 @@ export async function runSplunkHecBenchmark(options: { records: number; rounds: 
   const server = await discardServer();
   const perSec = (ms: number) => Math.round(records.length / (ms / 1000));
   const cases: Record<string, () => Exporter> = {
-    splunk_hec_gzip: () => new SplunkHecExporter(testSettings('exporter', 'splunk_hec'), splunkHecConfigSchema.parse({ endpoint: server.url, token: 'bench-token' })),
-    splunk_hec_uncompressed: () => new SplunkHecExporter(testSettings('exporter', 'splunk_hec'), splunkHecConfigSchema.parse({ endpoint: server.url, token: 'bench-token', disable_compression: true })),
-    otlp_http_proto_gzip: () => new OtlpHttpExporter(testSettings('exporter', 'otlp_http'), otlpHttpConfigSchema.parse({ endpoint: server.url, encoding: 'proto', sending_queue: { num_consumers: 4 } })),
+    splunk_hec_gzip: () =>
+      new SplunkHecExporter(testSettings('exporter', 'splunk_hec'), splunkHecConfigSchema.parse({ endpoint: server.url, token: 'bench-token' })),
+    splunk_hec_uncompressed: () =>
+      new SplunkHecExporter(
+        testSettings('exporter', 'splunk_hec'),
+        splunkHecConfigSchema.parse({ endpoint: server.url, token: 'bench-token', disable_compression: true }),
+      ),
+    otlp_http_proto_gzip: () =>
+      new OtlpHttpExporter(
+        testSettings('exporter', 'otlp_http'),
+        otlpHttpConfigSchema.parse({ endpoint: server.url, encoding: 'proto', sending_queue: { num_consumers: 4 } }),
+      ),
   };
   const result: Record<string, number> = { records: records.length };
   for (const [name, make] of Object.entries(cases)) {

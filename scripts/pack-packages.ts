@@ -25,5 +25,11 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     process.exit(2);
   }
   pnpm(['build']);
-  pnpm(['-r', ...publishableDirs().flatMap((d) => ['--filter', `./packages/${d}`]), 'pack', '--pack-destination', resolve(process.env.INIT_CWD ?? process.cwd(), dest)]);
+  pnpm([
+    '-r',
+    ...publishableDirs().flatMap((d) => ['--filter', `./packages/${d}`]),
+    'pack',
+    '--pack-destination',
+    resolve(process.env.INIT_CWD ?? process.cwd(), dest),
+  ]);
 }

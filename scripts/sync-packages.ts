@@ -46,7 +46,26 @@ function runtimeOktelDeps(pkg: Json): string[] {
 }
 
 /** Key order of a synced package.json: identity first, then what npm shows, then wiring. */
-const ORDER = ['name', 'version', 'private', 'description', 'license', 'repository', 'engines', 'type', 'sideEffects', 'bin', 'exports', 'files', 'publishConfig', 'scripts', 'dependencies', 'peerDependencies', 'optionalDependencies', 'devDependencies'];
+const ORDER = [
+  'name',
+  'version',
+  'private',
+  'description',
+  'license',
+  'repository',
+  'engines',
+  'type',
+  'sideEffects',
+  'bin',
+  'exports',
+  'files',
+  'publishConfig',
+  'scripts',
+  'dependencies',
+  'peerDependencies',
+  'optionalDependencies',
+  'devDependencies',
+];
 
 function ordered(pkg: Json): Json {
   const out: Json = {};
@@ -76,7 +95,10 @@ export function syncedPackageJson(dir: string, current: Json, root: Json): Json 
   pkg.files = [...standard, ...extras];
   const publishConfig: Json = {
     access: 'public',
-    exports: { ...Object.fromEntries(Object.entries(exports).map(([key, stem]) => [key, { types: `./dist/${stem}.d.ts`, default: `./dist/${stem}.js` }])), ...other },
+    exports: {
+      ...Object.fromEntries(Object.entries(exports).map(([key, stem]) => [key, { types: `./dist/${stem}.d.ts`, default: `./dist/${stem}.js` }])),
+      ...other,
+    },
     main: './dist/index.js',
     types: './dist/index.d.ts',
   };
@@ -129,7 +151,10 @@ export function expectedFiles(): SyncedFile[] {
     files.push({ path: join(base, 'tsconfig.build.json'), expected: json(syncedBuildConfig(current)) });
     for (const name of COPIED) files.push({ path: join(base, name), expected: readFileSync(join(ROOT, name), 'utf8') });
   }
-  files.push({ path: join(ROOT, 'tsconfig.build.json'), expected: json({ files: [], references: dirs.map((dir) => ({ path: `packages/${dir}/tsconfig.build.json` })) }) });
+  files.push({
+    path: join(ROOT, 'tsconfig.build.json'),
+    expected: json({ files: [], references: dirs.map((dir) => ({ path: `packages/${dir}/tsconfig.build.json` })) }),
+  });
   return files;
 }
 

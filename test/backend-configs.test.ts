@@ -8,10 +8,28 @@ import { oktaResource } from '@oktel/okta-log-event';
 import { LogsSink, testSettings } from '@oktel/testkit';
 
 const ROOT = new URL('..', import.meta.url).pathname;
-const ENV = { OKTA_DOMAIN: 'acme.okta.com', OKTA_API_TOKEN: 'token-for-validation', DD_API_KEY: 'dd-key', ELASTIC_OTLP_ENDPOINT: 'https://example.ingest.elastic.cloud', ELASTIC_API_KEY: 'elastic-key', ELASTICSEARCH_URL: 'https://es.example.com:9200', SPLUNK_HEC_ENDPOINT: 'https://splunk.example.com:8088', SPLUNK_HEC_TOKEN: 'hec-token' };
+const ENV = {
+  OKTA_DOMAIN: 'acme.okta.com',
+  OKTA_API_TOKEN: 'token-for-validation',
+  DD_API_KEY: 'dd-key',
+  ELASTIC_OTLP_ENDPOINT: 'https://example.ingest.elastic.cloud',
+  ELASTIC_API_KEY: 'elastic-key',
+  ELASTICSEARCH_URL: 'https://es.example.com:9200',
+  SPLUNK_HEC_ENDPOINT: 'https://splunk.example.com:8088',
+  SPLUNK_HEC_TOKEN: 'hec-token',
+};
 
 describe('shipped backend configs', () => {
-  for (const name of ['okta-to-datadog.yaml', 'okta-to-elastic.yaml', 'okta-to-elastic-self-managed.yaml', 'okta-to-splunk.yaml', 'okta-to-splunk-collector.yaml', 'okta-to-otel-collector.yaml', 'okta-simulator.yaml', 'demo.yaml']) {
+  for (const name of [
+    'okta-to-datadog.yaml',
+    'okta-to-elastic.yaml',
+    'okta-to-elastic-self-managed.yaml',
+    'okta-to-splunk.yaml',
+    'okta-to-splunk-collector.yaml',
+    'okta-to-otel-collector.yaml',
+    'okta-simulator.yaml',
+    'demo.yaml',
+  ]) {
     it(`${name} validates`, () => {
       const config = loadConfig([join(ROOT, 'configs', name)], builtinComponents(), ENV);
       expect(config.pipelines.length).to.be.greaterThan(0);
@@ -27,10 +45,19 @@ describe('shipped backend configs', () => {
 
   // What each backend needs to see, checked on the records the configured processors produce.
   const load = (name: string) => loadConfig([join(ROOT, 'configs', name)], builtinComponents(), ENV);
-  const sampleRecord = (): LogRecord => ({ hrTime: [1, 0], hrTimeObserved: [1, 0], attributes: {}, resource: oktaResource(), instrumentationScope: { name: 't' }, droppedAttributesCount: 0 });
+  const sampleRecord = (): LogRecord => ({
+    hrTime: [1, 0],
+    hrTimeObserved: [1, 0],
+    attributes: {},
+    resource: oktaResource(),
+    instrumentationScope: { name: 't' },
+    droppedAttributesCount: 0,
+  });
   async function throughProcessor(config: ReturnType<typeof load>, id: string, record: LogRecord): Promise<LogRecord> {
     const component = config.components.get('processor')!.get(id)!;
-    const factory = builtinComponents().list().find((f) => f.kind === 'processor' && f.type === id.split('/')[0])! as ProcessorFactory<unknown>;
+    const factory = builtinComponents()
+      .list()
+      .find((f) => f.kind === 'processor' && f.type === id.split('/')[0])! as ProcessorFactory<unknown>;
     const sink = new LogsSink();
     await factory.create(testSettings('processor', id), component.config, sink).consume([record]);
     return sink.records[0]!;
@@ -61,7 +88,14 @@ describe('shipped backend configs', () => {
   });
 
   it('Splunk goes to HEC directly: raw events as OktaIM2:log, alerts with their own sourcetype and index', () => {
-    const exporter = load('okta-to-splunk.yaml').components.get('exporter')!.get('splunk_hec')!.config as { endpoint: string; token: string; index: string; sourcetype: string; alerts: Record<string, string>; ack: { enabled: boolean } };
+    const exporter = load('okta-to-splunk.yaml').components.get('exporter')!.get('splunk_hec')!.config as {
+      endpoint: string;
+      token: string;
+      index: string;
+      sourcetype: string;
+      alerts: Record<string, string>;
+      ack: { enabled: boolean };
+    };
     expect(exporter).to.deep.include({ endpoint: 'https://splunk.example.com:8088', token: 'hec-token', index: 'okta', sourcetype: 'OktaIM2:log' });
     expect(exporter.alerts).to.deep.include({ index: 'okta_alerts', sourcetype: 'oktel:alert' });
     expect(exporter.ack.enabled).to.equal(false);
@@ -69,7 +103,11 @@ describe('shipped backend configs', () => {
 
   it('the Collector variant for Splunk routes by event.kind to OktaIM2:log / oktel:alert and states its minimum version', () => {
     const text = readFileSync(join(ROOT, 'configs/collector/splunk-hec.yaml'), 'utf8');
-    const collector = YamlSource.fromText('splunk-hec.yaml', text).source!.value as { processors: Record<string, { log_statements: { context: string; statements: string[] }[] }>; exporters: Record<string, unknown>; service: { pipelines: Record<string, { processors: string[]; exporters: string[] }> } };
+    const collector = YamlSource.fromText('splunk-hec.yaml', text).source!.value as {
+      processors: Record<string, { log_statements: { context: string; statements: string[] }[] }>;
+      exporters: Record<string, unknown>;
+      service: { pipelines: Record<string, { processors: string[]; exporters: string[] }> };
+    };
     const statements = collector.processors['transform/splunk']!.log_statements.flatMap((g) => g.statements);
     expect(statements).to.include('set(attributes["com.splunk.sourcetype"], "OktaIM2:log")');
     expect(statements).to.include('set(attributes["com.splunk.sourcetype"], "oktel:alert") where attributes["event.kind"] == "alert"');

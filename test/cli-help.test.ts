@@ -26,7 +26,8 @@ describe('oktel explains itself', () => {
   it('lists every command and the exit codes in the main help', () => {
     const result = oktel(['--help']);
     expect(result.status).to.equal(0);
-    for (const path of allCommandPaths().filter((p) => !findCommand(p)!.subcommands)) expect(result.stdout).to.match(new RegExp(`^  ${path.join(' ')}\\s{2,}\\S`, 'm'));
+    for (const path of allCommandPaths().filter((p) => !findCommand(p)!.subcommands))
+      expect(result.stdout).to.match(new RegExp(`^  ${path.join(' ')}\\s{2,}\\S`, 'm'));
     expect(result.stdout).to.contain('Exit codes:\n  0    success');
     expect(result.stdout).to.contain('\n  1    failure');
     expect(result.stdout).to.contain('\n  3    run:');
@@ -88,7 +89,10 @@ describe('oktel validate without secrets', () => {
   beforeEach(() => {
     dir = tempDir();
     config = join(dir.path, 'okta.yaml');
-    writeFileSync(config, 'receivers:\n  okta:\n    domain: example.okta.com\n    auth:\n      api_token: ${env:OKTEL_TEST_TOKEN}\nexporters:\n  debug: {}\nservice:\n  pipelines:\n    logs: { receivers: [okta], exporters: [debug] }\n');
+    writeFileSync(
+      config,
+      'receivers:\n  okta:\n    domain: example.okta.com\n    auth:\n      api_token: ${env:OKTEL_TEST_TOKEN}\nexporters:\n  debug: {}\nservice:\n  pipelines:\n    logs: { receivers: [okta], exporters: [debug] }\n',
+    );
   });
   afterEach(() => dir.cleanup());
 
@@ -109,6 +113,8 @@ describe('oktel validate without secrets', () => {
   it('makes unset variables errors with --strict, as run does', () => {
     const result = oktel(['validate', '--strict', '--config', config], env);
     expect(result.status).to.equal(2);
-    expect(result.stderr).to.contain(`oktel: invalid configuration: ${config}:5: receivers::okta::auth::api_token: environment variable OKTEL_TEST_TOKEN is not set`);
+    expect(result.stderr).to.contain(
+      `oktel: invalid configuration: ${config}:5: receivers::okta::auth::api_token: environment variable OKTEL_TEST_TOKEN is not set`,
+    );
   });
 });

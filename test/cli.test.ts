@@ -18,7 +18,10 @@ describe('oktel CLI', () => {
 
   it('replays the demo config through detection, logs the alerts and exits 0 with a summary', function () {
     this.timeout(60_000);
-    writeFileSync(join(dir.path, 'demo.yaml'), readFileSync(join(ROOT, 'configs/demo.yaml'), 'utf8').replace('./configs/samples', join(ROOT, 'configs/samples')));
+    writeFileSync(
+      join(dir.path, 'demo.yaml'),
+      readFileSync(join(ROOT, 'configs/demo.yaml'), 'utf8').replace('./configs/samples', join(ROOT, 'configs/samples')),
+    );
     const result = oktel(['run', '--config', 'demo.yaml', '--config', telemetryOnAnyPort(dir.path)], dir.path);
     expect(result.status, result.stderr).to.equal(0);
     expect(result.stderr).to.match(/receiver file\/okta\s+1084\s+1084\s+0/);
@@ -27,17 +30,25 @@ describe('oktel CLI', () => {
     expect(result.stderr).to.match(new RegExp(`exporter file\\s+${1084 + alerts.length}\\s+${1084 + alerts.length}\\s+0`));
     const lines = readFileSync(join(dir.path, 'out/okta-logs.otlp.jsonl'), 'utf8').trimEnd().split('\n');
     type Request = { resourceLogs: { scopeLogs: { logRecords: unknown[] }[] }[] };
-    const records = lines.reduce((n, line) => n + (JSON.parse(line) as Request).resourceLogs.flatMap((rl) => rl.scopeLogs).reduce((m, sl) => m + sl.logRecords.length, 0), 0);
+    const records = lines.reduce(
+      (n, line) => n + (JSON.parse(line) as Request).resourceLogs.flatMap((rl) => rl.scopeLogs).reduce((m, sl) => m + sl.logRecords.length, 0),
+      0,
+    );
     expect(records).to.equal(1084 + alerts.length);
   });
 
   it('validate names the file, key path and reason of a broken config and exits non-zero', () => {
     const config = join(dir.path, 'broken.yaml');
-    writeFileSync(config, 'receivers:\n  file:\n    path: ./x.jsonl\n    folow: true\nexporters:\n  debug: {}\nservice:\n  pipelines:\n    logs: { receivers: [file], exporters: [debug, otlp] }\n');
+    writeFileSync(
+      config,
+      'receivers:\n  file:\n    path: ./x.jsonl\n    folow: true\nexporters:\n  debug: {}\nservice:\n  pipelines:\n    logs: { receivers: [file], exporters: [debug, otlp] }\n',
+    );
     const result = oktel(['validate', '--config', config]);
     expect(result.status).to.equal(2);
     expect(result.stderr).to.contain(`oktel: invalid configuration: ${config}:4: receivers::file::folow: unknown key "folow"`);
-    expect(result.stderr).to.contain(`oktel: invalid configuration: ${config}:9: service::pipelines::logs::exporters[1]: references exporter "otlp" which is not configured`);
+    expect(result.stderr).to.contain(
+      `oktel: invalid configuration: ${config}:9: service::pipelines::logs::exporters[1]: references exporter "otlp" which is not configured`,
+    );
   });
 
   it('validate prints the resolved pipelines of a good config', () => {
@@ -65,8 +76,14 @@ describe('oktel CLI', () => {
     const input = join(dir.path, 'in.jsonl');
     const fixture = readFileSync(join(ROOT, 'packages/testkit/fixtures/user-session-start.json'), 'utf8');
     writeFileSync(input, `${JSON.stringify(JSON.parse(fixture))}\n`);
-    writeFileSync(join(dir.path, 'follow.yaml'), `receivers:\n  file:\n    path: ${input}\n    follow: true\n    poll_interval: 50ms\nexporters:\n  file:\n    path: ${join(dir.path, 'out.jsonl')}\nservice:\n  pipelines:\n    logs: { receivers: [file], exporters: [file] }\n`);
-    const child = spawn(process.execPath, [CLI, 'run', '--config', join(dir.path, 'follow.yaml'), '--config', telemetryOnAnyPort(dir.path)], { cwd: dir.path, stdio: ['ignore', 'pipe', 'pipe'] });
+    writeFileSync(
+      join(dir.path, 'follow.yaml'),
+      `receivers:\n  file:\n    path: ${input}\n    follow: true\n    poll_interval: 50ms\nexporters:\n  file:\n    path: ${join(dir.path, 'out.jsonl')}\nservice:\n  pipelines:\n    logs: { receivers: [file], exporters: [file] }\n`,
+    );
+    const child = spawn(process.execPath, [CLI, 'run', '--config', join(dir.path, 'follow.yaml'), '--config', telemetryOnAnyPort(dir.path)], {
+      cwd: dir.path,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const deadline = Date.now() + 30_000;
@@ -83,13 +100,17 @@ describe('oktel CLI', () => {
 describe('oktel simulate-okta', () => {
   it('serves a fake org with a backlog on loopback until SIGTERM', async function () {
     this.timeout(30_000);
-    const child = spawn(process.execPath, [CLI, 'simulate-okta', '--port', '0', '--token', 'tok-cli-test-123456', '--backlog', '1h'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, 'simulate-okta', '--port', '0', '--token', 'tok-cli-test-123456', '--backlog', '1h'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     const deadline = Date.now() + 20_000;
     while (!/serving (http:\/\/127\.0\.0\.1:\d+)/.test(stdout) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     const origin = /serving (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)![1]!;
-    const response = await fetch(`${origin}/api/v1/logs?since=${new Date(Date.now() - 7_200_000).toISOString()}&limit=10`, { headers: { authorization: 'SSWS tok-cli-test-123456' } });
+    const response = await fetch(`${origin}/api/v1/logs?since=${new Date(Date.now() - 7_200_000).toISOString()}&limit=10`, {
+      headers: { authorization: 'SSWS tok-cli-test-123456' },
+    });
     expect(response.status).to.equal(200);
     expect(await response.json()).to.have.length(10);
     const exit = new Promise<number | null>((r) => child.once('exit', r));

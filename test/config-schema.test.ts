@@ -27,14 +27,26 @@ describe('the config JSON Schema', () => {
   }
 
   it('rejects a misspelt key and a wrong type where oktel would', () => {
-    expect(validate({ receivers: { 'file/okta': { path: 'x.jsonl', folow: true } }, exporters: { debug: null }, service: { pipelines: { logs: { receivers: ['file/okta'], exporters: ['debug'] } } } })).to.equal(false);
+    expect(
+      validate({
+        receivers: { 'file/okta': { path: 'x.jsonl', folow: true } },
+        exporters: { debug: null },
+        service: { pipelines: { logs: { receivers: ['file/okta'], exporters: ['debug'] } } },
+      }),
+    ).to.equal(false);
     expect(errors().join('\n')).to.contain('must NOT have additional properties');
     expect(validate({ exporters: { debug: { verbosity: 'loud' } }, service: { pipelines: {} } })).to.equal(false);
     expect(validate({ receivers: { nosuchtype: {} }, service: { pipelines: {} } })).to.equal(false);
   });
 
   it('accepts a whole ${env:…} reference where a typed value goes', () => {
-    expect(validate({ exporters: { debug: { verbosity: '${env:VERBOSITY}' } }, service: { pipelines: { logs: { receivers: ['x'], exporters: ['debug'] } }, telemetry: { health: { enabled: '${env:HEALTH:-true}' } } } }), errors().join('\n')).to.equal(true);
+    expect(
+      validate({
+        exporters: { debug: { verbosity: '${env:VERBOSITY}' } },
+        service: { pipelines: { logs: { receivers: ['x'], exporters: ['debug'] } }, telemetry: { health: { enabled: '${env:HEALTH:-true}' } } },
+      }),
+      errors().join('\n'),
+    ).to.equal(true);
   });
 
   it('documents each component and key from the zod descriptions', () => {

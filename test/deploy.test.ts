@@ -9,7 +9,10 @@ const ROOT = new URL('..', import.meta.url).pathname;
 const read = (path: string): string => readFileSync(join(ROOT, path), 'utf8');
 const rootManifest = JSON.parse(read('package.json')) as { packageManager: string; engines: { node: string }; scripts: Record<string, string> };
 const cliManifest = JSON.parse(read('packages/cli/package.json')) as { bin: Record<string, string>; publishConfig: { bin: Record<string, string> } };
-const config = parse(read('deploy/oktel.yaml')) as { extensions: { file_storage: { directory: string } }; service: { telemetry: { health: { enabled: boolean; address: string } } } };
+const config = parse(read('deploy/oktel.yaml')) as {
+  extensions: { file_storage: { directory: string } };
+  service: { telemetry: { health: { enabled: boolean; address: string } } };
+};
 
 /** Dockerfile instructions with continuation lines joined. */
 function instructions(text: string): [string, string][] {
@@ -44,7 +47,9 @@ describe('deploy/Dockerfile', () => {
   });
 
   it('builds from a clean tree: the host node_modules and build output stay out of the context', () => {
-    const ignored = read('deploy/Dockerfile.dockerignore').split('\n').filter((l) => l && !l.startsWith('#'));
+    const ignored = read('deploy/Dockerfile.dockerignore')
+      .split('\n')
+      .filter((l) => l && !l.startsWith('#'));
     expect(ignored).to.include.members(['**/node_modules', '**/dist', '.git']);
   });
 
@@ -73,7 +78,17 @@ describe('deploy/oktel.service', () => {
 
   it('restarts on failure and is hardened', () => {
     expect(values('Restart')).to.deep.equal(['on-failure']);
-    for (const key of ['NoNewPrivileges', 'ProtectSystem', 'ProtectHome', 'PrivateTmp', 'PrivateDevices', 'DynamicUser', 'RestrictNamespaces', 'SystemCallFilter', 'CapabilityBoundingSet']) {
+    for (const key of [
+      'NoNewPrivileges',
+      'ProtectSystem',
+      'ProtectHome',
+      'PrivateTmp',
+      'PrivateDevices',
+      'DynamicUser',
+      'RestrictNamespaces',
+      'SystemCallFilter',
+      'CapabilityBoundingSet',
+    ]) {
       expect(values(key), key).to.have.length.greaterThan(0);
     }
   });
@@ -83,7 +98,11 @@ describe('deploy/oktel.service', () => {
       const [program, command, ...rest] = line.split(/\s+/);
       expect(program!.endsWith('/oktel'), line).to.equal(true);
       expect(findCommand([command!]), line).not.to.equal(undefined);
-      for (const flag of rest.filter((a) => a.startsWith('--'))) expect(findCommand([command!])!.options!.map((o) => `--${o.name}`), line).to.include(flag);
+      for (const flag of rest.filter((a) => a.startsWith('--')))
+        expect(
+          findCommand([command!])!.options!.map((o) => `--${o.name}`),
+          line,
+        ).to.include(flag);
     }
     expect(values('Environment')).to.include(`OKTEL_DATA_DIR=/var/lib/${values('StateDirectory')[0]}/file_storage`);
   });

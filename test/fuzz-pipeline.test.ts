@@ -11,9 +11,16 @@ import { LogsSink, tempDir, testHost, testSettings } from '@oktel/testkit';
 import type { LogRecord } from '@oktel/core';
 
 // Real events (every attack scenario included, so stateful rules open groups and fire) to mutate.
-const POOL: OktaLogEvent[] = generateActivity({ seed: 42, start: Date.parse('2026-11-20T08:00:00Z'), signIns: 40, meanGapMs: 3000, scenarios: [...SCENARIOS] }).events;
+const POOL: OktaLogEvent[] = generateActivity({
+  seed: 42,
+  start: Date.parse('2026-11-20T08:00:00Z'),
+  signIns: 40,
+  meanGapMs: 3000,
+  scenarios: [...SCENARIOS],
+}).events;
 
-const nested = (depth: number): string => `{"uuid":"deep-${depth}","published":"2026-11-20T08:00:00Z","eventType":"user.session.start","debugContext":${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}}`;
+const nested = (depth: number): string =>
+  `{"uuid":"deep-${depth}","published":"2026-11-20T08:00:00Z","eventType":"user.session.start","debugContext":${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}}`;
 
 /** A JSON Lines line: a real event, a mutated one, arbitrary JSON, a deeply nested event, or not JSON at all. */
 const line: fc.Arbitrary<string> = fc.oneof(
@@ -21,7 +28,11 @@ const line: fc.Arbitrary<string> = fc.oneof(
   {
     weight: 3,
     arbitrary: fc
-      .tuple(fc.integer({ min: 0, max: POOL.length - 1 }), fc.constantFrom('uuid', 'published', 'eventType', 'actor', 'client', 'outcome', 'target', 'authenticationContext', 'debugContext'), fc.jsonValue())
+      .tuple(
+        fc.integer({ min: 0, max: POOL.length - 1 }),
+        fc.constantFrom('uuid', 'published', 'eventType', 'actor', 'client', 'outcome', 'target', 'authenticationContext', 'debugContext'),
+        fc.jsonValue(),
+      )
       .map(([i, key, value]) => JSON.stringify({ ...POOL[i], [key]: value })),
   },
   { weight: 2, arbitrary: fc.jsonValue().map((v) => JSON.stringify(v)) },
@@ -85,17 +96,20 @@ describe('pipeline fuzzed with random and malformed events', () => {
     this.timeout(120_000);
     const context = { resource: oktaResource({ domain: 'fuzz.okta.com' }), scope: { name: 'fuzz' } };
     const record: fc.Arbitrary<LogRecord> = fc.oneof(
-      { weight: 4, arbitrary: line.map((text) => {
-        let value: unknown;
-        try {
-          value = JSON.parse(text);
-        } catch {
-          value = text;
-        }
-        // An event oktel can carry becomes a record as a receiver makes it; anything else rides as an arbitrary body.
-        if (logEventProblem(value) === undefined) return logEventToRecord(value as OktaLogEvent, context);
-        return { ...logEventToRecord(POOL[0]!, context), body: value as never };
-      }) },
+      {
+        weight: 4,
+        arbitrary: line.map((text) => {
+          let value: unknown;
+          try {
+            value = JSON.parse(text);
+          } catch {
+            value = text;
+          }
+          // An event oktel can carry becomes a record as a receiver makes it; anything else rides as an arbitrary body.
+          if (logEventProblem(value) === undefined) return logEventToRecord(value as OktaLogEvent, context);
+          return { ...logEventToRecord(POOL[0]!, context), body: value as never };
+        }),
+      },
       { weight: 1, arbitrary: fc.jsonValue().map((body) => ({ ...logEventToRecord(POOL[1]!, context), body: body as never, attributes: {} })) },
     );
     await fc.assert(

@@ -11,7 +11,11 @@ const TOKEN = '00durability-test-token-0123456789abcdef';
 const PAGE = 500;
 
 function startOktel(config: string, cwd: string, children: ChildProcess[]): { child: ChildProcess; output: () => string } {
-  const child = spawn(process.execPath, [CLI, 'run', '--config', config], { cwd, env: { ...process.env, OKTA_API_TOKEN: TOKEN }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, 'run', '--config', config], {
+    cwd,
+    env: { ...process.env, OKTA_API_TOKEN: TOKEN },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.push(child);
   let output = '';
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
@@ -43,12 +47,12 @@ class OutputReader {
       } catch {
         continue;
       }
-      for (const rl of request.resourceLogs) for (const sl of rl.scopeLogs) for (const r of sl.logRecords) this.uuids.push(r.attributes.find((a) => a.key === 'log.record.uid')!.value.stringValue!);
+      for (const rl of request.resourceLogs)
+        for (const sl of rl.scopeLogs) for (const r of sl.logRecords) this.uuids.push(r.attributes.find((a) => a.key === 'log.record.uid')!.value.stringValue!);
     }
     return this.uuids;
   }
 }
-
 
 describe('okta receiver in a real oktel process', () => {
   let dir: ReturnType<typeof tempDir>;
@@ -74,7 +78,9 @@ describe('okta receiver in a real oktel process', () => {
     sim.injectFault({ kind: 'delay', ms: 40 }, 10_000);
     const out = join(dir.path, 'out.jsonl');
     const config = join(dir.path, 'oktel.yaml');
-    writeFileSync(config, `receivers:
+    writeFileSync(
+      config,
+      `receivers:
   okta:
     domain: ${sim.origin}
     auth:
@@ -91,10 +97,15 @@ service:
   extensions: [file_storage]
   pipelines: { logs: { receivers: [okta], exporters: [file] } }
   telemetry: { progress: { interval: 0 }, metrics: { address: "127.0.0.1:0" }, health: { address: "127.0.0.1:0" } }
-`);
+`,
+    );
     const output = new OutputReader(out);
     const first = startOktel(config, dir.path, children);
-    await waitUntil(() => output.read().length >= 4000, 60_000, () => `the first 4000 events; output so far:\n${first.output().slice(-3000)}`);
+    await waitUntil(
+      () => output.read().length >= 4000,
+      60_000,
+      () => `the first 4000 events; output so far:\n${first.output().slice(-3000)}`,
+    );
     const killed = new Promise((r) => first.child.once('exit', r));
     first.child.kill('SIGKILL');
     await killed;
@@ -102,7 +113,12 @@ service:
     expect(beforeRestart).to.be.below(backlog.length);
 
     const second = startOktel(config, dir.path, children);
-    await waitUntil(() => new Set(output.read()).size >= backlog.length, 90_000, () => `every event after the restart (${new Set(output.read()).size} so far, ${sim.logRequests().length} requests, last ${JSON.stringify(sim.logRequests().at(-1))}):\n${second.output().slice(-3000)}`);
+    await waitUntil(
+      () => new Set(output.read()).size >= backlog.length,
+      90_000,
+      () =>
+        `every event after the restart (${new Set(output.read()).size} so far, ${sim.logRequests().length} requests, last ${JSON.stringify(sim.logRequests().at(-1))}):\n${second.output().slice(-3000)}`,
+    );
     const stopped = new Promise<number | null>((r) => second.child.once('exit', r));
     second.child.kill('SIGTERM');
     expect(await stopped).to.equal(0);

@@ -10,7 +10,11 @@ const CLI = join(ROOT, 'packages/cli/bin/oktel.mjs');
 const TOKEN = '00hostile-test-token-0123456789abcdefgh';
 
 function startOktel(config: string, cwd: string, children: ChildProcess[]): { child: ChildProcess; output: () => string } {
-  const child = spawn(process.execPath, [CLI, 'run', '--config', config], { cwd, env: { ...process.env, OKTA_API_TOKEN: TOKEN }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, 'run', '--config', config], {
+    cwd,
+    env: { ...process.env, OKTA_API_TOKEN: TOKEN },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.push(child);
   let output = '';
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
@@ -23,8 +27,11 @@ function uuidsIn(file: string): string[] {
   const uuids: string[] = [];
   for (const line of readFileSync(file, 'utf8').split('\n')) {
     if (!line) continue;
-    const request = JSON.parse(line) as { resourceLogs: { scopeLogs: { logRecords: { attributes: { key: string; value: { stringValue?: string } }[] }[] }[] }[] };
-    for (const rl of request.resourceLogs) for (const sl of rl.scopeLogs) for (const r of sl.logRecords) uuids.push(r.attributes.find((a) => a.key === 'log.record.uid')!.value.stringValue!);
+    const request = JSON.parse(line) as {
+      resourceLogs: { scopeLogs: { logRecords: { attributes: { key: string; value: { stringValue?: string } }[] }[] }[] }[];
+    };
+    for (const rl of request.resourceLogs)
+      for (const sl of rl.scopeLogs) for (const r of sl.logRecords) uuids.push(r.attributes.find((a) => a.key === 'log.record.uid')!.value.stringValue!);
   }
   return uuids;
 }
@@ -52,7 +59,9 @@ describe('okta receiver in a real oktel process, against a hostile org and a bro
     const out = join(dir.path, 'out.jsonl');
     const storage = join(dir.path, 'data');
     const config = join(dir.path, 'oktel.yaml');
-    writeFileSync(config, `receivers:
+    writeFileSync(
+      config,
+      `receivers:
   okta:
     domain: ${sim.origin}
     auth:
@@ -70,7 +79,8 @@ service:
   extensions: [file_storage]
   pipelines: { logs: { receivers: [okta], exporters: [file] } }
   telemetry: { progress: { interval: 0 }, metrics: { address: "127.0.0.1:0" }, health: { address: "127.0.0.1:0" } }
-`);
+`,
+    );
     return { config, out, storage };
   }
 
@@ -82,7 +92,11 @@ service:
     sim.injectFault({ kind: 'next_link', href: (next) => next.replace(new URL(next).origin, trap.origin).replace('http://', 'http://admin:s3cret-pass@') }, 3);
     const { config, out } = writeConfig();
     const oktel = startOktel(config, dir.path, children);
-    await waitUntil(() => new Set(uuidsIn(out)).size >= backlog.length, 40_000, () => `every event (${new Set(uuidsIn(out)).size})\n${oktel.output().slice(-3000)}`);
+    await waitUntil(
+      () => new Set(uuidsIn(out)).size >= backlog.length,
+      40_000,
+      () => `every event (${new Set(uuidsIn(out)).size})\n${oktel.output().slice(-3000)}`,
+    );
     const stopped = new Promise<number | null>((r) => oktel.child.once('exit', r));
     oktel.child.kill('SIGTERM');
     expect(await stopped).to.equal(0);
@@ -103,11 +117,17 @@ service:
     mkdirSync(receiverDir, { recursive: true });
     writeFileSync(join(receiverDir, 'checkpoint'), '{"next":"http://127.0.0.1:1/api/v1/logs?after=1_1","recentIds":[');
     const oktel = startOktel(config, dir.path, children);
-    await waitUntil(() => new Set(uuidsIn(out)).size >= backlog.length, 40_000, () => `every event (${new Set(uuidsIn(out)).size})\n${oktel.output().slice(-3000)}`);
+    await waitUntil(
+      () => new Set(uuidsIn(out)).size >= backlog.length,
+      40_000,
+      () => `every event (${new Set(uuidsIn(out)).size})\n${oktel.output().slice(-3000)}`,
+    );
     const stopped = new Promise<number | null>((r) => oktel.child.once('exit', r));
     oktel.child.kill('SIGTERM');
     expect(await stopped).to.equal(0);
-    expect(oktel.output()).to.contain(`The checkpoint ${join(receiverDir, 'checkpoint')} is unusable (it is not valid JSON); moved it aside to ${join(receiverDir, 'checkpoint.corrupt-')}`);
+    expect(oktel.output()).to.contain(
+      `The checkpoint ${join(receiverDir, 'checkpoint')} is unusable (it is not valid JSON); moved it aside to ${join(receiverDir, 'checkpoint.corrupt-')}`,
+    );
     expect(readdirSync(receiverDir).some((name) => name.startsWith('checkpoint.corrupt-'))).to.equal(true);
     expect(sim.logRequests()[0]!.query.since).to.be.a('string');
   });

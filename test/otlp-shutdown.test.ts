@@ -19,12 +19,17 @@ describe('oktel run with an otlp_http exporter stops promptly', () => {
     dir.cleanup();
   });
 
-  function run(endpoint: string, options: { follow: boolean; drainTimeout: string; healthPort?: number }): { child: ChildProcess; exited: () => boolean; startedAt: number } {
+  function run(
+    endpoint: string,
+    options: { follow: boolean; drainTimeout: string; healthPort?: number },
+  ): { child: ChildProcess; exited: () => boolean; startedAt: number } {
     const { events } = generateActivity({ seed: 3, start: Date.parse('2026-11-20T00:00:00Z'), signIns: 30, meanGapMs: 10_000 });
     const input = join(dir.path, 'in.jsonl');
     writeFileSync(input, `${events.map((e) => JSON.stringify(e)).join('\n')}\n`);
     const config = join(dir.path, 'oktel.yaml');
-    writeFileSync(config, `receivers:
+    writeFileSync(
+      config,
+      `receivers:
   file: { path: ${input}, follow: ${options.follow}, poll_interval: 100ms }
 exporters:
   otlp_http:
@@ -35,7 +40,8 @@ exporters:
 service:
   pipelines: { logs: { receivers: [file], exporters: [otlp_http] } }
   telemetry: { progress: { interval: 0 }, metrics: { address: "127.0.0.1:0" }, health: { enabled: true, address: "127.0.0.1:${options.healthPort ?? 0}" } }
-`);
+`,
+    );
     const child = spawn(process.execPath, [CLI, 'run', '--config', config], { cwd: dir.path, stdio: 'ignore' });
     children.push(child);
     let done = false;
@@ -63,7 +69,11 @@ service:
       const backend = await new MisbehavingServer(behaviour).start();
       try {
         const { child, exited } = run(backend.url, { follow: true, drainTimeout: '2s' });
-        await waitUntil(() => backend.requests > 0, 30_000, () => 'a first export attempt');
+        await waitUntil(
+          () => backend.requests > 0,
+          30_000,
+          () => 'a first export attempt',
+        );
         const signalledAt = Date.now();
         child.kill('SIGTERM');
         await waitUntil(exited, 2000 + 5000, () => 'the process to exit after SIGTERM');
@@ -89,7 +99,10 @@ service:
       let last: { status: number; body: string } | undefined;
       for (let i = 0; i < 100 && last?.status !== 503; i++) {
         await new Promise((r) => setTimeout(r, 300));
-        last = await fetch(`http://127.0.0.1:${port}/health`).then(async (r) => ({ status: r.status, body: await r.text() }), () => undefined);
+        last = await fetch(`http://127.0.0.1:${port}/health`).then(
+          async (r) => ({ status: r.status, body: await r.text() }),
+          () => undefined,
+        );
       }
       expect(last?.status).to.equal(503);
       expect(last!.body).to.contain('exporter/otlp_http').and.to.contain('recoverable_error');

@@ -50,7 +50,10 @@ describe('the oktel command installed from the packed tarballs', function () {
   it('installs without TypeScript or tsx: the packages carry compiled JavaScript and declarations', () => {
     expect(existsSync(join(app, 'node_modules/tsx'))).to.equal(false);
     expect(existsSync(join(app, 'node_modules/typescript'))).to.equal(false);
-    const core = JSON.parse(readFileSync(join(app, 'node_modules/@oktel/core/package.json'), 'utf8')) as { exports: Record<string, { types: string; default: string }>; version: string };
+    const core = JSON.parse(readFileSync(join(app, 'node_modules/@oktel/core/package.json'), 'utf8')) as {
+      exports: Record<string, { types: string; default: string }>;
+      version: string;
+    };
     expect(core.version).to.equal(VERSION);
     expect(core.exports['.']).to.deep.equal({ types: './dist/index.d.ts', default: './dist/index.js' });
     expect(existsSync(join(app, 'node_modules/@oktel/core/dist/index.d.ts'))).to.equal(true);
@@ -87,13 +90,30 @@ describe('the oktel command installed from the packed tarballs', function () {
   it("validates the deploy config as the systemd unit's ExecStartPre does, with the installed build", () => {
     const config = join(ROOT, 'deploy/oktel.yaml');
     expect(oktel(['validate', '--config', config]).status, 'unset secrets are warnings').to.equal(0);
-    const strict = run('oktel', ['validate', '--strict', '--config', config], app, { ...env, OKTA_DOMAIN: 'acme.okta.com', OKTA_API_TOKEN: 'x', OTLP_ENDPOINT: 'https://collector.example:4318' }, 60_000);
+    const strict = run(
+      'oktel',
+      ['validate', '--strict', '--config', config],
+      app,
+      { ...env, OKTA_DOMAIN: 'acme.okta.com', OKTA_API_TOKEN: 'x', OTLP_ENDPOINT: 'https://collector.example:4318' },
+      60_000,
+    );
     expect(strict.status, strict.stderr).to.equal(0);
   });
 
   it('lets a TypeScript consumer type-check against the declarations (ES2022, NodeNext, strict, no skipLibCheck)', () => {
-    writeFileSync(join(app, 'consumer.ts'), "import { loadConfig, type ResolvedConfig } from '@oktel/core';\nimport { builtinComponents } from '@oktel/cli';\nconst config: ResolvedConfig = loadConfig(['configs/demo.yaml'], builtinComponents());\nconsole.log(config.pipelines.length);\n");
-    const compilerOptions = { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, typeRoots: [join(ROOT, 'node_modules/@types')], types: ['node'] };
+    writeFileSync(
+      join(app, 'consumer.ts'),
+      "import { loadConfig, type ResolvedConfig } from '@oktel/core';\nimport { builtinComponents } from '@oktel/cli';\nconst config: ResolvedConfig = loadConfig(['configs/demo.yaml'], builtinComponents());\nconsole.log(config.pipelines.length);\n",
+    );
+    const compilerOptions = {
+      target: 'ES2022',
+      module: 'NodeNext',
+      moduleResolution: 'NodeNext',
+      strict: true,
+      noEmit: true,
+      typeRoots: [join(ROOT, 'node_modules/@types')],
+      types: ['node'],
+    };
     writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: ['consumer.ts'] }));
     // The checkout's compiler as a tool; what it checks is only what npm installed.
     const check = run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], app);
@@ -105,4 +125,3 @@ describe('the oktel command installed from the packed tarballs', function () {
     expect(result.status, result.stdout + result.stderr).to.equal(0);
   });
 });
-

@@ -12,7 +12,14 @@ describe('packaging', () => {
   });
 
   it('makes a newly added package publishable: real name and version, build exports with types, files, licence', () => {
-    const added = { name: 'whatever', version: '0.0.0', private: true, type: 'module', exports: { '.': './src/index.ts' }, dependencies: { '@oktel/core': 'workspace:*', zod: '4.6.7' } };
+    const added = {
+      name: 'whatever',
+      version: '0.0.0',
+      private: true,
+      type: 'module',
+      exports: { '.': './src/index.ts' },
+      dependencies: { '@oktel/core': 'workspace:*', zod: '4.6.7' },
+    };
     const synced = syncedPackageJson('receiver-new', added, rootManifest);
     expect(synced).to.include({ name: '@oktel/receiver-new', version: rootManifest.version, license: 'Apache-2.0', type: 'module', sideEffects: false });
     expect(synced).not.to.have.property('private');
@@ -31,7 +38,11 @@ describe('packaging', () => {
   });
 
   it('maps every src subpath export to its compiled module and keeps other exports as declared', () => {
-    const synced = syncedPackageJson('sigma', { exports: { '.': './src/index.ts', './mapping': './src/mapping/index.ts', './package.json': './package.json' } }, rootManifest);
+    const synced = syncedPackageJson(
+      'sigma',
+      { exports: { '.': './src/index.ts', './mapping': './src/mapping/index.ts', './package.json': './package.json' } },
+      rootManifest,
+    );
     expect(synced.exports).to.deep.equal({ '.': './src/index.ts', './mapping': './src/mapping/index.ts', './package.json': './package.json' });
     expect((synced.publishConfig as { exports: unknown }).exports).to.deep.equal({
       '.': { types: './dist/index.d.ts', default: './dist/index.js' },
@@ -41,7 +52,10 @@ describe('packaging', () => {
   });
 
   it('derives project references from run-time @oktel dependencies only', () => {
-    const config = syncedBuildConfig({ dependencies: { '@oktel/core': 'workspace:*', '@oktel/jsonlogic': 'workspace:*', zod: '4.6.7' }, devDependencies: { '@oktel/testkit': 'workspace:*' } });
+    const config = syncedBuildConfig({
+      dependencies: { '@oktel/core': 'workspace:*', '@oktel/jsonlogic': 'workspace:*', zod: '4.6.7' },
+      devDependencies: { '@oktel/testkit': 'workspace:*' },
+    });
     expect(config.references).to.deep.equal([{ path: '../core/tsconfig.build.json' }, { path: '../jsonlogic/tsconfig.build.json' }]);
     expect(config.compilerOptions).to.include({ rootDir: 'src', outDir: 'dist' });
   });

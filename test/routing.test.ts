@@ -26,7 +26,8 @@ describe('routing raw records and alerts to different backends', () => {
 
   it('sends alerts to one OTLP sink and raw events to another through the routing connector', async function () {
     this.timeout(60_000);
-    const service = new Service(config(`
+    const service = new Service(
+      config(`
 receivers:
   file: { path: ${join(ROOT, 'configs/samples/okta-system-log.jsonl.gz')} }
 processors:
@@ -45,11 +46,14 @@ service:
     logs/in: { receivers: [file], processors: [detection], exporters: [routing] }
     logs/raw: { receivers: [routing], exporters: [otlp_http/raw] }
     logs/alerts: { receivers: [routing], exporters: [otlp_http/alerts] }
-`), { logger: createLogger({ sink: new MemoryLogSink() }) });
+`),
+      { logger: createLogger({ sink: new MemoryLogSink() }) },
+    );
     await service.start();
     await service.whenAllDone();
     await service.shutdown();
-    const attr = (r: Record<string, unknown>, key: string) => (r.attributes as { key: string; value: { stringValue?: string } }[]).find((a) => a.key === key)?.value.stringValue;
+    const attr = (r: Record<string, unknown>, key: string) =>
+      (r.attributes as { key: string; value: { stringValue?: string } }[]).find((a) => a.key === key)?.value.stringValue;
     const rawRecords = raw.jsonRecords();
     const alertRecords = alerts.jsonRecords();
     expect(rawRecords).to.have.length(1084);

@@ -20,7 +20,9 @@ describe('oktel rules test with a site tuning', () => {
   function tuning(): string {
     writeFileSync(join(dir.path, 'egress.txt'), '# office NAT\n185.220.101.0/24\n');
     const file = join(dir.path, 'tuning.yaml');
-    writeFileSync(file, `lists:
+    writeFileSync(
+      file,
+      `lists:
   corporate_egress: { file: egress.txt, kind: cidr }
 exceptions:
   - id: office-egress
@@ -30,7 +32,8 @@ exceptions:
 overrides:
   okta-mfa-factor-reset-by-user: { enabled: false }
   okta-brute-force-user: { correlate: { count: 50 } }
-`);
+`,
+    );
     return file;
   }
 
@@ -47,7 +50,10 @@ overrides:
   it('reads the rules and tuning of the detection processor from --config', function () {
     this.timeout(60_000);
     const config = join(dir.path, 'oktel.yaml');
-    writeFileSync(config, `receivers:\n  file: { path: in.jsonl }\nprocessors:\n  detection: { tuning: ${tuning()} }\nexporters:\n  debug: {}\nservice:\n  pipelines: { logs: { receivers: [file], processors: [detection], exporters: [debug] } }\n`);
+    writeFileSync(
+      config,
+      `receivers:\n  file: { path: in.jsonl }\nprocessors:\n  detection: { tuning: ${tuning()} }\nexporters:\n  debug: {}\nservice:\n  pipelines: { logs: { receivers: [file], processors: [detection], exporters: [debug] } }\n`,
+    );
     const { status, out } = oktel(['rules', 'test', '--config', config], dir.path);
     expect(status, out).to.equal(0);
     expect(out).to.include('== processor detection').and.include('2 turned off by tuning');
@@ -68,7 +74,9 @@ overrides:
     const file = join(dir.path, 'lists-only.yaml');
     writeFileSync(file, 'lists:\n  corporate_egress: { file: egress.txt, kind: cidr }\n');
     const rule = join(dir.path, 'office-admin.yaml');
-    writeFileSync(rule, `id: site-admin-outside-office
+    writeFileSync(
+      rule,
+      `id: site-admin-outside-office
 name: Admin console outside the office
 description: admin console access from outside the corporate egress ranges
 references: [https://help.okta.com/en-us/content/topics/security/network/network-zones.htm]
@@ -87,7 +95,8 @@ tests:
   - name: from the office
     events: [{ eventType: user.session.access_admin_app, client: { ipAddress: 185.220.101.9 } }]
     expect: no_match
-`);
+`,
+    );
     const withTuning = oktel(['rules', 'lint', rule, '--tuning', file], dir.path);
     expect(withTuning.status, withTuning.out).to.equal(0);
     const tested = oktel(['rules', 'test', rule, '--tuning', file], dir.path);

@@ -16,7 +16,10 @@ describe('shipped scale-out configs', () => {
   });
 
   it('the Collector routes by resource, so one org always reaches one oktel instance', () => {
-    const collector = parse(readFileSync(join(ROOT, 'configs/collector/load-balancing.yaml'), 'utf8')) as { exporters: { load_balancing: { routing_key: string; protocol: { otlp: unknown }; resolver: { static: { hostnames: string[] } } } }; service: { pipelines: { logs: { exporters: string[] } } } };
+    const collector = parse(readFileSync(join(ROOT, 'configs/collector/load-balancing.yaml'), 'utf8')) as {
+      exporters: { load_balancing: { routing_key: string; protocol: { otlp: unknown }; resolver: { static: { hostnames: string[] } } } };
+      service: { pipelines: { logs: { exporters: string[] } } };
+    };
     expect(collector.exporters.load_balancing.routing_key).to.equal('resource');
     expect(collector.exporters.load_balancing.protocol.otlp).to.be.an('object');
     expect(collector.exporters.load_balancing.resolver.static.hostnames.every((h) => h.endsWith(':4317'))).to.equal(true);

@@ -17,7 +17,9 @@ describe('okta event hooks end to end', () => {
   it('oktel verifies with the simulated Okta, takes its deliveries (a retry included) once each, and exits 0 on SIGTERM', async function () {
     this.timeout(90_000);
     const out = join(dir.path, 'out.jsonl');
-    writeFileSync(join(dir.path, 'hook.yaml'), `receivers:
+    writeFileSync(
+      join(dir.path, 'hook.yaml'),
+      `receivers:
   okta_event_hook:
     endpoint: 127.0.0.1:0
     authorization: { value: "\${env:HOOK_SECRET}" }
@@ -29,16 +31,25 @@ exporters:
 service:
   pipelines:
     logs: { receivers: [okta_event_hook], processors: [detection], exporters: [file] }
-`);
+`,
+    );
     const eventTypes = ['user.session.start', 'user.authentication.sso', 'user.authentication.auth_via_mfa', 'user.account.lock'];
     const { events } = generateActivity({ start: Date.parse('2026-11-20T08:00:00Z'), signIns: 60, seed: 5, scenarios: [...SCENARIOS] });
     const eligible = events.filter((e) => eventTypes.includes(e.eventType));
-    const child = spawn(process.execPath, [CLI, 'run', '--config', join(dir.path, 'hook.yaml')], { cwd: dir.path, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HOOK_SECRET: SECRET } });
+    const child = spawn(process.execPath, [CLI, 'run', '--config', join(dir.path, 'hook.yaml')], {
+      cwd: dir.path,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, HOOK_SECRET: SECRET },
+    });
     let log = '';
     child.stderr.on('data', (d: Buffer) => (log += d.toString()));
     child.stdout.on('data', (d: Buffer) => (log += d.toString()));
     try {
-      await waitUntil(() => /Listening for Okta Event Hook calls on (\S+)/.test(log) || child.exitCode !== null, 30_000, () => `the hook endpoint:\n${log}`);
+      await waitUntil(
+        () => /Listening for Okta Event Hook calls on (\S+)/.test(log) || child.exitCode !== null,
+        30_000,
+        () => `the hook endpoint:\n${log}`,
+      );
       const url = /Listening for Okta Event Hook calls on (\S+)/.exec(log)![1]!;
       const okta = new EventHookDelivery({ url, eventTypes, auth: { header: 'Authorization', value: SECRET }, maxEventsPerCall: 20 });
       expect(await okta.verify()).to.equal(true);
@@ -51,10 +62,22 @@ service:
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
     }
-    const uuids = readFileSync(out, 'utf8').split('\n').filter(Boolean).flatMap((line) => {
-      const request = JSON.parse(line) as { resourceLogs: { resource: { attributes: { key: string; value: { stringValue?: string } }[] }; scopeLogs: { logRecords: { attributes: { key: string; value: { stringValue?: string } }[] }[] }[] }[] };
-      return request.resourceLogs.flatMap((rl) => rl.scopeLogs.flatMap((sl) => sl.logRecords.map((r) => r.attributes.find((a) => a.key === 'log.record.uid')?.value.stringValue).filter((u): u is string => u !== undefined)));
-    });
+    const uuids = readFileSync(out, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .flatMap((line) => {
+        const request = JSON.parse(line) as {
+          resourceLogs: {
+            resource: { attributes: { key: string; value: { stringValue?: string } }[] };
+            scopeLogs: { logRecords: { attributes: { key: string; value: { stringValue?: string } }[] }[] }[];
+          }[];
+        };
+        return request.resourceLogs.flatMap((rl) =>
+          rl.scopeLogs.flatMap((sl) =>
+            sl.logRecords.map((r) => r.attributes.find((a) => a.key === 'log.record.uid')?.value.stringValue).filter((u): u is string => u !== undefined),
+          ),
+        );
+      });
     expect(uuids.sort()).to.deep.equal(eligible.map((e) => e.uuid).sort());
     expect(log).not.to.contain(SECRET);
   });

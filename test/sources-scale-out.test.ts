@@ -26,7 +26,10 @@ function orgEvents(domain: string, seed: number): OktaLogEvent[] {
 
 /** As the load_balancing exporter with routing_key: resource does: the same resource always goes to the same backend. */
 function backendFor(resource: Record<string, unknown>, backends: number): number {
-  const key = Object.keys(resource).sort().map((k) => `${k}=${String(resource[k])}`).join(';');
+  const key = Object.keys(resource)
+    .sort()
+    .map((k) => `${k}=${String(resource[k])}`)
+    .join(';');
   return createHash('sha256').update(key).digest().readUInt32BE(0) % backends;
 }
 
@@ -40,7 +43,9 @@ interface Instance {
 async function startInstance(dir: string, name: string): Promise<Instance> {
   const alertsFile = join(dir, `${name}-alerts.jsonl`);
   const config = join(dir, `${name}.yaml`);
-  writeFileSync(config, `receivers:
+  writeFileSync(
+    config,
+    `receivers:
   otlp:
     protocols:
       http: { endpoint: "127.0.0.1:0" }
@@ -60,12 +65,17 @@ service:
   telemetry:
     metrics: { address: "127.0.0.1:0" }
     health: { address: "127.0.0.1:0" }
-`);
+`,
+  );
   const child = spawn(process.execPath, [CLI, 'run', '--config', config], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   const instance: Instance = { child, stderr: '', logsUrl: '', alertsFile };
   child.stderr!.on('data', (d: Buffer) => (instance.stderr += d.toString()));
   child.stdout!.on('data', (d: Buffer) => (instance.stderr += d.toString()));
-  await waitUntil(() => /Listening for OTLP\/HTTP logs on (\S+)/.test(instance.stderr) || child.exitCode !== null, 30_000, () => `${name} to listen:\n${instance.stderr}`);
+  await waitUntil(
+    () => /Listening for OTLP\/HTTP logs on (\S+)/.test(instance.stderr) || child.exitCode !== null,
+    30_000,
+    () => `${name} to listen:\n${instance.stderr}`,
+  );
   instance.logsUrl = /Listening for OTLP\/HTTP logs on (\S+)/.exec(instance.stderr)?.[1] ?? '';
   expect(instance.logsUrl, instance.stderr).to.match(/^http:\/\/127\.0\.0\.1:\d+\/v1\/logs$/);
   return instance;
@@ -92,11 +102,22 @@ function alertsIn(file: string): string[] {
   if (!existsSync(file)) return [];
   const out: string[] = [];
   for (const line of readFileSync(file, 'utf8').split('\n').filter(Boolean)) {
-    const request = JSON.parse(line) as { resourceLogs: { resource: { attributes: { key: string; value: { stringValue?: string } }[] }; scopeLogs: { logRecords: { body: { stringValue: string }; attributes: { key: string; value: { arrayValue?: { values: { stringValue: string }[] } } }[] }[] }[] }[] };
+    const request = JSON.parse(line) as {
+      resourceLogs: {
+        resource: { attributes: { key: string; value: { stringValue?: string } }[] };
+        scopeLogs: {
+          logRecords: { body: { stringValue: string }; attributes: { key: string; value: { arrayValue?: { values: { stringValue: string }[] } } }[] }[];
+        }[];
+      }[];
+    };
     for (const rl of request.resourceLogs) {
       for (const sl of rl.scopeLogs) {
         for (const r of sl.logRecords) {
-          const uuids = r.attributes.find((a) => a.key === 'oktel.alert.event_uuids')?.value.arrayValue?.values.map((v) => v.stringValue).sort() ?? [];
+          const uuids =
+            r.attributes
+              .find((a) => a.key === 'oktel.alert.event_uuids')
+              ?.value.arrayValue?.values.map((v) => v.stringValue)
+              .sort() ?? [];
           out.push(`${r.body.stringValue} [${uuids.join(',')}]`);
         }
       }

@@ -33,7 +33,10 @@ function start(command: string, args: string[], cwd: string, children: ChildProc
 
 function childPids(pid: number): number[] {
   try {
-    return execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' }).split('\n').map((l) => Number(l.trim())).filter((n) => n > 0);
+    return execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' })
+      .split('\n')
+      .map((l) => Number(l.trim()))
+      .filter((n) => n > 0);
   } catch {
     return [];
   }
@@ -67,27 +70,42 @@ describe('oktel under a supervisor (real processes, real signals)', () => {
     const input = join(dir.path, 'in.jsonl');
     writeFileSync(input, events(3));
     const file = join(dir.path, 'follow.yaml');
-    writeFileSync(file, `receivers:\n  file: { path: ${input}, follow: true, poll_interval: 50ms }\nexporters:\n  file: { path: ${join(dir.path, 'out.jsonl')} }\nservice:\n  pipelines: { logs: { receivers: [file], exporters: [file] } }\n  ${TELEMETRY}\n${extra}`);
+    writeFileSync(
+      file,
+      `receivers:\n  file: { path: ${input}, follow: true, poll_interval: 50ms }\nexporters:\n  file: { path: ${join(dir.path, 'out.jsonl')} }\nservice:\n  pipelines: { logs: { receivers: [file], exporters: [file] } }\n  ${TELEMETRY}\n${extra}`,
+    );
     return file;
   }
 
   it('stops gracefully with exit 0 when SIGTERM is sent to the documented `pnpm oktel run`, leaving no oktel process behind', async function () {
     this.timeout(60_000);
     const run = start('pnpm', ['oktel', 'run', '--config', followConfig()], ROOT, children);
-    await waitUntil(() => run.output().includes('Started 1 pipeline'), 30_000, () => `start (output: ${run.output()})`);
+    await waitUntil(
+      () => run.output().includes('Started 1 pipeline'),
+      30_000,
+      () => `start (output: ${run.output()})`,
+    );
     const oktel = childPids(run.child.pid!);
     expect(oktel, 'pnpm runs oktel as its direct child').to.have.length(1);
     run.child.kill('SIGTERM');
     expect(await run.exit, run.output()).to.equal(0);
     expect(run.output()).to.contain('Stopping (SIGTERM)');
     expect(run.output()).not.to.contain('ELIFECYCLE');
-    await waitUntil(() => !alive(oktel[0]!), 5_000, () => `oktel (pid ${oktel[0]}) to be gone`);
+    await waitUntil(
+      () => !alive(oktel[0]!),
+      5_000,
+      () => `oktel (pid ${oktel[0]}) to be gone`,
+    );
   });
 
   it('treats Ctrl-C (SIGINT to the whole process group, forwarded again by pnpm) as one request to stop: exit 0', async function () {
     this.timeout(60_000);
     const run = start('pnpm', ['oktel', 'run', '--config', followConfig()], ROOT, children, true);
-    await waitUntil(() => run.output().includes('Started 1 pipeline'), 30_000, () => `start (output: ${run.output()})`);
+    await waitUntil(
+      () => run.output().includes('Started 1 pipeline'),
+      30_000,
+      () => `start (output: ${run.output()})`,
+    );
     process.kill(-run.child.pid!, 'SIGINT');
     expect(await run.exit, run.output()).to.equal(0);
     expect(run.output()).to.contain('Stopping (SIGINT)');
@@ -107,13 +125,16 @@ describe('oktel under a supervisor (real processes, real signals)', () => {
     const input = join(dir.path, 'in.jsonl');
     writeFileSync(input, events(3));
     const file = join(dir.path, 'hung.yaml');
-    writeFileSync(file, `receivers:\n  file: { path: ${input}, follow: true, poll_interval: 50ms }
+    writeFileSync(
+      file,
+      `receivers:\n  file: { path: ${input}, follow: true, poll_interval: 50ms }
 exporters:
   otlp_http: { logs_endpoint: ${url}, encoding: json, timeout: 1h, sending_queue: { enabled: false }, retry_on_failure: { enabled: false } }
 service:
   drain_timeout: ${drainTimeout}
   pipelines: { logs: { receivers: [file], exporters: [otlp_http] } }
-  ${TELEMETRY}\n`);
+  ${TELEMETRY}\n`,
+    );
     return file;
   }
 
@@ -122,7 +143,11 @@ service:
     const backend = await hungBackend();
     const run = start(process.execPath, [CLI, 'run', '--config', hungConfig(backend.url, '1s')], dir.path, children);
     // SIGTERM once a send is in flight: before it, there is nothing to drain and no timeout to hit.
-    await waitUntil(() => backend.requests() > 0, 20_000, () => `a request held by the backend (output: ${run.output()})`);
+    await waitUntil(
+      () => backend.requests() > 0,
+      20_000,
+      () => `a request held by the backend (output: ${run.output()})`,
+    );
     run.child.kill('SIGTERM');
     expect(await run.exit, run.output()).to.equal(0);
     expect(run.output()).to.contain('did not finish shutting down within service.drain_timeout');
@@ -133,9 +158,17 @@ service:
     const backend = await hungBackend();
     const run = start(process.execPath, [CLI, 'run', '--config', hungConfig(backend.url, '1h')], dir.path, children);
     // A send in flight, so that the first SIGTERM has something to drain and cannot finish at once.
-    await waitUntil(() => backend.requests() > 0, 20_000, () => `a request held by the backend (output: ${run.output()})`);
+    await waitUntil(
+      () => backend.requests() > 0,
+      20_000,
+      () => `a request held by the backend (output: ${run.output()})`,
+    );
     run.child.kill('SIGTERM');
-    await waitUntil(() => run.output().includes('Stopping (SIGTERM)'), 10_000, () => 'the first signal to be taken');
+    await waitUntil(
+      () => run.output().includes('Stopping (SIGTERM)'),
+      10_000,
+      () => 'the first signal to be taken',
+    );
     await new Promise((r) => setTimeout(r, 600)); // past the window in which a duplicate delivery counts once
     run.child.kill('SIGTERM');
     expect(await run.exit, run.output()).to.equal(143);
@@ -150,12 +183,15 @@ service:
     const input = join(dir.path, 'in.jsonl');
     writeFileSync(input, events(5));
     const file = join(dir.path, 'fail.yaml');
-    writeFileSync(file, `receivers:\n  file: { path: ${input} }
+    writeFileSync(
+      file,
+      `receivers:\n  file: { path: ${input} }
 exporters:
   otlp_http: { logs_endpoint: ${backend.url}, encoding: json, sending_queue: { enabled: false }, retry_on_failure: { enabled: false } }
 service:
   pipelines: { logs: { receivers: [file], exporters: [otlp_http] } }
-  ${TELEMETRY}\n`);
+  ${TELEMETRY}\n`,
+    );
     const run = start(process.execPath, [CLI, 'run', '--config', file], dir.path, children);
     const code = await run.exit;
     await backend.stop();
@@ -182,15 +218,22 @@ service:
     const input = join(dir.path, 'in.jsonl');
     writeFileSync(input, events(3));
     const file = join(dir.path, 'down.yaml');
-    writeFileSync(file, `receivers:\n  file: { path: ${input}, follow: true, poll_interval: 50ms }
+    writeFileSync(
+      file,
+      `receivers:\n  file: { path: ${input}, follow: true, poll_interval: 50ms }
 exporters:
   otlp_http: { logs_endpoint: ${backend.url}, encoding: json, sending_queue: { enabled: false }, retry_on_failure: { enabled: false } }
 service:
   pipelines: { logs: { receivers: [file], exporters: [otlp_http] } }
-  telemetry: { progress: { interval: 0 }, metrics: { address: "127.0.0.1:0" }, health: { address: "127.0.0.1:0", exporter_failure_timeout: 300ms } }\n`);
+  telemetry: { progress: { interval: 0 }, metrics: { address: "127.0.0.1:0" }, health: { address: "127.0.0.1:0", exporter_failure_timeout: 300ms } }\n`,
+    );
     const run = start(process.execPath, [CLI, 'run', '--config', file], dir.path, children);
     try {
-      await waitUntil(() => /Serving health on (http:\/\/\S+)/.test(run.output()), 20_000, () => `the health endpoint (output: ${run.output()})`);
+      await waitUntil(
+        () => /Serving health on (http:\/\/\S+)/.test(run.output()),
+        20_000,
+        () => `the health endpoint (output: ${run.output()})`,
+      );
       const url = /Serving health on (http:\/\/\S+)/.exec(run.output())![1]!;
       const health = async (): Promise<{ status: number; body: { components: Record<string, { status: string; reason?: string }> } }> => {
         const res = await fetch(url);

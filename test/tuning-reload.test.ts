@@ -51,7 +51,9 @@ describe('detection reload under a running pipeline (real process, SIGHUP)', () 
     writeFileSync(tuning, 'exceptions: []\n');
     writeFileSync(input, event(1) + event(2));
     const config = join(dir.path, 'oktel.yaml');
-    writeFileSync(config, `receivers:
+    writeFileSync(
+      config,
+      `receivers:
   file: { path: ${input}, follow: true, poll_interval: 50ms }
 processors:
   detection: { rules: [${join(dir.path, 'burst.yaml')}, ${join(dir.path, 'other.yaml')}], tuning: ${tuning}, allowed_lateness: 0s, idle_after: 500ms }
@@ -60,39 +62,61 @@ exporters:
 service:
   pipelines: { logs: { receivers: [file], processors: [detection], exporters: [file] } }
   telemetry: { progress: { interval: 0 }, metrics: { address: "127.0.0.1:0" }, health: { address: "127.0.0.1:0" } }
-`);
+`,
+    );
     child = spawn(process.execPath, [CLI, 'run', '--config', config], { cwd: dir.path, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
     const exit = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));
     // The file exporter writes one OTLP/JSON request per line; records and alerts are read out of them.
-    const records = (): Record<string, unknown>[] => (existsSync(out) ? readFileSync(out, 'utf8').split('\n').filter(Boolean) : []).flatMap((line) => {
-      const request = JSON.parse(line) as { resourceLogs: { scopeLogs: { logRecords: Record<string, unknown>[] }[] }[] };
-      return request.resourceLogs.flatMap((r) => r.scopeLogs.flatMap((s) => s.logRecords));
-    });
-    const ruleOf = (r: Record<string, unknown>): unknown => (r.attributes as { key: string; value: { stringValue?: string } }[]).find((a) => a.key === 'security_rule.uuid')?.value.stringValue;
-    const alerts = (): unknown[] => records().filter((r) => r.eventName === 'oktel.detection.alert').map(ruleOf);
+    const records = (): Record<string, unknown>[] =>
+      (existsSync(out) ? readFileSync(out, 'utf8').split('\n').filter(Boolean) : []).flatMap((line) => {
+        const request = JSON.parse(line) as { resourceLogs: { scopeLogs: { logRecords: Record<string, unknown>[] }[] }[] };
+        return request.resourceLogs.flatMap((r) => r.scopeLogs.flatMap((s) => s.logRecords));
+      });
+    const ruleOf = (r: Record<string, unknown>): unknown =>
+      (r.attributes as { key: string; value: { stringValue?: string } }[]).find((a) => a.key === 'security_rule.uuid')?.value.stringValue;
+    const alerts = (): unknown[] =>
+      records()
+        .filter((r) => r.eventName === 'oktel.detection.alert')
+        .map(ruleOf);
     const lines = records;
 
-    await waitUntil(() => lines().length >= 2, 30_000, () => `two events through the pipeline (output: ${output})`);
+    await waitUntil(
+      () => lines().length >= 2,
+      30_000,
+      () => `two events through the pipeline (output: ${output})`,
+    );
     expect(alerts(), 'two sign-ins are half-way to a count of 3').to.have.length(0);
 
     // A valid change to the other rule: its state resets, signin-burst keeps its two sign-ins.
     writeFileSync(tuning, 'overrides:\n  signin-burst-other: { correlate: { count: 5 } }\n');
     child.kill('SIGHUP');
-    await waitUntil(() => output.includes('Reloaded:'), 20_000, () => `reload (output: ${output})`);
+    await waitUntil(
+      () => output.includes('Reloaded:'),
+      20_000,
+      () => `reload (output: ${output})`,
+    );
     expect(output).to.include('state kept for 1 rules, reset for 1').and.include('rule set version 2');
 
     // An invalid tuning file is refused, naming file and line, and the process keeps running.
     writeFileSync(tuning, 'overrides:\n  signin-burst:\n    severity: urgent\n');
     child.kill('SIGHUP');
-    await waitUntil(() => output.includes('Reload refused'), 20_000, () => `refusal (output: ${output})`);
+    await waitUntil(
+      () => output.includes('Reload refused'),
+      20_000,
+      () => `refusal (output: ${output})`,
+    );
     expect(output).to.include(`${tuning}:3`).and.include('still running rule set version 2');
     expect(child.exitCode).to.equal(null);
 
     appendFileSync(input, event(3));
-    await waitUntil(() => alerts().length >= 1, 20_000, () => `the third sign-in to fire signin-burst (output: ${output}, records: ${lines().length})`);
+    await waitUntil(
+      () => alerts().length >= 1,
+      20_000,
+      () => `the third sign-in to fire signin-burst (output: ${output}, records: ${lines().length})`,
+    );
     const fired = alerts();
     expect(fired).to.deep.equal(['signin-burst']);
 

@@ -18,9 +18,19 @@ import { oktaEventHookReceiverFactory } from '@oktel/receiver-okta-event-hook';
 /** The components this distribution of oktel is built with. */
 export function builtinComponents(): ComponentRegistry {
   return new ComponentRegistry([
-    oktaReceiverFactory, fileReceiverFactory, otlpReceiverFactory, oktaEventHookReceiverFactory,
-    createDetectionProcessorFactory({ defaultRules: [OKTA_RULES_DIR] }), resourceProcessorFactory, attributesProcessorFactory, filterProcessorFactory,
-    debugExporterFactory, fileExporterFactory, otlpHttpExporterFactory, splunkHecExporterFactory,
-    fileStorageExtensionFactory, routingConnectorFactory,
+    oktaReceiverFactory,
+    fileReceiverFactory,
+    otlpReceiverFactory,
+    oktaEventHookReceiverFactory,
+    createDetectionProcessorFactory({ defaultRules: [OKTA_RULES_DIR] }),
+    resourceProcessorFactory,
+    attributesProcessorFactory,
+    filterProcessorFactory,
+    debugExporterFactory,
+    fileExporterFactory,
+    otlpHttpExporterFactory,
+    splunkHecExporterFactory,
+    fileStorageExtensionFactory,
+    routingConnectorFactory,
   ]);
 }

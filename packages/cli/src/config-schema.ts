@@ -14,7 +14,11 @@ const SECTIONS = [
 ] as const;
 
 /** `${env:NAME}`, `${env:NAME:-default}` or `${NAME}`: resolved at load time, so any typed value may be one. */
-const ENV_REFERENCE = { type: 'string', pattern: '^\\$\\{(env:)?[A-Za-z_][A-Za-z0-9_]*(:-[^}]*)?\\}$', description: 'An environment variable reference, resolved when the config is loaded.' };
+const ENV_REFERENCE = {
+  type: 'string',
+  pattern: '^\\$\\{(env:)?[A-Za-z_][A-Za-z0-9_]*(:-[^}]*)?\\}$',
+  description: 'An environment variable reference, resolved when the config is loaded.',
+};
 
 function fromZod(schema: z.ZodType): JsonSchema {
   const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' }) as JsonSchema;
@@ -28,7 +32,9 @@ function allowEnvReferences(node: JsonSchema): JsonSchema {
   for (const [key, value] of Object.entries(node)) {
     if (Array.isArray(value)) out[key] = value.map((v) => (isObject(v) ? allowEnvReferences(v) : v));
     else if (isObject(value) && key !== 'default' && key !== 'const') {
-      out[key] = ['properties', 'patternProperties', '$defs'].includes(key) ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, isObject(v) ? allowEnvReferences(v) : v])) : allowEnvReferences(value);
+      out[key] = ['properties', 'patternProperties', '$defs'].includes(key)
+        ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, isObject(v) ? allowEnvReferences(v) : v]))
+        : allowEnvReferences(value);
     } else out[key] = value;
   }
   const typed = ['number', 'integer', 'boolean'].includes(out.type as string) || out.enum !== undefined || out.pattern !== undefined || out.const !== undefined;

@@ -14,7 +14,11 @@ async function main(argv: string[]): Promise<number> {
   const { builtinComponents } = await import('./components.js');
   const registry = builtinComponents();
   const configArgs = () => {
-    const { values } = parseArgs({ args: rest, options: { config: { type: 'string', short: 'c', multiple: true }, strict: { type: 'boolean' } }, strict: true });
+    const { values } = parseArgs({
+      args: rest,
+      options: { config: { type: 'string', short: 'c', multiple: true }, strict: { type: 'boolean' } },
+      strict: true,
+    });
     if (!values.config?.length) throw new UsageError('--config FILE is required', [command!]);
     return { files: values.config, strict: values.strict ?? false };
   };

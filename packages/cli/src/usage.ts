@@ -47,7 +47,8 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'run',
     summary: 'Run the pipelines until stopped (or until finite input ends)',
     usage: 'oktel run --config FILE [--config FILE ...]',
-    description: 'Starts every component, then runs until SIGINT/SIGTERM or until every finite receiver is done; then drains the pipelines and prints a summary of records in, out and failed per component. A second signal exits at once without draining.',
+    description:
+      'Starts every component, then runs until SIGINT/SIGTERM or until every finite receiver is done; then drains the pipelines and prints a summary of records in, out and failed per component. A second signal exits at once without draining.',
     options: [CONFIG],
     examples: ['oktel run --config oktel.yaml', 'oktel run -c base.yaml -c production.yaml'],
   },
@@ -55,7 +56,8 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'validate',
     summary: 'Check a config and print the pipelines it defines',
     usage: 'oktel validate --config FILE [--config FILE ...] [--strict]',
-    description: 'Reads, merges and checks config files without starting anything. An unset ${env:VAR} is a warning and a placeholder takes its place, so a config can be checked in CI without its secrets; --strict makes it an error, as `oktel run` does.',
+    description:
+      'Reads, merges and checks config files without starting anything. An unset ${env:VAR} is a warning and a placeholder takes its place, so a config can be checked in CI without its secrets; --strict makes it an error, as `oktel run` does.',
     options: [CONFIG, { name: 'strict', help: 'Treat unset environment variables as errors' }],
     examples: ['oktel validate --config oktel.yaml', 'OKTA_API_TOKEN=… oktel validate --config oktel.yaml --strict'],
   },
@@ -69,7 +71,8 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'schema',
     summary: 'Print the JSON Schema of the config file',
     usage: 'oktel schema [--output FILE]',
-    description: 'The schema is generated from the same definitions that validate a config. Point your editor at it (yaml-language-server: `# yaml-language-server: $schema=<path>` at the top of oktel.yaml) to get completion and checks. The CLI package ships it as schema/oktel-config.schema.json.',
+    description:
+      'The schema is generated from the same definitions that validate a config. Point your editor at it (yaml-language-server: `# yaml-language-server: $schema=<path>` at the top of oktel.yaml) to get completion and checks. The CLI package ships it as schema/oktel-config.schema.json.',
     options: [{ name: 'output', short: 'o', value: 'FILE', help: 'Write the schema to FILE instead of stdout' }],
   },
   {
@@ -97,10 +100,16 @@ export const COMMANDS: readonly CommandSpec[] = [
         name: 'test',
         summary: "Run the rules' embedded tests",
         usage: 'oktel rules test [PATH ...] [--tuning FILE | --config FILE]',
-        description: "Exit 1 when a test fails or a rule lacks a required test. With a tuning file (or a config whose detection processor has one), each test also runs with the site's exceptions and overrides: a test that passes as shipped and fails with the tuning is reported as OFF (turned off by tuning), a test of a disabled rule as DISABLED; neither fails the run.",
+        description:
+          "Exit 1 when a test fails or a rule lacks a required test. With a tuning file (or a config whose detection processor has one), each test also runs with the site's exceptions and overrides: a test that passes as shipped and fails with the tuning is reported as OFF (turned off by tuning), a test of a disabled rule as DISABLED; neither fails the run.",
         options: [
           { name: 'tuning', value: 'FILE', help: 'Detection tuning file (lists, exceptions, overrides) to apply' },
-          { name: 'config', short: 'c', value: 'FILE', help: "oktel config: test with the rules and tuning of its detection processor(s); repeat to merge several" },
+          {
+            name: 'config',
+            short: 'c',
+            value: 'FILE',
+            help: 'oktel config: test with the rules and tuning of its detection processor(s); repeat to merge several',
+          },
           ...SIGMA_OPTIONS,
         ],
       },
@@ -247,7 +256,14 @@ export function preflight(argv: readonly string[]): Preflight {
     if (arg.startsWith('--')) {
       const name = arg.slice(2).split('=')[0]!;
       if (!options.some((o) => o.name === name)) {
-        throw new UsageError(`unknown option "--${name}" for "oktel ${path.join(' ')}"${didYouMean(name, options.map((o) => o.name), (n) => `--${n}`)}`, path);
+        throw new UsageError(
+          `unknown option "--${name}" for "oktel ${path.join(' ')}"${didYouMean(
+            name,
+            options.map((o) => o.name),
+            (n) => `--${n}`,
+          )}`,
+          path,
+        );
       }
     } else if (!/^-\d/.test(arg) && !options.some((o) => o.short === arg.slice(1, 2))) {
       throw new UsageError(`unknown option "${arg}" for "oktel ${path.join(' ')}"`, path);
@@ -258,7 +274,7 @@ export function preflight(argv: readonly string[]): Preflight {
 
 function unknownCommand(path: readonly string[]): UsageError {
   const parent = path.length > 1 ? findCommand(path.slice(0, -1)) : undefined;
-  const names = (parent ? parent.subcommands ?? [] : COMMANDS).map((c) => c.name);
+  const names = (parent ? (parent.subcommands ?? []) : COMMANDS).map((c) => c.name);
   const where = parent ? `"oktel ${path.slice(0, -1).join(' ')}" command` : 'command';
   return new UsageError(`unknown ${where} "${path[path.length - 1]}"${didYouMean(path[path.length - 1]!, names)}`, path.slice(0, -1));
 }

@@ -13,11 +13,18 @@ export class RoutingConnector implements Connector {
   constructor(settings: ComponentSettings, config: RoutingConfig, pipelines: ReadonlyMap<string, LogsConsumer>) {
     this.#settings = settings;
     this.#config = config;
-    const target = (ids: readonly string[]): LogsConsumer => fanout(ids.map((id) => {
-      const consumer = pipelines.get(id);
-      if (!consumer) throw new PermanentError(`routing connector ${settings.id}: pipeline "${id}" does not list it as a receiver`, { code: 'ERR_CONFIG', context: { pipeline: id } });
-      return consumer;
-    }));
+    const target = (ids: readonly string[]): LogsConsumer =>
+      fanout(
+        ids.map((id) => {
+          const consumer = pipelines.get(id);
+          if (!consumer)
+            throw new PermanentError(`routing connector ${settings.id}: pipeline "${id}" does not list it as a receiver`, {
+              code: 'ERR_CONFIG',
+              context: { pipeline: id },
+            });
+          return consumer;
+        }),
+      );
     this.#routes = config.table.map((r) => target(r.pipelines));
     this.#default = config.default_pipelines.length > 0 ? target(config.default_pipelines) : undefined;
   }

@@ -10,7 +10,11 @@ export function equalJitter(stepMs: number, random: () => number = Math.random):
 export class Backoff {
   #attempt = 0;
 
-  constructor(readonly initialMs: number, readonly maxMs: number, readonly random: () => number = Math.random) {}
+  constructor(
+    readonly initialMs: number,
+    readonly maxMs: number,
+    readonly random: () => number = Math.random,
+  ) {}
 
   next(): number {
     const step = Math.min(this.maxMs, this.initialMs * 2 ** this.#attempt);

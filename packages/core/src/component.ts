@@ -143,7 +143,12 @@ export interface ConnectorFactory<C> extends FactoryBase<'connector', C> {
 }
 
 /** A factory of any kind, its config type erased: the registry and loader handle configs as the schema produced them. */
-export type AnyFactory = ReceiverFactory<unknown> | ProcessorFactory<unknown> | ExporterFactory<unknown> | ExtensionFactory<unknown> | ConnectorFactory<unknown>;
+export type AnyFactory =
+  | ReceiverFactory<unknown>
+  | ProcessorFactory<unknown>
+  | ExporterFactory<unknown>
+  | ExtensionFactory<unknown>
+  | ConnectorFactory<unknown>;
 
 export const TYPE_PATTERN = /^[a-zA-Z][0-9a-zA-Z_]{0,62}$/;
 
@@ -158,7 +163,8 @@ export function parseComponentId(id: string): ComponentId | string {
   const type = slash === -1 ? id : id.slice(0, slash);
   const name = slash === -1 ? undefined : id.slice(slash + 1);
   if (!TYPE_PATTERN.test(type)) return `"${id}" is not a valid component id: the type must match ${TYPE_PATTERN.source}`;
-  if (name !== undefined && (name === '' || /\s/.test(name))) return `"${id}" is not a valid component id: the name after "/" must be non-empty, without spaces`;
+  if (name !== undefined && (name === '' || /\s/.test(name)))
+    return `"${id}" is not a valid component id: the name after "/" must be non-empty, without spaces`;
   return { type, name, id };
 }
 

@@ -1,6 +1,27 @@
 export type {
-  AnyFactory, Component, ComponentId, ComponentKind, ComponentSettings, ComponentStatus, StatusEvent, Connector, ConnectorFactory, Exporter, ExporterFactory, Extension, ExtensionFactory,
-  ExtensionRef, HealthStatus, Host, Lag, Processor, ProcessorFactory, Progress, Receiver, ReceiverFactory, Stability,
+  AnyFactory,
+  Component,
+  ComponentId,
+  ComponentKind,
+  ComponentSettings,
+  ComponentStatus,
+  StatusEvent,
+  Connector,
+  ConnectorFactory,
+  Exporter,
+  ExporterFactory,
+  Extension,
+  ExtensionFactory,
+  ExtensionRef,
+  HealthStatus,
+  Host,
+  Lag,
+  Processor,
+  ProcessorFactory,
+  Progress,
+  Receiver,
+  ReceiverFactory,
+  Stability,
 } from './component.js';
 export { createDefaultConfig, parseComponentId, TYPE_PATTERN } from './component.js';
 export { Backoff, equalJitter } from './backoff.js';
@@ -10,8 +31,23 @@ export type { ConfigIssue } from './errors.js';
 export { ConfigError, errorMessage, formatConfigIssue, formatKeyPath, isRetryable, OktelError, PermanentError, RetryableError } from './errors.js';
 export { pushExporter, type PushExporterOptions } from './exporter-helper.js';
 export {
-  abortableSleep, batchConfig, createQueuedExporter, exporterHelperConfigSchema, exporterHelperShape, fromLogRecordExporter, MAX_TIMER_MS, retryOnFailureConfig,
-  SendingQueue, sendingQueueConfig, timeoutConfig, type ExporterHelperConfig, type PushResult, type QueuedExporterOptions, type QueueItem, type RequestCodec, type SendingQueueDefaults,
+  abortableSleep,
+  batchConfig,
+  createQueuedExporter,
+  exporterHelperConfigSchema,
+  exporterHelperShape,
+  fromLogRecordExporter,
+  MAX_TIMER_MS,
+  retryOnFailureConfig,
+  SendingQueue,
+  sendingQueueConfig,
+  timeoutConfig,
+  type ExporterHelperConfig,
+  type PushResult,
+  type QueuedExporterOptions,
+  type QueueItem,
+  type RequestCodec,
+  type SendingQueueDefaults,
 } from './exporterhelper/index.js';
 export { createLogger, MemoryLogSink, redact, type LogFields, type Logger, type LogLevel, type LogSink } from './logger.js';
 export type { AnyValue, AnyValueMap, HrTime, LogBatch, LogRecord } from './record.js';

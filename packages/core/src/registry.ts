@@ -13,7 +13,10 @@ export class ComponentRegistry {
     const kind = this.#byKind.get(factory.kind) ?? new Map<string, AnyFactory>();
     this.#byKind.set(factory.kind, kind);
     for (const name of [factory.type, ...(factory.aliases ?? [])]) {
-      if (kind.has(name)) throw new OktelError('ERR_DUPLICATE_COMPONENT_TYPE', `two ${factory.kind} factories claim the type "${name}"`, { context: { kind: factory.kind, type: name } });
+      if (kind.has(name))
+        throw new OktelError('ERR_DUPLICATE_COMPONENT_TYPE', `two ${factory.kind} factories claim the type "${name}"`, {
+          context: { kind: factory.kind, type: name },
+        });
       kind.set(name, factory);
     }
     return this;

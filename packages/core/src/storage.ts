@@ -37,6 +37,10 @@ export function isStorageExtension(value: unknown): value is StorageExtension {
  */
 export async function storageClient(host: Host, storageId: string, kind: ComponentKind, componentId: string): Promise<StorageClient> {
   const extension = host.getExtension(storageId);
-  if (!isStorageExtension(extension)) throw new PermanentError(`storage extension "${storageId}" is not available`, { code: 'ERR_STORAGE_MISSING', context: { storage: storageId, component: componentId } });
+  if (!isStorageExtension(extension))
+    throw new PermanentError(`storage extension "${storageId}" is not available`, {
+      code: 'ERR_STORAGE_MISSING',
+      context: { storage: storageId, component: componentId },
+    });
   return extension.client(kind, componentId);
 }

@@ -1,5 +1,16 @@
 import { expect } from 'chai';
-import { ComponentRegistry, ConfigError, errorMessage, fanout, isRetryable, OktelError, PermanentError, RetryableError, type LogBatch, type ReceiverFactory } from '@oktel/core';
+import {
+  ComponentRegistry,
+  ConfigError,
+  errorMessage,
+  fanout,
+  isRetryable,
+  OktelError,
+  PermanentError,
+  RetryableError,
+  type LogBatch,
+  type ReceiverFactory,
+} from '@oktel/core';
 import { z } from 'zod';
 
 describe('errors', () => {
@@ -24,8 +35,13 @@ describe('errors', () => {
   });
 
   it('name one config problem, or count several', () => {
-    expect(new ConfigError([{ path: ['receivers', 'okta', 'org'], message: 'required', file: 'a.yaml', line: 3 }]).message).to.equal('invalid configuration:\n  a.yaml:3: receivers::okta::org: required');
-    const two = new ConfigError([{ path: [], message: 'one' }, { path: ['x', 0], message: 'two' }]);
+    expect(new ConfigError([{ path: ['receivers', 'okta', 'org'], message: 'required', file: 'a.yaml', line: 3 }]).message).to.equal(
+      'invalid configuration:\n  a.yaml:3: receivers::okta::org: required',
+    );
+    const two = new ConfigError([
+      { path: [], message: 'one' },
+      { path: ['x', 0], message: 'two' },
+    ]);
     expect(two.message).to.equal('invalid configuration (2 problems):\n  one\n  x[0]: two');
     expect(two.code).to.equal('ERR_CONFIG');
   });
@@ -48,7 +64,9 @@ describe('fanout', () => {
   it('delivers to every consumer and rethrows the one failure as it was', async () => {
     let delivered = 0;
     const counting = { consume: async () => void delivered++ };
-    const err = await fanout([counting, failing('down'), counting]).consume(batch).catch((e: unknown) => e);
+    const err = await fanout([counting, failing('down'), counting])
+      .consume(batch)
+      .catch((e: unknown) => e);
     expect(delivered).to.equal(2);
     expect(err).to.be.instanceOf(RetryableError);
     expect((err as Error).message).to.equal('down');
@@ -57,7 +75,9 @@ describe('fanout', () => {
   });
 
   it('reports every failure when several consumers fail', async () => {
-    const err = await fanout([failing('a'), ok, failing('b')]).consume(batch).catch((e: unknown) => e);
+    const err = await fanout([failing('a'), ok, failing('b')])
+      .consume(batch)
+      .catch((e: unknown) => e);
     expect(err).to.be.instanceOf(AggregateError);
     expect((err as AggregateError).errors.map((e: Error) => e.message)).to.deep.equal(['a', 'b']);
     expect((err as Error).message).to.equal('2 of 3 consumers failed');
@@ -66,7 +86,12 @@ describe('fanout', () => {
 
 describe('component registry', () => {
   const factory = (type: string, aliases?: string[]): ReceiverFactory<unknown> => ({
-    type, kind: 'receiver', description: type, stability: 'development', configSchema: z.unknown(), ...(aliases ? { aliases } : {}),
+    type,
+    kind: 'receiver',
+    description: type,
+    stability: 'development',
+    configSchema: z.unknown(),
+    ...(aliases ? { aliases } : {}),
     create: () => ({ start: async () => undefined, shutdown: async () => undefined }),
   });
 

@@ -10,7 +10,11 @@ describe('component factory types', () => {
   it("hands create the schema's output, defaults filled, as the config type", () => {
     const seen: { port: number; host: string }[] = [];
     const factory: ReceiverFactory<z.output<typeof schema>> = {
-      type: 'typed', kind: 'receiver', description: 'typed', stability: 'development', configSchema: schema,
+      type: 'typed',
+      kind: 'receiver',
+      description: 'typed',
+      stability: 'development',
+      configSchema: schema,
       create: (_settings, config) => {
         seen.push(config);
         return idle;
@@ -22,7 +26,10 @@ describe('component factory types', () => {
 
   it('refuses a schema whose output is not the config type', () => {
     const mismatched: ReceiverFactory<{ port: string }> = {
-      type: 'typed', kind: 'receiver', description: 'typed', stability: 'development',
+      type: 'typed',
+      kind: 'receiver',
+      description: 'typed',
+      stability: 'development',
       // @ts-expect-error port is a number in the schema's output, a string in the config type
       configSchema: schema,
       create: () => idle,

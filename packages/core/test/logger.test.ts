@@ -65,7 +65,12 @@ describe('redact', () => {
 
   it('replaces a secret standing alone in base64, base64url, URL and JSON escaping', () => {
     const secrets = new Set([token]);
-    for (const form of [Buffer.from(token).toString('base64'), Buffer.from(token).toString('base64url'), encodeURIComponent(token), JSON.stringify(token).slice(1, -1)]) {
+    for (const form of [
+      Buffer.from(token).toString('base64'),
+      Buffer.from(token).toString('base64url'),
+      encodeURIComponent(token),
+      JSON.stringify(token).slice(1, -1),
+    ]) {
       expect(redact(`<${form}>`, secrets)).to.equal('<[REDACTED]>');
     }
   });

@@ -23,7 +23,8 @@ describe('log redaction', () => {
   it('replaces a secret echoed back in base64, alone or inside a Basic credential at any offset', () => {
     logs.lines.length = 0;
     logger.error(`server said: ${Buffer.from(token).toString('base64')}`);
-    for (const prefix of ['u:', 'us:', 'use:', 'SSWS ']) logger.error(`echoed Authorization: Basic ${Buffer.from(`${prefix}${token}:trailer`).toString('base64')}`);
+    for (const prefix of ['u:', 'us:', 'use:', 'SSWS '])
+      logger.error(`echoed Authorization: Basic ${Buffer.from(`${prefix}${token}:trailer`).toString('base64')}`);
     logger.error(`jwt part ${Buffer.from(token).toString('base64url')}`);
     expect(logs.lines).to.have.length(6);
     for (const line of logs.lines) expect(leaks(line), line).to.equal(false);

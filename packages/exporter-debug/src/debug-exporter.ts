@@ -10,7 +10,10 @@ export interface DebugOutput {
 class Sampler {
   #second = 0;
   #count = 0;
-  constructor(readonly initial: number, readonly thereafter: number) {}
+  constructor(
+    readonly initial: number,
+    readonly thereafter: number,
+  ) {}
 
   admit(now: number): boolean {
     const second = Math.floor(now / 1000);

@@ -8,6 +8,7 @@ export const fileExporterFactory: ExporterFactory<FileExporterConfig> = {
   description: 'Writes OTLP/JSON to a file, one ExportLogsServiceRequest per line, rotated by size.',
   stability: 'alpha',
   configSchema: fileExporterConfigSchema,
-  extensionRefs: (config) => (config.sending_queue.storage ? [{ path: ['sending_queue', 'storage'], extensionId: config.sending_queue.storage, capability: 'storage' }] : []),
+  extensionRefs: (config) =>
+    config.sending_queue.storage ? [{ path: ['sending_queue', 'storage'], extensionId: config.sending_queue.storage, capability: 'storage' }] : [],
   create: createFileExporter,
 };

@@ -55,7 +55,15 @@ export class RotatingFile {
     const stem = basename(this.path, ext);
     const stamp = new Date().toISOString().replace(/[:]/g, '-');
     let target = join(dirname(this.path), `${stem}-${stamp}${ext}`);
-    for (let n = 1; await stat(target).then(() => true, () => false); n++) target = join(dirname(this.path), `${stem}-${stamp}.${n}${ext}`);
+    for (
+      let n = 1;
+      await stat(target).then(
+        () => true,
+        () => false,
+      );
+      n++
+    )
+      target = join(dirname(this.path), `${stem}-${stamp}.${n}${ext}`);
     await rename(this.path, target);
     await this.#pruneBackups(stem, ext);
     await this.open();

@@ -10,7 +10,10 @@ const fixture = JSON.parse(readFileSync(new URL('../../testkit/fixtures/user-ses
 const context = { resource: oktaResource({ domain: 'acme.okta.com' }), scope: { name: '@oktel/receiver-file', version: '0.1.0' } };
 const records = (n: number) => Array.from({ length: n }, (_, i) => logEventToRecord({ ...fixture, uuid: `u-${i}` }, context));
 
-interface OtlpKeyValue { key: string; value: Record<string, unknown> }
+interface OtlpKeyValue {
+  key: string;
+  value: Record<string, unknown>;
+}
 
 describe('file exporter', () => {
   let dir: ReturnType<typeof tempDir>;
@@ -29,7 +32,9 @@ describe('file exporter', () => {
     await exportBatches({ path }, 2, 3);
     const lines = readFileSync(path, 'utf8').trimEnd().split('\n');
     expect(lines).to.have.length(2);
-    const request = JSON.parse(lines[0]!) as { resourceLogs: { resource: { attributes: OtlpKeyValue[] }; scopeLogs: { scope: { name: string }; logRecords: Record<string, unknown>[] }[] }[] };
+    const request = JSON.parse(lines[0]!) as {
+      resourceLogs: { resource: { attributes: OtlpKeyValue[] }; scopeLogs: { scope: { name: string }; logRecords: Record<string, unknown>[] }[] }[];
+    };
     expect(request.resourceLogs).to.have.length(1);
     expect(request.resourceLogs[0]!.resource.attributes).to.deep.include({ key: 'okta.domain', value: { stringValue: 'acme.okta.com' } });
     const scopeLogs = request.resourceLogs[0]!.scopeLogs[0]!;
@@ -62,12 +67,21 @@ describe('file exporter', () => {
     const settings = testSettings('exporter', 'file');
     const host = testHost();
     // /dev/full accepts open() and fails every write with ENOSPC: a full disk.
-    const exporter = fileExporterFactory.create(settings, fileExporterConfigSchema.parse({
-      path: '/dev/full', sending_queue: { drain_timeout: '300ms' }, retry_on_failure: { initial_interval: '20ms', max_interval: '50ms', unhealthy_after: '100ms' },
-    }));
+    const exporter = fileExporterFactory.create(
+      settings,
+      fileExporterConfigSchema.parse({
+        path: '/dev/full',
+        sending_queue: { drain_timeout: '300ms' },
+        retry_on_failure: { initial_interval: '20ms', max_interval: '50ms', unhealthy_after: '100ms' },
+      }),
+    );
     await exporter.start(host);
     await exporter.consume(records(2));
-    await waitUntil(() => host.health.get('exporter/file')?.healthy === false, 5000, () => 'the exporter reported unhealthy');
+    await waitUntil(
+      () => host.health.get('exporter/file')?.healthy === false,
+      5000,
+      () => 'the exporter reported unhealthy',
+    );
     const started = Date.now();
     await exporter.shutdown();
     expect(Date.now() - started).to.be.below(300 + 2000);

@@ -9,6 +9,7 @@ export const otlpHttpExporterFactory: ExporterFactory<OtlpHttpConfig> = {
   description: 'Sends records over OTLP/HTTP (protobuf or JSON) with a bounded, optionally persistent queue and retries.',
   stability: 'development',
   configSchema: otlpHttpConfigSchema,
-  extensionRefs: (config) => (config.sending_queue.storage ? [{ path: ['sending_queue', 'storage'], extensionId: config.sending_queue.storage, capability: 'storage' }] : []),
+  extensionRefs: (config) =>
+    config.sending_queue.storage ? [{ path: ['sending_queue', 'storage'], extensionId: config.sending_queue.storage, capability: 'storage' }] : [],
   create: (settings, config) => new OtlpHttpExporter(settings, config),
 };

@@ -15,11 +15,23 @@ export const encodedBatchCodec: RequestCodec<EncodedBatch> = {
     body: batch.body.toString('base64'),
   }),
   unmarshal: (stored) => {
-    const { contentType, gzip, contentEncoding, body, records } = stored as { contentType?: unknown; gzip?: unknown; contentEncoding?: unknown; body?: unknown; records?: unknown };
+    const { contentType, gzip, contentEncoding, body, records } = stored as {
+      contentType?: unknown;
+      gzip?: unknown;
+      contentEncoding?: unknown;
+      body?: unknown;
+      records?: unknown;
+    };
     if (typeof contentType !== 'string' || typeof body !== 'string' || typeof records !== 'number') throw new PermanentError('not an encoded OTLP batch');
     if (contentEncoding !== undefined && typeof contentEncoding !== 'string') throw new PermanentError('not an encoded OTLP batch');
     if (contentEncoding === undefined && typeof gzip !== 'boolean') throw new PermanentError('not an encoded OTLP batch');
-    return { contentType, records, gzip: gzip === true || contentEncoding === 'gzip', body: Buffer.from(body, 'base64'), ...(typeof contentEncoding === 'string' && contentEncoding !== 'gzip' ? { contentEncoding } : {}) };
+    return {
+      contentType,
+      records,
+      gzip: gzip === true || contentEncoding === 'gzip',
+      body: Buffer.from(body, 'base64'),
+      ...(typeof contentEncoding === 'string' && contentEncoding !== 'gzip' ? { contentEncoding } : {}),
+    };
   },
 };
 

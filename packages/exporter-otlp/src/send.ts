@@ -73,7 +73,10 @@ export function createSender(url: string, config: OtlpHttpConfig): Sender {
       };
       let onResponseAbort: (() => void) | undefined;
       const onAbort = (): void => {
-        if (onResponseAbort) return onResponseAbort();
+        if (onResponseAbort) {
+          onResponseAbort();
+          return;
+        }
         req.destroy();
         const reason = signal.reason instanceof Error ? signal.reason.message : 'aborted';
         settle(() => reject(new RetryableError(`sending to ${target.host} stopped: ${reason}`)));
@@ -85,12 +88,17 @@ export function createSender(url: string, config: OtlpHttpConfig): Sender {
         const finish = (): void => {
           res.destroy();
           const body = Buffer.concat(chunks).subarray(0, MAX_RESPONSE_BYTES);
-          if (status >= 200 && status < 300) return settle(() => resolve({ status, body }));
+          if (status >= 200 && status < 300) {
+            settle(() => resolve({ status, body }));
+            return;
+          }
           const message = body.toString('utf8').replace(/\s+/g, ' ').slice(0, 300);
           const context = { status };
           if (RETRYABLE.has(status)) {
             const after = retryAfterMs(res.headers['retry-after'] as string | undefined);
-            settle(() => reject(new RetryableError(`${target.host} answered ${status}: ${message}`, { context, ...(after !== undefined ? { retryAfterMs: after } : {}) })));
+            settle(() =>
+              reject(new RetryableError(`${target.host} answered ${status}: ${message}`, { context, ...(after !== undefined ? { retryAfterMs: after } : {}) })),
+            );
           } else settle(() => reject(new PermanentError(`${target.host} rejected the batch with ${status}: ${message}`, { context })));
         };
         // The status is in: a deadline from here on ends the body read, not the outcome.
@@ -105,7 +113,9 @@ export function createSender(url: string, config: OtlpHttpConfig): Sender {
         res.on('end', finish);
       });
       signal.addEventListener('abort', onAbort, { once: true });
-      req.on('error', (err: NodeJS.ErrnoException) => settle(() => reject(new RetryableError(`sending to ${target.host} failed: ${err.code ?? errorMessage(err)}`))));
+      req.on('error', (err: NodeJS.ErrnoException) =>
+        settle(() => reject(new RetryableError(`sending to ${target.host} failed: ${err.code ?? errorMessage(err)}`))),
+      );
       if (signal.aborted) onAbort();
       else req.end(batch.body);
     });

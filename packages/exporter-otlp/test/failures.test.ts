@@ -16,7 +16,9 @@ describe('otlp_http failures are visible, and a hostile backend cannot multiply 
   function exporter(extra: Record<string, unknown> = {}) {
     const settings = testSettings('exporter', 'otlp_http');
     const config = otlpHttpConfigSchema.parse({
-      logs_endpoint: server.url, encoding: 'json', batch: { flush_timeout: '10ms' },
+      logs_endpoint: server.url,
+      encoding: 'json',
+      batch: { flush_timeout: '10ms' },
       ...extra,
       retry_on_failure: { initial_interval: '50ms', max_interval: '100ms', ...(extra.retry_on_failure as object | undefined) },
     });
@@ -29,11 +31,19 @@ describe('otlp_http failures are visible, and a hostile backend cannot multiply 
     const { exporter: e, settings } = exporter({ retry_on_failure: { unhealthy_after: '300ms' } });
     await e.start(host);
     await e.consume(records(2));
-    await waitUntil(() => host.health.get('exporter/otlp_http')?.healthy === false, 5000, () => 'the exporter reported unhealthy');
+    await waitUntil(
+      () => host.health.get('exporter/otlp_http')?.healthy === false,
+      5000,
+      () => 'the exporter reported unhealthy',
+    );
     const reported = host.statuses.get('exporter/otlp_http')!;
     expect(reported[0]!.status).to.equal('recoverable_error');
     expect(reported[0]!.reason).to.contain('503');
-    await waitUntil(() => settings.telemetry.get('sent_log_records') === 2, 10_000, () => 'delivery once the backend recovered');
+    await waitUntil(
+      () => settings.telemetry.get('sent_log_records') === 2,
+      10_000,
+      () => 'delivery once the backend recovered',
+    );
     expect(host.statuses.get('exporter/otlp_http')!.at(-1)!.status).to.equal('ok');
     expect(host.health.get('exporter/otlp_http')).to.deep.equal({ healthy: true });
     await e.shutdown();
@@ -45,7 +55,11 @@ describe('otlp_http failures are visible, and a hostile backend cannot multiply 
     const { exporter: e, settings } = exporter({ retry_on_failure: { unhealthy_after: '0s' } });
     await e.start(host);
     await e.consume(records(3));
-    await waitUntil(() => settings.telemetry.get('send_failed_log_records') === 3, 5000, () => '3 send_failed');
+    await waitUntil(
+      () => settings.telemetry.get('send_failed_log_records') === 3,
+      5000,
+      () => '3 send_failed',
+    );
     await e.shutdown();
     expect(host.statuses.get('exporter/otlp_http')![0]!.status).to.equal('permanent_error');
     expect(host.statuses.get('exporter/otlp_http')![0]!.reason).to.contain('401');
@@ -56,7 +70,9 @@ describe('otlp_http failures are visible, and a hostile backend cannot multiply 
     const { exporter: e, settings } = exporter({ sending_queue: { queue_size: 1234 } });
     await e.start(testHost());
     expect(settings.telemetry.get('queue_capacity')).to.equal(1234);
-    expect(await settings.telemetryRoot.registry.getSingleMetricAsString('oktel_exporter_queue_size')).to.contain('oktel_exporter_queue_size{exporter="otlp_http"} 0');
+    expect(await settings.telemetryRoot.registry.getSingleMetricAsString('oktel_exporter_queue_size')).to.contain(
+      'oktel_exporter_queue_size{exporter="otlp_http"} 0',
+    );
     await e.shutdown();
   });
 
@@ -65,7 +81,11 @@ describe('otlp_http failures are visible, and a hostile backend cannot multiply 
     const { exporter: e, settings } = exporter();
     await e.start(testHost());
     await e.consume(records(3));
-    await waitUntil(() => settings.telemetry.get('rejected_log_records') === 3, 5000, () => '3 rejected records counted');
+    await waitUntil(
+      () => settings.telemetry.get('rejected_log_records') === 3,
+      5000,
+      () => '3 rejected records counted',
+    );
     // Give a re-send every chance to happen before the queue is drained and closed.
     await e.consume(records(1, 10));
     await e.shutdown();
@@ -81,7 +101,11 @@ describe('otlp_http failures are visible, and a hostile backend cannot multiply 
     await e.start(testHost());
     const started = Date.now();
     await e.consume(records(1));
-    await waitUntil(() => server.requests.length === 1, 5000, () => 'delivery after three clamped waits');
+    await waitUntil(
+      () => server.requests.length === 1,
+      5000,
+      () => 'delivery after three clamped waits',
+    );
     await e.shutdown();
     // Three waits of 300 ms each: a wait overflowing setTimeout would fire after 1 ms.
     expect(server.requests[0]!.at - started).to.be.at.least(850);
@@ -103,7 +127,11 @@ describe('otlp_http failures are visible, and a hostile backend cannot multiply 
       const { exporter: e, settings } = exporter({ sending_queue: { storage: 'file_storage' } });
       await e.start(host);
       await e.consume(records(2, 100));
-      await waitUntil(() => settings.telemetry.get('sent_log_records') === 2, 5000, () => 'the new records sent');
+      await waitUntil(
+        () => settings.telemetry.get('sent_log_records') === 2,
+        5000,
+        () => 'the new records sent',
+      );
       await e.shutdown();
       await storage.shutdown();
       expect(settings.logs.text).to.match(/persistent-queue entry "batch\/000000000000" aside as "corrupt-batch-000000000000" in \S+/);

@@ -8,7 +8,10 @@ import { zstdAvailable } from '@oktel/otlp-encoding';
 const fixture = JSON.parse(readFileSync(new URL('../../testkit/fixtures/user-session-start.json', import.meta.url), 'utf8')) as OktaLogEvent;
 const context = { resource: oktaResource({ domain: 'acme.okta.com' }), scope: { name: 'test' } };
 const records = (n: number, from = 0) => Array.from({ length: n }, (_, i) => logEventToRecord({ ...fixture, uuid: `u-${from + i}` }, context));
-const uuidsOf = (server: OtlpTestServer) => server.jsonRecords().map((r) => ((r.attributes as { key: string; value: { stringValue: string } }[]).find((a) => a.key === 'log.record.uid')!.value.stringValue));
+const uuidsOf = (server: OtlpTestServer) =>
+  server
+    .jsonRecords()
+    .map((r) => (r.attributes as { key: string; value: { stringValue: string } }[]).find((a) => a.key === 'log.record.uid')!.value.stringValue);
 
 describe('otlp_http exporter', () => {
   let server: OtlpTestServer;
@@ -20,7 +23,14 @@ describe('otlp_http exporter', () => {
 
   function exporter(extra: Record<string, unknown> = {}, base: Record<string, unknown> = { encoding: 'json' }) {
     const settings = testSettings('exporter', 'otlp_http');
-    const config = otlpHttpConfigSchema.parse({ logs_endpoint: server.url, ...base, headers: { 'dd-api-key': 'secret-api-key-123' }, retry_on_failure: { initial_interval: '50ms', max_interval: '200ms' }, batch: { flush_timeout: '20ms' }, ...extra });
+    const config = otlpHttpConfigSchema.parse({
+      logs_endpoint: server.url,
+      ...base,
+      headers: { 'dd-api-key': 'secret-api-key-123' },
+      retry_on_failure: { initial_interval: '50ms', max_interval: '200ms' },
+      batch: { flush_timeout: '20ms' },
+      ...extra,
+    });
     return { settings, exporter: new OtlpHttpExporter(settings, config) };
   }
 
@@ -34,7 +44,13 @@ describe('otlp_http exporter', () => {
     expect(request.headers['content-type']).to.equal('application/json');
     expect(request.headers['content-encoding']).to.equal('gzip');
     expect(request.headers['dd-api-key']).to.equal('secret-api-key-123');
-    const [first] = server.jsonRecords() as { timeUnixNano: string; severityNumber: number; severityText: string; eventName: string; body: { kvlistValue: { values: { key: string }[] } } }[];
+    const [first] = server.jsonRecords() as {
+      timeUnixNano: string;
+      severityNumber: number;
+      severityText: string;
+      eventName: string;
+      body: { kvlistValue: { values: { key: string }[] } };
+    }[];
     expect(first!.timeUnixNano).to.equal('1795183407481000000');
     expect(first!.severityNumber).to.equal(9);
     expect(first!.severityText).to.equal('INFO');
@@ -63,7 +79,12 @@ describe('otlp_http exporter', () => {
     // Same timestamps, severity, attributes and body whichever the encoding (64-bit ints decode as
     // strings, JSON sends numbers; zero values are left out by protobuf). The generated schema
     // predates the LogRecord event_name field (number 12), so that one is checked on the wire below.
-    const norm = (r: Record<string, unknown>) => JSON.parse(JSON.stringify({ ...r, eventName: undefined, observedTimeUnixNano: undefined, droppedAttributesCount: undefined, flags: undefined }, (k, v: unknown) => (v === 0 || v === '0' ? undefined : k === 'intValue' ? Number(v) : v))) as unknown;
+    const norm = (r: Record<string, unknown>) =>
+      JSON.parse(
+        JSON.stringify({ ...r, eventName: undefined, observedTimeUnixNano: undefined, droppedAttributesCount: undefined, flags: undefined }, (k, v: unknown) =>
+          v === 0 || v === '0' ? undefined : k === 'intValue' ? Number(v) : v,
+        ),
+      ) as unknown;
     expect(protoRecords.map(norm)).to.deep.equal(jsonRecords.map(norm));
     expect(protoRecords[0]!.timeUnixNano).to.equal('1795183407481000000');
     // event_name = field 12, wire type 2 (tag 0x62), then the length and the text.
@@ -86,10 +107,17 @@ describe('otlp_http exporter', () => {
       const raw: Buffer[] = [];
       const sink = new OtlpTestServer();
       await sink.start();
-      const e = new OtlpHttpExporter(testSettings('exporter', 'otlp_http'), otlpHttpConfigSchema.parse({ logs_endpoint: sink.url, ...(level ? { compression_level: level } : {}) }), Object.assign(async (batch: { body: Buffer }) => {
-        raw.push(batch.body);
-        return { status: 200, body: Buffer.alloc(0) };
-      }, { close: () => undefined }));
+      const e = new OtlpHttpExporter(
+        testSettings('exporter', 'otlp_http'),
+        otlpHttpConfigSchema.parse({ logs_endpoint: sink.url, ...(level ? { compression_level: level } : {}) }),
+        Object.assign(
+          async (batch: { body: Buffer }) => {
+            raw.push(batch.body);
+            return { status: 200, body: Buffer.alloc(0) };
+          },
+          { close: () => undefined },
+        ),
+      );
       await e.start(testHost());
       await e.consume(records(200));
       await e.shutdown();
@@ -100,9 +128,11 @@ describe('otlp_http exporter', () => {
     expect(sizes[1]).to.be.lessThan(sizes[0]!);
   });
 
-  it('refuses compression levels outside the codec\'s range and a level with compression none, at load', () => {
+  it("refuses compression levels outside the codec's range and a level with compression none, at load", () => {
     const parse = (extra: Record<string, unknown>) => otlpHttpConfigSchema.safeParse({ logs_endpoint: 'http://127.0.0.1:4318/v1/logs', ...extra });
-    expect(parse({ compression_level: 10 }).error?.issues[0]).to.include({ message: 'gzip levels are 1 to 9' }).and.have.deep.property('path', ['compression_level']);
+    expect(parse({ compression_level: 10 }).error?.issues[0])
+      .to.include({ message: 'gzip levels are 1 to 9' })
+      .and.have.deep.property('path', ['compression_level']);
     expect(parse({ compression: 'none', compression_level: 1 }).success).to.equal(false);
     expect(parse({ compression_level: 9 }).success).to.equal(true);
   });
@@ -171,7 +201,10 @@ describe('otlp_http exporter', () => {
 
   it('drops with a counter instead when block_on_overflow is false', async () => {
     server.delayMs = 100;
-    const { exporter: e, settings } = exporter({ sending_queue: { queue_size: 10, num_consumers: 1, block_on_overflow: false }, batch: { max_size: 10, flush_timeout: '5ms' } });
+    const { exporter: e, settings } = exporter({
+      sending_queue: { queue_size: 10, num_consumers: 1, block_on_overflow: false },
+      batch: { max_size: 10, flush_timeout: '5ms' },
+    });
     await e.start(testHost());
     for (let i = 0; i < 5; i++) await e.consume(records(10, i * 10));
     await e.shutdown();

@@ -16,7 +16,9 @@ const SLACK_MS = 2000;
 function exporterFor(url: string, extra: Record<string, unknown> = {}) {
   const settings = testSettings('exporter', 'otlp_http');
   const config = otlpHttpConfigSchema.parse({
-    logs_endpoint: url, encoding: 'json', timeout: '30s',
+    logs_endpoint: url,
+    encoding: 'json',
+    timeout: '30s',
     retry_on_failure: { initial_interval: '50ms', max_interval: '100ms' },
     batch: { flush_timeout: '10ms' },
     ...extra,
@@ -50,7 +52,11 @@ describe('otlp_http shutdown', () => {
       await exporter.start(testHost());
       await exporter.consume(records(5));
       await exporter.consume(records(5, 5));
-      await waitUntil(() => server.requests > 0, 5000, () => 'a first request');
+      await waitUntil(
+        () => server.requests > 0,
+        5000,
+        () => 'a first request',
+      );
       expect(await timedShutdown(exporter)).to.be.below(DRAIN_MS + SLACK_MS);
       // Whatever happened, every record is accounted for: sent or failed, none silently gone.
       expect(settings.telemetry.get('sent_log_records') + settings.telemetry.get('send_failed_log_records')).to.equal(10);
@@ -65,7 +71,11 @@ describe('otlp_http shutdown', () => {
     const { exporter, settings } = exporterFor(url);
     await exporter.start(testHost());
     await exporter.consume(records(5));
-    await waitUntil(() => settings.logs.text.includes('ECONNREFUSED'), 5000, () => 'a refused connection');
+    await waitUntil(
+      () => settings.logs.text.includes('ECONNREFUSED'),
+      5000,
+      () => 'a refused connection',
+    );
     expect(await timedShutdown(exporter)).to.be.below(DRAIN_MS + SLACK_MS);
     expect(settings.telemetry.get('send_failed_log_records')).to.equal(5);
     expect(settings.logs.text).to.contain('they are lost');
@@ -75,8 +85,15 @@ describe('otlp_http shutdown', () => {
     const server = await serve('never-answer');
     const { exporter, settings } = exporterFor(server.url, { sending_queue: { enabled: false } });
     await exporter.start(testHost());
-    const consumed = exporter.consume(records(3)).then(() => 'resolved', (err: unknown) => String(err));
-    await waitUntil(() => server.requests > 0, 5000, () => 'a first request');
+    const consumed = exporter.consume(records(3)).then(
+      () => 'resolved',
+      (err: unknown) => String(err),
+    );
+    await waitUntil(
+      () => server.requests > 0,
+      5000,
+      () => 'a first request',
+    );
     expect(await timedShutdown(exporter)).to.be.below(DRAIN_MS + SLACK_MS);
     expect(await consumed).to.contain('shut down before 3 records were delivered');
     expect(settings.telemetry.get('send_failed_log_records')).to.equal(3);
@@ -92,7 +109,11 @@ describe('otlp_http shutdown', () => {
       const first = exporterFor(server.url, { sending_queue: { storage: 'file_storage' } });
       await first.exporter.start(host);
       await first.exporter.consume(records(4));
-      await waitUntil(() => server.requests > 0, 5000, () => 'a first request');
+      await waitUntil(
+        () => server.requests > 0,
+        5000,
+        () => 'a first request',
+      );
       expect(await timedShutdown(first.exporter)).to.be.below(DRAIN_MS + SLACK_MS);
       expect(first.settings.telemetry.get('send_failed_log_records')).to.equal(0);
       expect(first.settings.logs.text).to.contain('stay in the persistent queue');
@@ -101,7 +122,11 @@ describe('otlp_http shutdown', () => {
       await sink.start();
       const second = exporterFor(sink.url, { sending_queue: { storage: 'file_storage' } });
       await second.exporter.start(host);
-      await waitUntil(() => second.settings.telemetry.get('sent_log_records') === 4, 5000, () => 'the queued records delivered');
+      await waitUntil(
+        () => second.settings.telemetry.get('sent_log_records') === 4,
+        5000,
+        () => 'the queued records delivered',
+      );
       await second.exporter.shutdown();
       await sink.stop();
       await storage.shutdown();
@@ -117,15 +142,26 @@ describe('otlp_http shutdown', () => {
     const sink = new OtlpTestServer();
     await sink.start();
     try {
-      const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'packages/exporter-otlp/test/fixtures/send-one-batch.ts'), sink.url], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+      const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'packages/exporter-otlp/test/fixtures/send-one-batch.ts'), sink.url], {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
       let out = '';
       child.stdout.on('data', (c: Buffer) => (out += c.toString()));
       let exitedAt: number | undefined;
       child.once('exit', () => (exitedAt = Date.now()));
-      await waitUntil(() => out.includes('shut down'), 20_000, () => 'the child to shut its exporter down');
+      await waitUntil(
+        () => out.includes('shut down'),
+        20_000,
+        () => 'the child to shut its exporter down',
+      );
       const shutAt = Date.now();
       // drain_timeout is the default 30 s: a forgotten timer would keep the process alive that long.
-      await waitUntil(() => exitedAt !== undefined, 5000, () => 'the process to exit after shutdown');
+      await waitUntil(
+        () => exitedAt !== undefined,
+        5000,
+        () => 'the process to exit after shutdown',
+      );
       expect(exitedAt! - shutAt).to.be.below(5000);
       expect(sink.jsonRecords()).to.have.length(3);
     } finally {
@@ -142,7 +178,11 @@ describe('otlp_http timeout', () => {
       await exporter.start(testHost());
       await exporter.consume(records(2));
       await exporter.consume(records(2, 2));
-      await waitUntil(() => settings.telemetry.get('sent_log_records') === 4, 5000, () => `4 sent (have ${settings.telemetry.get('sent_log_records')})`);
+      await waitUntil(
+        () => settings.telemetry.get('sent_log_records') === 4,
+        5000,
+        () => `4 sent (have ${settings.telemetry.get('sent_log_records')})`,
+      );
       await exporter.shutdown();
       expect(server.requests).to.equal(2);
     } finally {
@@ -156,7 +196,11 @@ describe('otlp_http timeout', () => {
       const { exporter, settings } = exporterFor(server.url, { timeout: '20s' });
       await exporter.start(testHost());
       await exporter.consume(records(3));
-      await waitUntil(() => settings.telemetry.get('sent_log_records') === 3, 5000, () => '3 sent');
+      await waitUntil(
+        () => settings.telemetry.get('sent_log_records') === 3,
+        5000,
+        () => '3 sent',
+      );
       await exporter.shutdown();
       expect(server.requests).to.equal(1);
     } finally {
@@ -170,7 +214,11 @@ describe('otlp_http timeout', () => {
       const { exporter, settings } = exporterFor(server.url, { timeout: '200ms' });
       await exporter.start(testHost());
       await exporter.consume(records(1));
-      await waitUntil(() => server.requests >= 2, 5000, () => `a retry after the timeout (have ${server.requests} requests)`);
+      await waitUntil(
+        () => server.requests >= 2,
+        5000,
+        () => `a retry after the timeout (have ${server.requests} requests)`,
+      );
       await exporter.shutdown();
       expect(settings.logs.text).to.contain('timeout');
     } finally {

@@ -17,7 +17,22 @@ function makePki(dir: string): Record<'ca' | 'serverCert' | 'serverKey' | 'clien
   writeFileSync(file('server.ext'), 'subjectAltName=IP:127.0.0.1\n');
   for (const who of ['server', 'client']) {
     openssl('req', '-newkey', 'rsa:2048', '-nodes', '-subj', `/CN=${who}`, '-keyout', file(`${who}.key`), '-out', file(`${who}.csr`));
-    openssl('x509', '-req', '-in', file(`${who}.csr`), '-CA', file('ca.pem'), '-CAkey', file('ca.key'), '-CAcreateserial', '-days', '1', '-out', file(`${who}.pem`), ...(who === 'server' ? ['-extfile', file('server.ext')] : []));
+    openssl(
+      'x509',
+      '-req',
+      '-in',
+      file(`${who}.csr`),
+      '-CA',
+      file('ca.pem'),
+      '-CAkey',
+      file('ca.key'),
+      '-CAcreateserial',
+      '-days',
+      '1',
+      '-out',
+      file(`${who}.pem`),
+      ...(who === 'server' ? ['-extfile', file('server.ext')] : []),
+    );
   }
   return { ca: file('ca.pem'), serverCert: file('server.pem'), serverKey: file('server.key'), clientCert: file('client.pem'), clientKey: file('client.key') };
 }
@@ -36,14 +51,17 @@ describe('otlp_http TLS', function () {
   beforeEach(async () => {
     received = [];
     // A backend that requires a client certificate signed by the test CA (mutual TLS).
-    server = createServer({ cert: readFileSync(pki.serverCert), key: readFileSync(pki.serverKey), ca: readFileSync(pki.ca), requestCert: true, rejectUnauthorized: true }, (req, res) => {
-      req.resume();
-      req.on('end', () => {
-        const peer = (req.socket as unknown as { getPeerCertificate(): { subject?: { CN?: string } } }).getPeerCertificate();
-        received.push({ clientCN: peer.subject?.CN });
-        res.writeHead(200).end();
-      });
-    });
+    server = createServer(
+      { cert: readFileSync(pki.serverCert), key: readFileSync(pki.serverKey), ca: readFileSync(pki.ca), requestCert: true, rejectUnauthorized: true },
+      (req, res) => {
+        req.resume();
+        req.on('end', () => {
+          const peer = (req.socket as unknown as { getPeerCertificate(): { subject?: { CN?: string } } }).getPeerCertificate();
+          received.push({ clientCN: peer.subject?.CN });
+          res.writeHead(200).end();
+        });
+      },
+    );
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   });
   afterEach(async () => {
@@ -54,7 +72,15 @@ describe('otlp_http TLS', function () {
 
   function exporter(tls: Record<string, unknown>) {
     const settings = testSettings('exporter', 'otlp_http');
-    const config = otlpHttpConfigSchema.parse({ logs_endpoint: url(), encoding: 'json', headers: { authorization: 'Bearer s3cret' }, tls, retry_on_failure: { initial_interval: '50ms', max_interval: '100ms' }, sending_queue: { drain_timeout: '500ms' }, batch: { flush_timeout: '10ms' } });
+    const config = otlpHttpConfigSchema.parse({
+      logs_endpoint: url(),
+      encoding: 'json',
+      headers: { authorization: 'Bearer s3cret' },
+      tls,
+      retry_on_failure: { initial_interval: '50ms', max_interval: '100ms' },
+      sending_queue: { drain_timeout: '500ms' },
+      batch: { flush_timeout: '10ms' },
+    });
     return { settings, exporter: new OtlpHttpExporter(settings, config) };
   }
 
@@ -62,7 +88,11 @@ describe('otlp_http TLS', function () {
     const { exporter: e, settings } = exporter({ ca_file: pki.ca, cert_file: pki.clientCert, key_file: pki.clientKey });
     await e.start(testHost());
     await e.consume(records(2));
-    await waitUntil(() => settings.telemetry.get('sent_log_records') === 2, 10_000, () => `delivery over mTLS (log: ${settings.logs.text})`);
+    await waitUntil(
+      () => settings.telemetry.get('sent_log_records') === 2,
+      10_000,
+      () => `delivery over mTLS (log: ${settings.logs.text})`,
+    );
     await e.shutdown();
     expect(received).to.deep.equal([{ clientCN: 'client' }]);
   });
@@ -71,7 +101,11 @@ describe('otlp_http TLS', function () {
     const { exporter: e, settings } = exporter({ ca_file: pki.ca });
     await e.start(testHost());
     await e.consume(records(1));
-    await waitUntil(() => settings.logs.text.includes('Export failed'), 10_000, () => 'a failed handshake');
+    await waitUntil(
+      () => settings.logs.text.includes('Export failed'),
+      10_000,
+      () => 'a failed handshake',
+    );
     await e.shutdown();
     expect(received).to.have.length(0);
   });
@@ -80,7 +114,11 @@ describe('otlp_http TLS', function () {
     const { exporter: e, settings } = exporter({ cert_file: pki.clientCert, key_file: pki.clientKey });
     await e.start(testHost());
     await e.consume(records(1));
-    await waitUntil(() => settings.logs.text.includes('Export failed'), 10_000, () => 'an untrusted certificate');
+    await waitUntil(
+      () => settings.logs.text.includes('Export failed'),
+      10_000,
+      () => 'an untrusted certificate',
+    );
     await e.shutdown();
     expect(received).to.have.length(0);
     expect(settings.logs.text).to.not.contain('s3cret');
@@ -120,7 +158,8 @@ describe('otlp_http credentials over plain http', () => {
   it('allows them with tls.insecure: true, over https, or to loopback', () => {
     expect(parse({ endpoint: 'http://collector.example.com:4318', headers: { 'dd-api-key': 'k' }, tls: { insecure: true } }).success).to.equal(true);
     expect(parse({ endpoint: 'https://collector.example.com', headers: { 'dd-api-key': 'k' } }).success).to.equal(true);
-    for (const host of ['127.0.0.1', 'localhost', '[::1]', '127.1.2.3']) expect(parse({ endpoint: `http://${host}:4318`, headers: { 'dd-api-key': 'k' } }).success, host).to.equal(true);
+    for (const host of ['127.0.0.1', 'localhost', '[::1]', '127.1.2.3'])
+      expect(parse({ endpoint: `http://${host}:4318`, headers: { 'dd-api-key': 'k' } }).success, host).to.equal(true);
     expect(parse({ endpoint: 'http://collector.example.com:4318' }).success).to.equal(true);
   });
 });

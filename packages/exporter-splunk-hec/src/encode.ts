@@ -22,7 +22,12 @@ export function encodeRequests(batch: LogBatch, config: SplunkHecConfig): Encode
   const flush = () => {
     if (parts.length === 0) return;
     const raw = Buffer.concat(parts, bytes);
-    requests.push({ body: config.disable_compression ? raw : gzipSync(raw), records: parts.length, contentType: 'application/json', gzip: !config.disable_compression });
+    requests.push({
+      body: config.disable_compression ? raw : gzipSync(raw),
+      records: parts.length,
+      contentType: 'application/json',
+      gzip: !config.disable_compression,
+    });
     parts = [];
     bytes = 0;
   };

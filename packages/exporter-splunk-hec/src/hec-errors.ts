@@ -13,7 +13,7 @@ const HINT: Readonly<Record<number, string>> = {
   2: 'no HEC token was sent',
   3: 'the Authorization header was refused: the token must be sent as "Splunk <token>"',
   4: 'Splunk does not know this HEC token: check the token value (it is not shown here)',
-  7: 'the index is not in the HEC token\'s allowed indexes: add it to the token (Settings > Data inputs > HTTP Event Collector > the token > Selected indexes) or change index / alerts.index',
+  7: "the index is not in the HEC token's allowed indexes: add it to the token (Settings > Data inputs > HTTP Event Collector > the token > Selected indexes) or change index / alerts.index",
   10: 'HEC wants a channel: enable ack (it sends X-Splunk-Request-Channel)',
   11: 'HEC refused the channel: set ack.channel to a GUID or leave it unset',
   14: 'ack is enabled here but indexer acknowledgement is off on the token: enable it on the token or set ack.enabled: false',
@@ -45,7 +45,14 @@ export function hecError(status: number, reply: HecReply, host: string, retryAft
   if (RETRYABLE_STATUS.has(status) || code === 8 || code === 9) {
     return new RetryableError(said, { code: 'ERR_HEC_BUSY', context, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) });
   }
-  const hint = code !== undefined ? HINT[code] : status === 401 || status === 403 ? 'the HEC token was refused' : status === 413 ? 'the request is larger than Splunk\'s max_content_length: lower max_content_length' : undefined;
+  const hint =
+    code !== undefined
+      ? HINT[code]
+      : status === 401 || status === 403
+        ? 'the HEC token was refused'
+        : status === 413
+          ? "the request is larger than Splunk's max_content_length: lower max_content_length"
+          : undefined;
   const where = reply.invalidEventNumber !== undefined ? ` (events before number ${reply.invalidEventNumber} of the request were indexed)` : '';
   const auth = status === 401 || status === 403 || (code !== undefined && code >= 1 && code <= 4);
   return new PermanentError(`${said}${where}${hint ? `; ${hint}` : ''}`, { code: auth ? 'ERR_HEC_AUTH' : 'ERR_HEC_REJECTED', context });

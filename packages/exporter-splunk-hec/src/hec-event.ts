@@ -39,13 +39,13 @@ function alertEvent(record: LogRecord): Record<string, unknown> {
  */
 export function hecEvent(record: LogRecord, config: SplunkHecConfig): HecEvent {
   const alert = isAlert(record);
-  const index = metadata(record, HEC_INDEX) ?? (alert ? config.alerts.index ?? config.index : config.index);
+  const index = metadata(record, HEC_INDEX) ?? (alert ? (config.alerts.index ?? config.index) : config.index);
   const host = metadata(record, HOST_NAME) ?? config.host ?? metadata(record, 'okta.domain');
   const event: HecEvent = {
     time: Math.round((record.hrTime[0] + record.hrTime[1] / 1e9) * 1000) / 1000,
-    source: metadata(record, HEC_SOURCE) ?? (alert ? config.alerts.source ?? config.source : config.source),
+    source: metadata(record, HEC_SOURCE) ?? (alert ? (config.alerts.source ?? config.source) : config.source),
     sourcetype: metadata(record, HEC_SOURCETYPE) ?? (alert ? config.alerts.sourcetype : config.sourcetype),
-    event: alert ? alertEvent(record) : record.body ?? record.attributes,
+    event: alert ? alertEvent(record) : (record.body ?? record.attributes),
   };
   if (host !== undefined) event.host = host;
   if (index !== undefined) event.index = index;

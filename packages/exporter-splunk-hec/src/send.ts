@@ -42,14 +42,22 @@ export function createHecSender(config: SplunkHecConfig): HecSend {
 
   const post = (url: URL, body: Buffer, gzip: boolean) =>
     new Promise<Reply>((resolve, reject) => {
-      const req = (isHttps ? httpsRequest : httpRequest)(url, { method: 'POST', headers: headers(body, gzip), timeout: config.timeout, ...tls }, (res: IncomingMessage) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('error', (err) => reject(new RetryableError(`the response from ${target.host} broke off: ${err.message}`)));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks), retryAfter: res.headers['retry-after'] as string | undefined }));
-      });
+      const req = (isHttps ? httpsRequest : httpRequest)(
+        url,
+        { method: 'POST', headers: headers(body, gzip), timeout: config.timeout, ...tls },
+        (res: IncomingMessage) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('error', (err) => reject(new RetryableError(`the response from ${target.host} broke off: ${err.message}`)));
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks), retryAfter: res.headers['retry-after'] as string | undefined }),
+          );
+        },
+      );
       req.on('timeout', () => req.destroy(new RetryableError(`no response within ${config.timeout}ms`, { code: 'ERR_HEC_TIMEOUT' })));
-      req.on('error', (err: NodeJS.ErrnoException) => reject(new RetryableError(`sending to ${target.host} failed: ${err instanceof RetryableError ? err.message : (err.code ?? err.message)}`)));
+      req.on('error', (err: NodeJS.ErrnoException) =>
+        reject(new RetryableError(`sending to ${target.host} failed: ${err instanceof RetryableError ? err.message : (err.code ?? err.message)}`)),
+      );
       req.end(body);
     });
 
@@ -63,7 +71,9 @@ export function createHecSender(config: SplunkHecConfig): HecSend {
       const acks = (parseReply(reply.body) as { acks?: Record<string, boolean> }).acks;
       if (acks?.[String(ackId)] === true) return;
     }
-    throw new RetryableError(`Splunk did not acknowledge ackId ${ackId} on channel ${channel} within ${config.ack.timeout}ms; sending the batch again`, { code: 'ERR_HEC_ACK_TIMEOUT' });
+    throw new RetryableError(`Splunk did not acknowledge ackId ${ackId} on channel ${channel} within ${config.ack.timeout}ms; sending the batch again`, {
+      code: 'ERR_HEC_ACK_TIMEOUT',
+    });
   }
 
   return async (batch, signal) => {
@@ -73,7 +83,11 @@ export function createHecSender(config: SplunkHecConfig): HecSend {
       throw hecError(reply.status, parsed, target.host, retryAfterMs(reply.retryAfter));
     }
     if (!config.ack.enabled) return;
-    if (typeof parsed.ackId !== 'number') throw new PermanentError(`${target.host} accepted the batch without an ackId: indexer acknowledgement is off on this token; set ack.enabled: false or enable it on the token`, { code: 'ERR_HEC_NO_ACK' });
+    if (typeof parsed.ackId !== 'number')
+      throw new PermanentError(
+        `${target.host} accepted the batch without an ackId: indexer acknowledgement is off on this token; set ack.enabled: false or enable it on the token`,
+        { code: 'ERR_HEC_NO_ACK' },
+      );
     await waitForAck(parsed.ackId, signal);
   };
 }

@@ -25,7 +25,8 @@ export class SplunkHecExporter implements Exporter {
           // One bad record never stops the others: it is counted and named, the rest go on.
           settings.telemetry.add(Counters.exporterSendFailed, rejected.length);
           settings.telemetry.add(UNSENDABLE_LOG_RECORDS, rejected.length, 'Records that cannot be sent to HEC at all (too large, not JSON)');
-          for (const r of rejected.slice(0, 5)) settings.logger.error(`Dropping a record (${String(records[r.index]?.eventName ?? 'no event name')}) that ${r.reason}.`);
+          for (const r of rejected.slice(0, 5))
+            settings.logger.error(`Dropping a record (${String(records[r.index]?.eventName ?? 'no event name')}) that ${r.reason}.`);
         }
         return requests;
       },

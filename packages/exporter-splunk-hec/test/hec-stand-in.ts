@@ -86,13 +86,21 @@ export class HecStandIn {
     if (body.length > this.maxContentLength) return this.#reply(res, 413, { text: 'Content too large', code: 413 });
     if (this.busyFor > 0) {
       this.busyFor--;
-      return this.#reply(res, 503, { text: 'Server is busy', code: 9 }, this.retryAfterSeconds !== undefined ? { 'retry-after': String(this.retryAfterSeconds) } : {});
+      return this.#reply(
+        res,
+        503,
+        { text: 'Server is busy', code: 9 },
+        this.retryAfterSeconds !== undefined ? { 'retry-after': String(this.retryAfterSeconds) } : {},
+      );
     }
     const channel = (req.headers['x-splunk-request-channel'] as string | undefined) ?? url.searchParams.get('channel');
     if (this.useAck && !channel) return this.#reply(res, 400, { text: 'Data channel is missing', code: 10 });
     if (req.headers['content-encoding'] === 'gzip') body = gunzipSync(body);
     const events: HecEventReceived[] = [];
-    const lines = body.toString('utf8').split('\n').filter((l) => l.trim() !== '');
+    const lines = body
+      .toString('utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '');
     if (lines.length === 0) return this.#reply(res, 400, { text: 'No data', code: 5 });
     for (const [i, line] of lines.entries()) {
       let parsed: HecEventReceived;
@@ -102,7 +110,8 @@ export class HecStandIn {
         return this.#reply(res, 400, { text: 'Invalid data format', code: 6, 'invalid-event-number': i });
       }
       if (parsed.event === undefined) return this.#reply(res, 400, { text: 'Event field is required', code: 12, 'invalid-event-number': i });
-      if (this.allowedIndexes && parsed.index !== undefined && !this.allowedIndexes.includes(parsed.index)) return this.#reply(res, 400, { text: 'Incorrect index', code: 7, 'invalid-event-number': i });
+      if (this.allowedIndexes && parsed.index !== undefined && !this.allowedIndexes.includes(parsed.index))
+        return this.#reply(res, 400, { text: 'Incorrect index', code: 7, 'invalid-event-number': i });
       events.push(parsed);
     }
     if (!this.useAck) {

@@ -22,7 +22,15 @@ describe('splunk_hec exporter', () => {
 
   function exporter(extra: Record<string, unknown> = {}) {
     const settings = testSettings('exporter', 'splunk_hec');
-    const config = splunkHecConfigSchema.parse({ endpoint: hec.url, token: hec.token, index: 'okta', retry_on_failure: { initial_interval: '20ms', max_interval: '50ms' }, batch: { flush_timeout: '10ms' }, ack: { poll_interval: '10ms' }, ...extra });
+    const config = splunkHecConfigSchema.parse({
+      endpoint: hec.url,
+      token: hec.token,
+      index: 'okta',
+      retry_on_failure: { initial_interval: '20ms', max_interval: '50ms' },
+      batch: { flush_timeout: '10ms' },
+      ack: { poll_interval: '10ms' },
+      ...extra,
+    });
     const host = testHost();
     return { settings, host, exporter: new SplunkHecExporter(settings, config) };
   }
@@ -47,13 +55,22 @@ describe('splunk_hec exporter', () => {
     const { exporter: e } = exporter({ alerts: { index: 'okta_alerts' } });
     await e.start(testHost());
     // Shaped as processor-detection's alertRecord makes them: event.kind=alert, security_rule.*, a sentence as body.
-    const alert: LogRecord = withAttributes({ ...records(1)[0]!, body: 'Okta MFA bombing for user.name=ann@acme.com: 12 events', eventName: 'oktel.detection.alert', severityText: 'HIGH' }, { 'event.kind': 'alert', 'security_rule.name': 'Okta MFA bombing', 'threat.technique.id': ['T1621'] });
+    const alert: LogRecord = withAttributes(
+      { ...records(1)[0]!, body: 'Okta MFA bombing for user.name=ann@acme.com: 12 events', eventName: 'oktel.detection.alert', severityText: 'HIGH' },
+      { 'event.kind': 'alert', 'security_rule.name': 'Okta MFA bombing', 'threat.technique.id': ['T1621'] },
+    );
     await e.consume([records(1)[0]!, alert]);
     await e.shutdown();
     const [raw, sent] = hec.events;
     expect(raw).to.include({ sourcetype: 'OktaIM2:log', index: 'okta' });
     expect(sent).to.include({ sourcetype: 'oktel:alert', index: 'okta_alerts' });
-    expect(sent!.event).to.deep.include({ message: 'Okta MFA bombing for user.name=ann@acme.com: 12 events', severity: 'HIGH', 'event.kind': 'alert', 'security_rule.name': 'Okta MFA bombing', 'threat.technique.id': ['T1621'] });
+    expect(sent!.event).to.deep.include({
+      message: 'Okta MFA bombing for user.name=ann@acme.com: 12 events',
+      severity: 'HIGH',
+      'event.kind': 'alert',
+      'security_rule.name': 'Okta MFA bombing',
+      'threat.technique.id': ['T1621'],
+    });
   });
 
   it('takes index, sourcetype, source and host from com.splunk.* / host.name attributes, a record attribute over the resource', async () => {
@@ -61,7 +78,10 @@ describe('splunk_hec exporter', () => {
     await e.start(testHost());
     const resource = resourceFromAttributes({ 'service.name': 'okta', 'com.splunk.index': 'from_resource', 'host.name': 'shipper-1' });
     const [a, b] = records(2);
-    await e.consume([{ ...a!, resource }, withAttributes({ ...b!, resource }, { 'com.splunk.index': 'from_record', 'com.splunk.sourcetype': 'custom:st', 'com.splunk.source': 'okta:prod' })]);
+    await e.consume([
+      { ...a!, resource },
+      withAttributes({ ...b!, resource }, { 'com.splunk.index': 'from_record', 'com.splunk.sourcetype': 'custom:st', 'com.splunk.source': 'okta:prod' }),
+    ]);
     await e.shutdown();
     expect(hec.events[0]).to.include({ index: 'from_resource', host: 'shipper-1', sourcetype: 'OktaIM2:log' });
     expect(hec.events[1]).to.include({ index: 'from_record', sourcetype: 'custom:st', source: 'okta:prod' });
@@ -87,7 +107,12 @@ describe('splunk_hec exporter', () => {
     const { exporter: e, settings, host } = exporter({ retry_on_failure: { initial_interval: '20ms', max_interval: '50ms', unhealthy_after: '0s' } });
     await e.start(host);
     await e.consume(records(4));
-    await waitUntil(() => settings.telemetry.get('sent_log_records') === 4, 5000, () => `sent_log_records to reach 4 (now ${settings.telemetry.get('sent_log_records')})`, 10);
+    await waitUntil(
+      () => settings.telemetry.get('sent_log_records') === 4,
+      5000,
+      () => `sent_log_records to reach 4 (now ${settings.telemetry.get('sent_log_records')})`,
+      10,
+    );
     await e.shutdown();
     expect(hec.requests.filter((r) => r.path === '/services/collector/event')).to.have.length(4);
     expect(uuids(hec)).to.deep.equal(['u-0', 'u-1', 'u-2', 'u-3']);
@@ -100,7 +125,12 @@ describe('splunk_hec exporter', () => {
     const { exporter: e, settings, host } = exporter({ token: 'wrong-token-9999' });
     await e.start(host);
     await e.consume(records(2));
-    await waitUntil(() => settings.telemetry.get('send_failed_log_records') === 2, 5000, () => `send_failed_log_records to reach 2 (now ${settings.telemetry.get('send_failed_log_records')})`, 10);
+    await waitUntil(
+      () => settings.telemetry.get('send_failed_log_records') === 2,
+      5000,
+      () => `send_failed_log_records to reach 2 (now ${settings.telemetry.get('send_failed_log_records')})`,
+      10,
+    );
     await e.shutdown();
     expect(hec.requests).to.have.length(1);
     const last = host.statuses.get('exporter/splunk_hec')!.at(-1)!;
@@ -111,12 +141,17 @@ describe('splunk_hec exporter', () => {
     expect(logged).to.not.contain('wrong-token-9999');
   });
 
-  it('drops a batch for an index the token may not write, naming the token\'s allowed indexes as the fix', async () => {
+  it("drops a batch for an index the token may not write, naming the token's allowed indexes as the fix", async () => {
     hec.allowedIndexes = ['main'];
     const { exporter: e, host, settings } = exporter();
     await e.start(host);
     await e.consume(records(1));
-    await waitUntil(() => settings.telemetry.get('send_failed_log_records') === 1, 5000, () => `send_failed_log_records to reach 1 (now ${settings.telemetry.get('send_failed_log_records')})`, 10);
+    await waitUntil(
+      () => settings.telemetry.get('send_failed_log_records') === 1,
+      5000,
+      () => `send_failed_log_records to reach 1 (now ${settings.telemetry.get('send_failed_log_records')})`,
+      10,
+    );
     await e.shutdown();
     expect(hec.requests).to.have.length(1);
     expect(host.statuses.get('exporter/splunk_hec')!.at(-1)!.reason).to.match(/code 7.*allowed indexes/);
@@ -129,7 +164,12 @@ describe('splunk_hec exporter', () => {
     const { exporter: e, settings } = exporter({ ack: { enabled: true, channel, poll_interval: '10ms' } });
     await e.start(testHost());
     await e.consume(records(3));
-    await waitUntil(() => settings.telemetry.get('sent_log_records') === 3, 5000, () => `sent_log_records to reach 3 (now ${settings.telemetry.get('sent_log_records')})`, 10);
+    await waitUntil(
+      () => settings.telemetry.get('sent_log_records') === 3,
+      5000,
+      () => `sent_log_records to reach 3 (now ${settings.telemetry.get('sent_log_records')})`,
+      10,
+    );
     await e.shutdown();
     expect(hec.requests.find((r) => r.path === '/services/collector/event')!.headers['x-splunk-request-channel']).to.equal(channel);
     expect(hec.ackQueries.length).to.equal(3);
@@ -143,7 +183,12 @@ describe('splunk_hec exporter', () => {
     const { exporter: e, settings } = exporter({ ack: { enabled: true, poll_interval: '5ms', timeout: '30ms' }, sending_queue: { drain_timeout: '300ms' } });
     await e.start(testHost());
     await e.consume(records(1));
-    await waitUntil(() => hec.requests.filter((r) => r.path === '/services/collector/event').length >= 2, 5000, () => 'a second event request after the ack timeout', 10);
+    await waitUntil(
+      () => hec.requests.filter((r) => r.path === '/services/collector/event').length >= 2,
+      5000,
+      () => 'a second event request after the ack timeout',
+      10,
+    );
     await e.shutdown();
     expect(settings.telemetry.get('sent_log_records')).to.equal(0);
   });
@@ -152,7 +197,12 @@ describe('splunk_hec exporter', () => {
     const { exporter: e, host, settings } = exporter({ ack: { enabled: true } });
     await e.start(host);
     await e.consume(records(1));
-    await waitUntil(() => settings.telemetry.get('send_failed_log_records') === 1, 5000, () => `send_failed_log_records to reach 1 (now ${settings.telemetry.get('send_failed_log_records')})`, 10);
+    await waitUntil(
+      () => settings.telemetry.get('send_failed_log_records') === 1,
+      5000,
+      () => `send_failed_log_records to reach 1 (now ${settings.telemetry.get('send_failed_log_records')})`,
+      10,
+    );
     await e.shutdown();
     expect(host.statuses.get('exporter/splunk_hec')!.at(-1)!.reason).to.match(/indexer acknowledgement is off/);
   });

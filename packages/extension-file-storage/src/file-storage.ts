@@ -30,14 +30,19 @@ class FileStorageClient implements StorageClient {
   }
 
   get(key: string): Promise<Buffer | undefined> {
-    return withStorageRetry(`reading ${this.#path(key)}`, async () => {
-      try {
-        return await readFile(this.#path(key));
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-        throw err;
-      }
-    }, this.#reporter, this.#retry);
+    return withStorageRetry(
+      `reading ${this.#path(key)}`,
+      async () => {
+        try {
+          return await readFile(this.#path(key));
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+          throw err;
+        }
+      },
+      this.#reporter,
+      this.#retry,
+    );
   }
 
   set(key: string, value: Buffer | string): Promise<void> {
@@ -45,14 +50,19 @@ class FileStorageClient implements StorageClient {
   }
 
   delete(key: string): Promise<void> {
-    return withStorageRetry(`deleting ${this.#path(key)}`, async () => {
-      try {
-        await unlink(this.#path(key));
-        if (this.#fsync) await fsyncDirectory(this.directory);
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-      }
-    }, this.#reporter, this.#retry);
+    return withStorageRetry(
+      `deleting ${this.#path(key)}`,
+      async () => {
+        try {
+          await unlink(this.#path(key));
+          if (this.#fsync) await fsyncDirectory(this.directory);
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+        }
+      },
+      this.#reporter,
+      this.#retry,
+    );
   }
 
   async list(prefix = ''): Promise<string[]> {
@@ -100,7 +110,8 @@ export class FileStorage implements Extension, StorageExtension {
     this.#host = host;
     if (this.#config.create_directory) await mkdir(this.#root, { recursive: true });
     const info = await stat(this.#root).catch(() => undefined);
-    if (!info?.isDirectory()) throw new OktelError('ERR_STORAGE_DIRECTORY', `storage directory ${this.#root} does not exist (set create_directory: true to create it)`);
+    if (!info?.isDirectory())
+      throw new OktelError('ERR_STORAGE_DIRECTORY', `storage directory ${this.#root} does not exist (set create_directory: true to create it)`);
     const note = await acquireLock(this.#root);
     this.#locked = true;
     if (note) this.#settings.logger.warn(`Storage: ${note}.`);
@@ -134,6 +145,12 @@ export class FileStorage implements Extension, StorageExtension {
     for (const name of await readdir(directory)) {
       if (name.includes(TEMP_MARKER)) await unlink(join(directory, name)).catch(() => undefined);
     }
-    return new FileStorageClient(directory, this.#config.fsync, this.#reporter, { initialMs: 100, maxMs: 5_000, maxElapsedMs: this.#config.fault_timeout, signal: this.#abort.signal }, this.#settings);
+    return new FileStorageClient(
+      directory,
+      this.#config.fsync,
+      this.#reporter,
+      { initialMs: 100, maxMs: 5_000, maxElapsedMs: this.#config.fault_timeout, signal: this.#abort.signal },
+      this.#settings,
+    );
   }
 }

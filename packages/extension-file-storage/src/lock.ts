@@ -34,7 +34,11 @@ export async function acquireLock(directory: string): Promise<string | undefined
     const owner = Number.parseInt((await readFile(path, 'utf8').catch(() => '')).trim(), 10);
     if (owner === process.pid) return undefined;
     if (Number.isSafeInteger(owner) && owner > 0 && alive(owner)) {
-      throw new OktelError('ERR_STORAGE_LOCKED', `storage directory ${directory} is in use by process ${owner} (another oktel?): stop it, or give this one another file_storage directory`, { context: { directory, pid: owner } });
+      throw new OktelError(
+        'ERR_STORAGE_LOCKED',
+        `storage directory ${directory} is in use by process ${owner} (another oktel?): stop it, or give this one another file_storage directory`,
+        { context: { directory, pid: owner } },
+      );
     }
     await unlink(path).catch(() => undefined);
     if (attempt === 0) {

@@ -43,7 +43,10 @@ export async function withStorageRetry<T>(what: string, op: () => Promise<T>, re
       faulted = true;
       reporter.failing(`${what} failed with ${code}: ${(err as Error).message}`);
       if (Date.now() - started + delay > options.maxElapsedMs || options.signal?.aborted) {
-        throw new RetryableError(`${what} failed with ${code} for ${Math.round((Date.now() - started) / 1000)}s; giving up for now`, { cause: err, code: 'ERR_STORAGE_FAULT' });
+        throw new RetryableError(`${what} failed with ${code} for ${Math.round((Date.now() - started) / 1000)}s; giving up for now`, {
+          cause: err,
+          code: 'ERR_STORAGE_FAULT',
+        });
       }
       await sleep(delay, undefined, options.signal ? { signal: options.signal } : undefined).catch(() => undefined);
       delay = Math.min(delay * 2, options.maxMs);

@@ -46,7 +46,10 @@ describe('file_storage extension', () => {
   });
 
   it('fails to start when the directory is missing and create_directory is false', async () => {
-    const storage = new FileStorage(testSettings('extension', 'file_storage'), fileStorageConfigSchema.parse({ directory: join(dir.path, 'missing'), create_directory: false }));
+    const storage = new FileStorage(
+      testSettings('extension', 'file_storage'),
+      fileStorageConfigSchema.parse({ directory: join(dir.path, 'missing'), create_directory: false }),
+    );
     let error: unknown;
     await storage.start().catch((err: unknown) => (error = err));
     expect(String(error)).to.contain('does not exist');
@@ -74,7 +77,10 @@ describe('file_storage extension', () => {
       expect(value!.length).to.equal(size);
       const first = value![0];
       expect(first === 0x61 || first === 0x62).to.equal(true);
-      expect(value!.every((byte) => byte === first), `round ${round}: a torn value mixes old and new bytes`).to.equal(true);
+      expect(
+        value!.every((byte) => byte === first),
+        `round ${round}: a torn value mixes old and new bytes`,
+      ).to.equal(true);
     }
   });
 });

@@ -31,7 +31,9 @@ try { await s.start(); console.log('started'); } catch (err) { console.log(Strin
     writeFileSync(file, script);
     try {
       const output = execFileSync(process.execPath, ['--import', 'tsx', file], { cwd: ROOT, encoding: 'utf8', timeout: 20_000 });
-      expect(output.trim()).to.equal(`storage directory ${directory} is in use by process ${process.pid} (another oktel?): stop it, or give this one another file_storage directory`);
+      expect(output.trim()).to.equal(
+        `storage directory ${directory} is in use by process ${process.pid} (another oktel?): stop it, or give this one another file_storage directory`,
+      );
     } finally {
       rmSync(file);
       await storage.shutdown();
@@ -59,22 +61,47 @@ describe('file_storage: disk faults are retried and reported, never a crash', ()
   it('retries an injected ENOSPC with backoff, reports it, and succeeds once space is back', async () => {
     let calls = 0;
     const reports: string[] = [];
-    const result = await withStorageRetry('writing q/1', async () => {
-      calls++;
-      if (calls < 3) throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
-      return 'written';
-    }, { failing: (r) => reports.push(`failing: ${r}`), recovered: () => reports.push('recovered') }, { initialMs: 1, maxMs: 2, maxElapsedMs: 10_000 });
+    const result = await withStorageRetry(
+      'writing q/1',
+      async () => {
+        calls++;
+        if (calls < 3) throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+        return 'written';
+      },
+      { failing: (r) => reports.push(`failing: ${r}`), recovered: () => reports.push('recovered') },
+      { initialMs: 1, maxMs: 2, maxElapsedMs: 10_000 },
+    );
     expect(result).to.equal('written');
     expect(calls).to.equal(3);
-    expect(reports).to.deep.equal(['failing: writing q/1 failed with ENOSPC: no space left on device', 'failing: writing q/1 failed with ENOSPC: no space left on device', 'recovered']);
+    expect(reports).to.deep.equal([
+      'failing: writing q/1 failed with ENOSPC: no space left on device',
+      'failing: writing q/1 failed with ENOSPC: no space left on device',
+      'recovered',
+    ]);
   });
 
   it('gives the caller a retryable error after fault_timeout, and never retries errors of the data', async () => {
-    const eio = withStorageRetry('reading k', () => Promise.reject(Object.assign(new Error('i/o error'), { code: 'EIO' })), { failing: () => undefined, recovered: () => undefined }, { initialMs: 1, maxMs: 2, maxElapsedMs: 20 });
-    const error = await eio.then(() => undefined, (err: unknown) => err as { code?: string; message: string });
+    const eio = withStorageRetry(
+      'reading k',
+      () => Promise.reject(Object.assign(new Error('i/o error'), { code: 'EIO' })),
+      { failing: () => undefined, recovered: () => undefined },
+      { initialMs: 1, maxMs: 2, maxElapsedMs: 20 },
+    );
+    const error = await eio.then(
+      () => undefined,
+      (err: unknown) => err as { code?: string; message: string },
+    );
     expect(error?.code).to.equal('ERR_STORAGE_FAULT');
     let calls = 0;
-    const other = await withStorageRetry('reading k', () => { calls++; return Promise.reject(new TypeError('bad key')); }, { failing: () => undefined, recovered: () => undefined }, { initialMs: 1, maxMs: 2, maxElapsedMs: 1_000 }).catch((err: unknown) => err);
+    const other = await withStorageRetry(
+      'reading k',
+      () => {
+        calls++;
+        return Promise.reject(new TypeError('bad key'));
+      },
+      { failing: () => undefined, recovered: () => undefined },
+      { initialMs: 1, maxMs: 2, maxElapsedMs: 1_000 },
+    ).catch((err: unknown) => err);
     expect(other).to.be.instanceOf(TypeError);
     expect(calls).to.equal(1);
   });
@@ -108,7 +135,12 @@ describe('file_storage: disk faults are retried and reported, never a crash', ()
       }
       await handle.close();
       const write = client.set('batch-1', Buffer.alloc(64 * 1024, 1));
-      await waitUntil(() => host.health.get('extension/file_storage')?.healthy === false, 10_000, () => 'a recoverable_error status', 10);
+      await waitUntil(
+        () => host.health.get('extension/file_storage')?.healthy === false,
+        10_000,
+        () => 'a recoverable_error status',
+        10,
+      );
       expect(host.statuses.get('extension/file_storage')![0]).to.deep.include({ status: 'recoverable_error' });
       expect(host.statuses.get('extension/file_storage')![0]!.reason).to.contain('ENOSPC');
       rmSync(filler);
@@ -128,7 +160,12 @@ describe('file_storage: disk faults are retried and reported, never a crash', ()
       let write: Promise<void>;
       try {
         write = client.set('cursor', 'after=abc');
-        await waitUntil(() => host.health.get('extension/file_storage')?.healthy === false, 10_000, () => 'a recoverable_error status', 10);
+        await waitUntil(
+          () => host.health.get('extension/file_storage')?.healthy === false,
+          10_000,
+          () => 'a recoverable_error status',
+          10,
+        );
         expect(host.statuses.get('extension/file_storage')![0]!.reason).to.contain('EROFS');
       } finally {
         execFileSync('mount', ['-o', 'remount,rw', mount]);

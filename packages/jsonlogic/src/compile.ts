@@ -31,7 +31,10 @@ function isLogic(node: unknown): node is Record<string, unknown> {
   return typeof node === 'object' && node !== null && !Array.isArray(node) && Object.keys(node).length === 1;
 }
 
-const constant = (value: unknown): Evaluator => () => value;
+const constant =
+  (value: unknown): Evaluator =>
+  () =>
+    value;
 
 /** Evaluators known to return true or false, so and/or over them can use plain && and ||. */
 const BOOLEAN = new WeakSet<Evaluator>();
@@ -74,7 +77,10 @@ export function compile(logic: unknown, options: CompileOptions = {}): Evaluator
 }
 
 class Compiler {
-  constructor(readonly custom: Readonly<Record<string, CustomOperation>>, readonly scope: VarScope | undefined) {}
+  constructor(
+    readonly custom: Readonly<Record<string, CustomOperation>>,
+    readonly scope: VarScope | undefined,
+  ) {}
 
   /** A path reader that honours the scope, if any. */
   reader(path: unknown, notFound: unknown): PathReader {
@@ -143,16 +149,29 @@ class Compiler {
       // Over true/false the deciding operand is the plain &&/|| result.
       const [a, b, c, e] = parts as [Evaluator, Evaluator, Evaluator, Evaluator];
       switch (parts.length) {
-        case 1: return a;
-        case 2: return boolean(isAnd ? (d) => a(d) && b(d) : (d) => a(d) || b(d));
-        case 3: return boolean(isAnd ? (d) => a(d) && b(d) && c(d) : (d) => a(d) || b(d) || c(d));
-        case 4: return boolean(isAnd ? (d) => a(d) && b(d) && c(d) && e(d) : (d) => a(d) || b(d) || c(d) || e(d));
-        default: return boolean(isAnd ? (d) => parts.every((p) => p(d)) : (d) => parts.some((p) => p(d)));
+        case 1:
+          return a;
+        case 2:
+          return boolean(isAnd ? (d) => a(d) && b(d) : (d) => a(d) || b(d));
+        case 3:
+          return boolean(isAnd ? (d) => a(d) && b(d) && c(d) : (d) => a(d) || b(d) || c(d));
+        case 4:
+          return boolean(isAnd ? (d) => a(d) && b(d) && c(d) && e(d) : (d) => a(d) || b(d) || c(d) || e(d));
+        default:
+          return boolean(isAnd ? (d) => parts.every((p) => p(d)) : (d) => parts.some((p) => p(d)));
       }
     }
     if (parts.length === 2) {
       const [a, b] = parts as [Evaluator, Evaluator];
-      return isAnd ? (d) => { const x = a(d); return truthy(x) ? b(d) : x; } : (d) => { const x = a(d); return truthy(x) ? x : b(d); };
+      return isAnd
+        ? (d) => {
+            const x = a(d);
+            return truthy(x) ? b(d) : x;
+          }
+        : (d) => {
+            const x = a(d);
+            return truthy(x) ? x : b(d);
+          };
     }
     return (d) => {
       let current: unknown;
@@ -263,12 +282,16 @@ class Compiler {
       const left = args[0]!;
       const right = values[1];
       switch (op) {
-        // biome-ignore lint/suspicious/noDoubleEquals: JsonLogic's == and != are JavaScript's loose equality, by specification
-        case '==': return boolean((d) => left(d) == right);
-        case '===': return boolean((d) => left(d) === right);
-        // biome-ignore lint/suspicious/noDoubleEquals: JsonLogic's == and != are JavaScript's loose equality, by specification
-        case '!=': return boolean((d) => left(d) != right);
-        default: return boolean((d) => left(d) !== right);
+        case '==':
+          // biome-ignore lint/suspicious/noDoubleEquals: JsonLogic's == is JavaScript's loose equality, by specification
+          return boolean((d) => left(d) == right);
+        case '===':
+          return boolean((d) => left(d) === right);
+        case '!=':
+          // biome-ignore lint/suspicious/noDoubleEquals: JsonLogic's != is JavaScript's loose inequality, by specification
+          return boolean((d) => left(d) != right);
+        default:
+          return boolean((d) => left(d) !== right);
       }
     }
     if ((op === '!' || op === '!!') && values.length === 1) {

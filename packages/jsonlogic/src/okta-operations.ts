@@ -15,7 +15,8 @@ export interface CustomOperation {
   readonly description: string;
 }
 
-const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined);
+const str = (value: unknown): string | undefined =>
+  typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined;
 
 const simple = (description: string, fn: (...args: unknown[]) => unknown): CustomOperation => ({ description, prepare: () => fn });
 
@@ -37,7 +38,9 @@ export function compileLinearRegex(pattern: string, flags: string, logicPath: st
     return RE2JS.compile(pattern, bits);
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
-    const hint = /\\[1-9]|\(\?<?[=!]/.test(pattern) ? ' (backreferences and lookaround are not supported: the engine guarantees linear time; split the test into several regex conditions under "and")' : '';
+    const hint = /\\[1-9]|\(\?<?[=!]/.test(pattern)
+      ? ' (backreferences and lookaround are not supported: the engine guarantees linear time; split the test into several regex conditions under "and")'
+      : '';
     throw new JsonLogicCompileError(`${logicPath}[1]`, `regex ${JSON.stringify(pattern)} is not accepted by the linear-time engine (RE2): ${reason}${hint}`);
   }
 }
@@ -102,9 +105,13 @@ export const OKTA_OPERATIONS: Readonly<Record<string, CustomOperation>> = {
     const y = str(b);
     return x !== undefined && y !== undefined && x.includes(y);
   }),
-  isTrue: simple('True for true and for the string "true" in any case, as Okta sends both (threatSuspected, isProxy).', (a) => a === true || (typeof a === 'string' && a.toLowerCase() === 'true')),
+  isTrue: simple(
+    'True for true and for the string "true" in any case, as Okta sends both (threatSuspected, isProxy).',
+    (a) => a === true || (typeof a === 'string' && a.toLowerCase() === 'true'),
+  ),
   regex: {
-    description: 'Regular expression test: {"regex":[value, "pattern", "flags"]}. The pattern is a literal, compiled once by re2js (RE2 syntax, linear-time matching whatever the pattern or input); backreferences and lookaround are refused at load; flags i, m, s, u; inputs are cut at 16 KiB.',
+    description:
+      'Regular expression test: {"regex":[value, "pattern", "flags"]}. The pattern is a literal, compiled once by re2js (RE2 syntax, linear-time matching whatever the pattern or input); backreferences and lookaround are refused at load; flags i, m, s, u; inputs are cut at 16 KiB.',
     prepare(raw, logicPath) {
       const pattern = literalString(raw[1], `${logicPath}[1]`, 'the regex pattern');
       const flags = raw[2] === undefined ? '' : literalString(raw[2], `${logicPath}[2]`, 'the regex flags');
@@ -137,13 +144,19 @@ export const OKTA_OPERATIONS: Readonly<Record<string, CustomOperation>> = {
       };
     },
   },
-  kv: simple("Parses Okta's {key=value, …} strings: {\"kv\":[{\"var\":\"debugContext.debugData.behaviors\"},\"New Device\"]} → \"POSITIVE\"; without a key, the whole map.", (text, key) => {
-    const map = parseOktaKeyValues(text);
-    if (key === undefined) return map;
-    return map && typeof key === 'string' && Object.hasOwn(map, key) ? map[key] : null;
-  }),
-  json: simple('Parses a JSON-in-a-string field, optionally reading a dotted path in it: {"json":[{"var":"debugContext.debugData.logOnlySecurityData"},"risk.level"]}.', (text, path) => {
-    const value = parseJsonString(text);
-    return path === undefined ? value : pathReader(path, null)(value);
-  }),
+  kv: simple(
+    'Parses Okta\'s {key=value, …} strings: {"kv":[{"var":"debugContext.debugData.behaviors"},"New Device"]} → "POSITIVE"; without a key, the whole map.',
+    (text, key) => {
+      const map = parseOktaKeyValues(text);
+      if (key === undefined) return map;
+      return map && typeof key === 'string' && Object.hasOwn(map, key) ? map[key] : null;
+    },
+  ),
+  json: simple(
+    'Parses a JSON-in-a-string field, optionally reading a dotted path in it: {"json":[{"var":"debugContext.debugData.logOnlySecurityData"},"risk.level"]}.',
+    (text, path) => {
+      const value = parseJsonString(text);
+      return path === undefined ? value : pathReader(path, null)(value);
+    },
+  ),
 };

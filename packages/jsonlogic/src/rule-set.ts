@@ -40,7 +40,14 @@ export function guardValues(rule: unknown, path: string): Set<string> | undefine
     if (isVar(a, path) && typeof b === 'string') return new Set([b]);
     if (isVar(b, path) && typeof a === 'string') return new Set([a]);
   }
-  if (op === 'in' && Array.isArray(args) && args.length === 2 && isVar(args[0], path) && Array.isArray(args[1]) && args[1].every((v) => typeof v === 'string')) {
+  if (
+    op === 'in' &&
+    Array.isArray(args) &&
+    args.length === 2 &&
+    isVar(args[0], path) &&
+    Array.isArray(args[1]) &&
+    args[1].every((v) => typeof v === 'string')
+  ) {
     return new Set(args[1] as string[]);
   }
   if (op === 'and' && Array.isArray(args)) {
@@ -71,7 +78,11 @@ export function compileRuleSet(rules: readonly unknown[], options: RuleSetOption
   });
   // Candidates per value, merged with the unguarded rules once, in rule order.
   const candidates = new Map<string, number[]>();
-  for (const [value, indexes] of byValue) candidates.set(value, [...new Set([...indexes, ...unguarded])].sort((a, b) => a - b));
+  for (const [value, indexes] of byValue)
+    candidates.set(
+      value,
+      [...new Set([...indexes, ...unguarded])].sort((a, b) => a - b),
+    );
   const read = options.index.read;
   return {
     size: rules.length,

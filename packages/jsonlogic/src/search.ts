@@ -33,7 +33,8 @@ export function searchValues(value: unknown, needle: string, cased = false): boo
 }
 
 export const SEARCH_OPERATION: CustomOperation = {
-  description: 'Whole-event keyword search: {"search":[{"var":""}, "mimikatz"]} is true when any string or number anywhere in the event contains the text, case-insensitively ({"search":[…, "Text", "cased"]} for an exact-case match). Depth ≤ 32, ≤ 10 000 values per search.',
+  description:
+    'Whole-event keyword search: {"search":[{"var":""}, "mimikatz"]} is true when any string or number anywhere in the event contains the text, case-insensitively ({"search":[…, "Text", "cased"]} for an exact-case match). Depth ≤ 32, ≤ 10 000 values per search.',
   prepare: () => (value: unknown, needle: unknown, mode: unknown) => {
     const text = typeof needle === 'string' ? needle : typeof needle === 'number' ? String(needle) : undefined;
     return text !== undefined && searchValues(value, text, mode === 'cased');

@@ -20,8 +20,49 @@ function randomPath(r: () => number): string {
   return Array.from({ length: 1 + Math.floor(r() * 3) }, () => SEGMENTS[Math.floor(r() * SEGMENTS.length)]).join('.');
 }
 
-const PATHS = ['eventType', 'outcome.result', 'outcome.reason', 'severity', 'count', 'score', 'flag', 'target', 'target.0.type', 'target.1.displayName', 'tags', 'missing.path', 'nested.a.b', 'empty', 'nothing', 'text'];
-const LITERALS: unknown[] = ['user.session.start', 'SUCCESS', 'FAILURE', 'DENY', 'INFO', 'AppInstance', 'true', 'false', '', '0', '1', 0, 1, 2, 3.5, -1, 10, true, false, null, [], ['a', 'SUCCESS'], 'user'];
+const PATHS = [
+  'eventType',
+  'outcome.result',
+  'outcome.reason',
+  'severity',
+  'count',
+  'score',
+  'flag',
+  'target',
+  'target.0.type',
+  'target.1.displayName',
+  'tags',
+  'missing.path',
+  'nested.a.b',
+  'empty',
+  'nothing',
+  'text',
+];
+const LITERALS: unknown[] = [
+  'user.session.start',
+  'SUCCESS',
+  'FAILURE',
+  'DENY',
+  'INFO',
+  'AppInstance',
+  'true',
+  'false',
+  '',
+  '0',
+  '1',
+  0,
+  1,
+  2,
+  3.5,
+  -1,
+  10,
+  true,
+  false,
+  null,
+  [],
+  ['a', 'SUCCESS'],
+  'user',
+];
 
 function genRule(r: () => number, depth: number): unknown {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
@@ -38,7 +79,14 @@ function genRule(r: () => number, depth: number): unknown {
     case 'if':
       return { [pick(['if', '?:'])]: Array.from({ length: Math.floor(r() * 5) }, sub) };
     case 'in':
-      return { in: [sub(), r() < 0.5 ? pick([['SUCCESS', 'FAILURE', 'user.session.start', 'a', 'b', 'c', 'd', 'e', 'f', 'g'], 'user.session.start', { var: 'tags' }, { var: 'text' }]) : sub()] };
+      return {
+        in: [
+          sub(),
+          r() < 0.5
+            ? pick([['SUCCESS', 'FAILURE', 'user.session.start', 'a', 'b', 'c', 'd', 'e', 'f', 'g'], 'user.session.start', { var: 'tags' }, { var: 'text' }])
+            : sub(),
+        ],
+      };
     case 'arith':
       return { [pick(['+', '-', '*', '/', '%'])]: Array.from({ length: 1 + Math.floor(r() * 3) }, sub) };
     case 'iter': {
@@ -52,7 +100,9 @@ function genRule(r: () => number, depth: number): unknown {
         { cat: [{ var: 'accumulator' }, { var: pick(['current', 'current.type', 'current.displayName']) }] },
         { if: [{ '>': [{ var: 'current' }, { var: 'accumulator' }] }, { var: 'current' }, { var: 'accumulator' }] },
       ]);
-      return { reduce: [{ var: pick(['numbers', 'target', 'tags', 'nothing', 'empty', 'count', path()]) }, r() < 0.8 ? body : sub(), pick([0, 1, '', null, -1])] };
+      return {
+        reduce: [{ var: pick(['numbers', 'target', 'tags', 'nothing', 'empty', 'count', path()]) }, r() < 0.8 ? body : sub(), pick([0, 1, '', null, -1])],
+      };
     }
     case 'unknown':
       // An operation neither engine knows: json-logic-js throws when it reaches it, ours refuses the rule.
@@ -79,7 +129,13 @@ function genEvent(r: () => number): Record<string, unknown> {
     count: pick([0, 1, 2, 5, '3', null]),
     score: r() * 100,
     flag: pick([true, false, 'true', 'false', null]),
-    target: r() < 0.8 ? [{ type: pick(['AppInstance', 'User']), displayName: pick(['Okta Verify', 'Slack', '']) }, { type: 'User', displayName: 'dana' }] : null,
+    target:
+      r() < 0.8
+        ? [
+            { type: pick(['AppInstance', 'User']), displayName: pick(['Okta Verify', 'Slack', '']) },
+            { type: 'User', displayName: 'dana' },
+          ]
+        : null,
     tags: r() < 0.7 ? ['a', 'SUCCESS', 'x'] : [],
     nested: { a: { b: pick([0, 'b', null, [1, 2]]) } },
     empty: '',
@@ -140,7 +196,10 @@ describe('jsonlogic: differential test against json-logic-js apply', () => {
           continue;
         }
         expect(reference.threw, `json-logic-js throws on a rule ours compiled: ${where}`).to.equal(undefined);
-        expect(outcome(() => evaluate!(event)), where).to.deep.equal(reference);
+        expect(
+          outcome(() => evaluate!(event)),
+          where,
+        ).to.deep.equal(reference);
         if (JSON.stringify(rule).includes('"reduce"')) reduced++;
       }
     }
@@ -167,7 +226,10 @@ describe('jsonlogic: rule sets indexed by a guard field', () => {
     const options = { index: { path: 'eventType', read: pathReader('eventType', null) } };
     const known = rules.filter((rule) => !JSON.stringify(rule).match(/"(nope|regex_match|sum)"/));
     // One rule with an unknown operation refuses the whole set, naming the fault.
-    expect(() => compileRuleSet([...known, { and: [{ '==': [{ var: 'eventType' }, 'x'] }, { nope: [1] }] }], options)).to.throw(JsonLogicCompileError, 'and[1]: unrecognized operation "nope"');
+    expect(() => compileRuleSet([...known, { and: [{ '==': [{ var: 'eventType' }, 'x'] }, { nope: [1] }] }], options)).to.throw(
+      JsonLogicCompileError,
+      'and[1]: unrecognized operation "nope"',
+    );
     const set = compileRuleSet(known, options);
     expect(set.guarded).to.be.greaterThan(100);
     for (let n = 0; n < 300; n++) {

@@ -6,7 +6,10 @@ const event = {
   actor: { alternateId: 'Dana.Whitfield@Example.com' },
   client: { ipAddress: '10.20.30.40' },
   securityContext: { isProxy: true },
-  target: [{ type: 'User', displayName: 'Sam' }, { type: 'AppInstance', displayName: 'Salesforce' }],
+  target: [
+    { type: 'User', displayName: 'Sam' },
+    { type: 'AppInstance', displayName: 'Salesforce' },
+  ],
   debugContext: {
     debugData: {
       threatSuspected: 'true',
@@ -44,7 +47,10 @@ describe('jsonlogic: operations for Okta detections', () => {
     expect(compile({ regex: [{ var: 'x' }, '^a.b$', 's'] })({ x: 'a\nb' })).to.equal(true);
     expect(compile({ regex: [{ var: 'x' }, '^b$', 'm'] })({ x: 'a\nb' })).to.equal(true);
     expect(() => compile({ regex: [{ var: 'x' }, { var: 'pattern' }] })).to.throw(JsonLogicCompileError, 'must be a literal string');
-    expect(() => compile({ regex: [{ var: 'x' }, '[unclosed'] })).to.throw(JsonLogicCompileError, 'regex[1]: regex "[unclosed" is not accepted by the linear-time engine');
+    expect(() => compile({ regex: [{ var: 'x' }, '[unclosed'] })).to.throw(
+      JsonLogicCompileError,
+      'regex[1]: regex "[unclosed" is not accepted by the linear-time engine',
+    );
     expect(() => compile({ regex: [{ var: 'x' }, 'a', 'g'] })).to.throw(JsonLogicCompileError, 'regex[2]: unsupported regex flags');
   });
 

@@ -9,7 +9,18 @@ const deep = { a: { b: { c: { d: { e: 1 } } } } };
 describe('jsonlogic: var paths', () => {
   it('reads paths of every depth, and gives the default for what is missing, as json-logic-js does', () => {
     const paths = ['a', 'a.b', 'a.b.c', 'a.b.c.d', 'a.b.c.d.e', 'x', 'a.x', 'a.b.x', 'a.b.c.x', 'a.b.c.d.x', 'a.b.c.d.e.f', 'x.b.c.d.e'];
-    const data = [deep, { a: null }, { a: { b: null } }, { a: { b: { c: null } } }, { a: { b: { c: { d: null } } } }, { a: { b: { c: { d: { e: null } } } } }, null, undefined, 'text', 7];
+    const data = [
+      deep,
+      { a: null },
+      { a: { b: null } },
+      { a: { b: { c: null } } },
+      { a: { b: { c: { d: null } } } },
+      { a: { b: { c: { d: { e: null } } } } },
+      null,
+      undefined,
+      'text',
+      7,
+    ];
     for (const path of paths) {
       for (const d of data) {
         expect(pathReader(path, D)(d), `${path} in ${JSON.stringify(d)}`).to.deep.equal(jsonLogic.apply({ var: [path, D] }, d as never));

@@ -16,9 +16,16 @@ describe('jsonlogic regex: linear time under a hostile pattern', () => {
     const proc = spawn(process.execPath, ['--import', 'tsx', child], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     proc.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      proc.on('exit', (code, signal) => resolve({ code, signal })),
+    );
     // The child prints its verdicts, then waits for a signal: the match must be over by then.
-    await waitUntil(() => out.includes('ready') || proc.exitCode !== null, 15_000, () => `the child to finish matching (output: ${JSON.stringify(out)})`, 20);
+    await waitUntil(
+      () => out.includes('ready') || proc.exitCode !== null,
+      15_000,
+      () => `the child to finish matching (output: ${JSON.stringify(out)})`,
+      20,
+    );
     expect(out).to.include('match=false');
     expect(out).to.include('ready');
     proc.kill('SIGTERM');

@@ -13,7 +13,9 @@ describe('jsonlogic: var reads own properties only', () => {
 
   it('an event carrying __proto__ or constructor keys cannot change a rule result or another event', () => {
     const rule = compile({ and: [{ '==': [{ var: 'eventType' }, 'user.session.start'] }, { '!': { var: 'isAdmin' } }] });
-    const hostile = JSON.parse('{"eventType":"app.generic.unauth_app_access_attempt","__proto__":{"eventType":"user.session.start","isAdmin":true},"constructor":{"prototype":{"isAdmin":true}}}') as object;
+    const hostile = JSON.parse(
+      '{"eventType":"app.generic.unauth_app_access_attempt","__proto__":{"eventType":"user.session.start","isAdmin":true},"constructor":{"prototype":{"isAdmin":true}}}',
+    ) as object;
     const benign = { eventType: 'user.session.start' };
     expect(rule(hostile)).to.equal(false);
     expect(rule(benign)).to.equal(true);
@@ -22,6 +24,9 @@ describe('jsonlogic: var reads own properties only', () => {
   });
 
   it('rejects an unknown operation at compile time with its JsonLogic path', () => {
-    expect(() => compile({ and: [{ '==': [1, 1] }, { or: [true, { regexp: ['a', 'b'] }] }] })).to.throw(JsonLogicCompileError, 'and[1].or[1]: unrecognized operation "regexp"');
+    expect(() => compile({ and: [{ '==': [1, 1] }, { or: [true, { regexp: ['a', 'b'] }] }] })).to.throw(
+      JsonLogicCompileError,
+      'and[1].or[1]: unrecognized operation "regexp"',
+    );
   });
 });

@@ -36,15 +36,36 @@ const geo = (e: OktaLogEvent) => e.client?.geographicalContext;
  */
 export const ATTRIBUTE_MAPPINGS: readonly AttributeMapping[] = [
   { source: 'uuid', semantic: 'log.record.uid', okta: 'okta.uuid', read: (e) => e.uuid },
-  { source: 'eventType', okta: 'okta.event_type', note: 'also the record\'s EventName', read: (e) => e.eventType },
+  { source: 'eventType', okta: 'okta.event_type', note: "also the record's EventName", read: (e) => e.eventType },
   { source: 'legacyEventType', okta: 'okta.legacy_event_type', read: (e) => e.legacyEventType },
   { source: 'displayMessage', okta: 'okta.display_message', read: (e) => e.displayMessage },
   { source: 'outcome.result', okta: 'okta.outcome.result', read: (e) => e.outcome?.result },
   { source: 'outcome.reason', okta: 'okta.outcome.reason', read: (e) => e.outcome?.reason },
   { source: 'actor.type', okta: 'okta.actor.type', read: (e) => e.actor?.type },
-  { source: 'actor.id', semantic: 'user.id', semanticWhen: actorIsUser, okta: 'okta.actor.id', note: 'semantic name only when actor.type is User', read: (e) => e.actor?.id },
-  { source: 'actor.alternateId', semantic: 'user.name', semanticWhen: actorIsUser, okta: 'okta.actor.alternate_id', note: 'semantic name only when actor.type is User (the Okta login)', read: (e) => e.actor?.alternateId },
-  { source: 'actor.displayName', semantic: 'user.full_name', semanticWhen: actorIsUser, okta: 'okta.actor.display_name', note: 'semantic name only when actor.type is User', read: (e) => e.actor?.displayName },
+  {
+    source: 'actor.id',
+    semantic: 'user.id',
+    semanticWhen: actorIsUser,
+    okta: 'okta.actor.id',
+    note: 'semantic name only when actor.type is User',
+    read: (e) => e.actor?.id,
+  },
+  {
+    source: 'actor.alternateId',
+    semantic: 'user.name',
+    semanticWhen: actorIsUser,
+    okta: 'okta.actor.alternate_id',
+    note: 'semantic name only when actor.type is User (the Okta login)',
+    read: (e) => e.actor?.alternateId,
+  },
+  {
+    source: 'actor.displayName',
+    semantic: 'user.full_name',
+    semanticWhen: actorIsUser,
+    okta: 'okta.actor.display_name',
+    note: 'semantic name only when actor.type is User',
+    read: (e) => e.actor?.displayName,
+  },
   { source: 'client.ipAddress', semantic: 'client.address', okta: 'okta.client.ip_address', read: (e) => e.client?.ipAddress },
   { source: 'client.userAgent.rawUserAgent', semantic: 'user_agent.original', okta: 'okta.client.user_agent', read: (e) => e.client?.userAgent?.rawUserAgent },
   { source: 'client.zone', okta: 'okta.client.zone', read: (e) => e.client?.zone },
@@ -54,9 +75,19 @@ export const ATTRIBUTE_MAPPINGS: readonly AttributeMapping[] = [
   { source: 'client.geographicalContext.postalCode', semantic: 'geo.postal_code', okta: 'okta.geo.postal_code', read: (e) => geo(e)?.postalCode },
   { source: 'client.geographicalContext.geolocation.lat', semantic: 'geo.location.lat', okta: 'okta.geo.lat', read: (e) => geo(e)?.geolocation?.lat },
   { source: 'client.geographicalContext.geolocation.lon', semantic: 'geo.location.lon', okta: 'okta.geo.lon', read: (e) => geo(e)?.geolocation?.lon },
-  { source: 'client.geographicalContext.country', okta: 'okta.geo.country', note: 'a country name, not the ISO code geo.country.iso_code expects', read: (e) => geo(e)?.country },
+  {
+    source: 'client.geographicalContext.country',
+    okta: 'okta.geo.country',
+    note: 'a country name, not the ISO code geo.country.iso_code expects',
+    read: (e) => geo(e)?.country,
+  },
   { source: 'client.geographicalContext.state', okta: 'okta.geo.state', note: 'a region name, not an ISO code', read: (e) => geo(e)?.state },
-  { source: 'authenticationContext.externalSessionId', semantic: 'session.id', okta: 'okta.external_session_id', read: (e) => e.authenticationContext?.externalSessionId },
+  {
+    source: 'authenticationContext.externalSessionId',
+    semantic: 'session.id',
+    okta: 'okta.external_session_id',
+    read: (e) => e.authenticationContext?.externalSessionId,
+  },
   { source: 'authenticationContext.rootSessionId', okta: 'okta.root_session_id', read: (e) => e.authenticationContext?.rootSessionId },
   { source: 'transaction.id', okta: 'okta.transaction.id', read: (e) => e.transaction?.id },
   { source: 'transaction.type', okta: 'okta.transaction.type', read: (e) => e.transaction?.type },
@@ -89,5 +120,9 @@ export function attributesOf(event: OktaLogEvent, profile: AttributeProfile = DE
 
 export function renderAttributeTable(): string {
   const rows = ATTRIBUTE_MAPPINGS.map((m) => `| \`${m.source}\` | ${m.semantic ? `\`${m.semantic}\`` : '—'} | \`${m.okta}\` | ${m.note ?? ''} |`);
-  return ['| Okta field | semantic name (`semantic`, `both`) | `okta.*` name (`okta`, `both`; `semantic` when no semantic name applies) | note |', '|---|---|---|---|', ...rows].join('\n');
+  return [
+    '| Okta field | semantic name (`semantic`, `both`) | `okta.*` name (`okta`, `both`; `semantic` when no semantic name applies) | note |',
+    '|---|---|---|---|',
+    ...rows,
+  ].join('\n');
 }

@@ -29,7 +29,10 @@ export class EventDedup {
    * those and the copies another receiver is delivering are all accepted. Rejects (retryably)
    * if any of them was not, with the uuids released for the retry.
    */
-  async deliverOnce<T extends { uuid: string }>(events: readonly T[], deliver: (fresh: T[]) => Promise<void>): Promise<{ delivered: number; duplicates: number }> {
+  async deliverOnce<T extends { uuid: string }>(
+    events: readonly T[],
+    deliver: (fresh: T[]) => Promise<void>,
+  ): Promise<{ delivered: number; duplicates: number }> {
     const fresh: T[] = [];
     const waits = new Set<Promise<void>>();
     const seenHere = new Set<string>();
@@ -60,7 +63,9 @@ export class EventDedup {
     }
     const others = await Promise.allSettled(waits);
     if (others.some((o) => o.status === 'rejected')) {
-      throw new RetryableError('a copy of some of these events was being delivered by another receiver and failed; retry to deliver them', { code: 'ERR_DEDUP_PEER_FAILED' });
+      throw new RetryableError('a copy of some of these events was being delivered by another receiver and failed; retry to deliver them', {
+        code: 'ERR_DEDUP_PEER_FAILED',
+      });
     }
     return { delivered: fresh.length, duplicates };
   }

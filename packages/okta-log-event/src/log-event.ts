@@ -76,7 +76,8 @@ export function jsonDepthExceeds(value: unknown, limit: number): boolean {
  * Only what the pipeline depends on is checked (identity, time, type); everything else is Okta's business.
  */
 export function logEventProblem(value: unknown): string | undefined {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return `expected a JSON object, got ${Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value}`;
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return `expected a JSON object, got ${Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value}`;
   const event = value as Record<string, unknown>;
   for (const key of ['uuid', 'published', 'eventType'] as const) {
     if (typeof event[key] !== 'string' || event[key] === '') return `missing or empty "${key}"`;

@@ -14,6 +14,13 @@ export function publishedMillis(published: string): number {
   const [, date, time, zone] = match as unknown as [string, string, string, string | undefined];
   // Date.parse accepts at most millisecond digits reliably; keep three.
   const clock = time.replace(',', '.').replace(/(\.\d{3})\d+$/, '$1');
-  const offset = zone === undefined || zone.toUpperCase() === 'Z' ? 'Z' : zone.length === 3 ? `${zone}:00` : zone.includes(':') ? zone : `${zone.slice(0, 3)}:${zone.slice(3)}`;
+  const offset =
+    zone === undefined || zone.toUpperCase() === 'Z'
+      ? 'Z'
+      : zone.length === 3
+        ? `${zone}:00`
+        : zone.includes(':')
+          ? zone
+          : `${zone.slice(0, 3)}:${zone.slice(3)}`;
   return Date.parse(`${date}T${clock}${offset}`);
 }

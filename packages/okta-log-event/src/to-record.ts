@@ -63,7 +63,9 @@ export function logEventOf(record: LogRecord): OktaLogEvent | undefined {
  * not an Okta event, and must not reach the rules as one.
  */
 function hasEventIdentity(event: Record<string, unknown>): boolean {
-  return typeof event.uuid === 'string' && typeof event.eventType === 'string' && typeof event.published === 'string' && !Number.isNaN(Date.parse(event.published));
+  return (
+    typeof event.uuid === 'string' && typeof event.eventType === 'string' && typeof event.published === 'string' && !Number.isNaN(Date.parse(event.published))
+  );
 }
 
 /** Bodies longer than this are not parsed as events (Okta events are a few KiB). */

@@ -2,7 +2,16 @@ import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { SeverityNumber } from '@opentelemetry/api-logs';
 import { millisFromHrTime } from '@oktel/core';
-import { isAbsent, isAbsentPrincipal, logEventOf, logEventProblem, logEventToRecord, oktaResource, publishedMillis, type OktaLogEvent } from '@oktel/okta-log-event';
+import {
+  isAbsent,
+  isAbsentPrincipal,
+  logEventOf,
+  logEventProblem,
+  logEventToRecord,
+  oktaResource,
+  publishedMillis,
+  type OktaLogEvent,
+} from '@oktel/okta-log-event';
 import { execFileSync } from 'node:child_process';
 
 const raw = readFileSync(new URL('../../testkit/fixtures/user-session-start.json', import.meta.url), 'utf8');
@@ -68,9 +77,19 @@ describe('okta log event to record', () => {
     const event = JSON.parse(raw) as OktaLogEvent;
     const okta = logEventToRecord(event, { ...context, attributeProfile: 'okta' }).attributes;
     expect(Object.keys(okta).every((k) => k.startsWith('okta.'))).to.equal(true);
-    expect(okta).to.include({ 'okta.uuid': event.uuid, 'okta.actor.id': '00u1qw2e3r4T5y6U7i8o', 'okta.client.ip_address': '198.51.100.23', 'okta.external_session_id': 'idxR7kq2mNc4Z0aBcDeFgHiJk' });
+    expect(okta).to.include({
+      'okta.uuid': event.uuid,
+      'okta.actor.id': '00u1qw2e3r4T5y6U7i8o',
+      'okta.client.ip_address': '198.51.100.23',
+      'okta.external_session_id': 'idxR7kq2mNc4Z0aBcDeFgHiJk',
+    });
     const both = logEventToRecord(event, { ...context, attributeProfile: 'both' }).attributes;
-    expect(both).to.include({ 'okta.uuid': event.uuid, 'log.record.uid': event.uuid, 'okta.actor.alternate_id': 'dana.whitfield@example.com', 'user.name': 'dana.whitfield@example.com' });
+    expect(both).to.include({
+      'okta.uuid': event.uuid,
+      'log.record.uid': event.uuid,
+      'okta.actor.alternate_id': 'dana.whitfield@example.com',
+      'user.name': 'dana.whitfield@example.com',
+    });
     expect(Object.keys(both).length).to.be.greaterThan(Object.keys(okta).length);
   });
 
@@ -92,7 +111,16 @@ describe('okta log event to record', () => {
     for (const profile of ['semantic', 'okta', 'both'] as const) {
       const attributes = logEventToRecord(event, { ...context, attributeProfile: profile }).attributes;
       for (const [key, value] of Object.entries(attributes)) expect(isAbsent(value), `${profile} ${key}=${String(value)}`).to.equal(false);
-      expect(attributes).to.not.have.any.keys('user.id', 'user.full_name', 'user.name', 'okta.actor.id', 'session.id', 'okta.external_session_id', 'client.address', 'okta.client.device');
+      expect(attributes).to.not.have.any.keys(
+        'user.id',
+        'user.full_name',
+        'user.name',
+        'okta.actor.id',
+        'session.id',
+        'okta.external_session_id',
+        'client.address',
+        'okta.client.device',
+      );
     }
   });
 
@@ -123,20 +151,33 @@ describe('published time', () => {
   const utc = Date.parse('2026-11-20T14:03:27.481Z');
 
   it('reads a published time without a zone as UTC, in every accepted spelling', () => {
-    for (const s of ['2026-11-20T14:03:27.481Z', '2026-11-20T14:03:27.481', '2026-11-20 14:03:27.481', '2026-11-20T14:03:27.481123', '2026-11-20T16:03:27.481+02:00', '2026-11-20T16:03:27.481+0200', '2026-11-20T09:03:27.481-05']) {
+    for (const s of [
+      '2026-11-20T14:03:27.481Z',
+      '2026-11-20T14:03:27.481',
+      '2026-11-20 14:03:27.481',
+      '2026-11-20T14:03:27.481123',
+      '2026-11-20T16:03:27.481+02:00',
+      '2026-11-20T16:03:27.481+0200',
+      '2026-11-20T09:03:27.481-05',
+    ]) {
       expect(publishedMillis(s), s).to.equal(utc);
     }
   });
 
   it('refuses what is not an ISO date-time rather than guessing', () => {
-    for (const s of ['yesterday', '1795183407481', '2026-11-20', 'Fri, 20 Nov 2026 14:03:27 GMT', '']) expect(Number.isNaN(publishedMillis(s)), s).to.equal(true);
+    for (const s of ['yesterday', '1795183407481', '2026-11-20', 'Fri, 20 Nov 2026 14:03:27 GMT', ''])
+      expect(Number.isNaN(publishedMillis(s)), s).to.equal(true);
   });
 
   it('stamps a zone-less published time as UTC even when the host runs in another zone', () => {
     const script = `import { logEventToRecord, oktaResource } from '@oktel/okta-log-event';
       const r = logEventToRecord({ uuid: 'u', eventType: 'x', published: '2026-11-20 14:03:27.481' }, { resource: oktaResource(), scope: { name: 't' } });
       process.stdout.write(JSON.stringify({ ms: r.hrTime[0] * 1000 + r.hrTime[1] / 1e6, offset: new Date(2026, 10, 20).getTimezoneOffset() }));`;
-    const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { env: { ...process.env, TZ: 'Asia/Tokyo' }, cwd: new URL('..', import.meta.url).pathname, encoding: 'utf8' });
+    const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      env: { ...process.env, TZ: 'Asia/Tokyo' },
+      cwd: new URL('..', import.meta.url).pathname,
+      encoding: 'utf8',
+    });
     const { ms, offset } = JSON.parse(out) as { ms: number; offset: number };
     expect(offset, 'the child really runs in a non-UTC zone').to.equal(-540);
     expect(ms).to.equal(utc);

@@ -25,7 +25,16 @@ export function runLiveOrg(sim: OktaSimulator, options: LiveOrgOptions): { stop:
   const org = createOrg(random);
   const now = Date.now();
   const backlogSignIns = Math.round((options.backlogMs / 60_000) * Math.min(options.signInsPerMinute, 2));
-  sim.append(generateActivity({ org, seed: random.int(1, 1e9), start: now - options.backlogMs, signIns: backlogSignIns, meanGapMs: options.backlogMs / Math.max(1, backlogSignIns), scenarios: SCENARIOS }).events.filter((e) => Date.parse(e.published) <= now));
+  sim.append(
+    generateActivity({
+      org,
+      seed: random.int(1, 1e9),
+      start: now - options.backlogMs,
+      signIns: backlogSignIns,
+      meanGapMs: options.backlogMs / Math.max(1, backlogSignIns),
+      scenarios: SCENARIOS,
+    }).events.filter((e) => Date.parse(e.published) <= now),
+  );
 
   const emit = (base: Omit<GenerateOptions, 'org' | 'seed'>): void => {
     const { events } = generateActivity({ ...base, org, seed: random.int(1, 1e9) });

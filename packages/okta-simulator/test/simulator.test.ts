@@ -68,7 +68,8 @@ describe('okta simulator', () => {
     const activity = generateActivity({ start: Date.parse('2026-11-20T08:00:00Z'), signIns: 20, scenarios: SCENARIOS });
     expect(activity.injected.map((i) => i.scenario)).to.deep.equal([...SCENARIOS]);
     const types = new Set(activity.events.map((e) => e.eventType));
-    for (const t of ['security.threat.detected', 'user.identity_verification', 'app.generic.unauth_app_access_attempt', 'system.push.send_factor_verify_push']) expect(types).to.include(t);
+    for (const t of ['security.threat.detected', 'user.identity_verification', 'app.generic.unauth_app_access_attempt', 'system.push.send_factor_verify_push'])
+      expect(types).to.include(t);
     expect(activity.events.map((e) => e.published)).to.deep.equal([...activity.events.map((e) => e.published)].sort());
     expect(new Set(activity.events.map((e) => e.uuid)).size).to.equal(activity.events.length);
   });

@@ -86,4 +86,5 @@ export class JsonWriter {
   }
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: JSON must escape exactly these control characters
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;

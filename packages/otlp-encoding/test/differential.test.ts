@@ -15,8 +15,15 @@ function reference(batch: LogRecord[]): { proto: Buffer; json: string } {
 }
 
 function sampleRecords(): LogRecord[] {
-  const lines = gunzipSync(readFileSync(new URL('../../../configs/samples/okta-system-log.jsonl.gz', import.meta.url))).toString('utf8').split('\n').filter(Boolean);
-  const context = { resource: oktaResource({ domain: 'acme.okta.com' }), scope: { name: 'oktel-receiver-okta', version: '0.1.0' }, observedAtMs: 1_763_000_000_123 };
+  const lines = gunzipSync(readFileSync(new URL('../../../configs/samples/okta-system-log.jsonl.gz', import.meta.url)))
+    .toString('utf8')
+    .split('\n')
+    .filter(Boolean);
+  const context = {
+    resource: oktaResource({ domain: 'acme.okta.com' }),
+    scope: { name: 'oktel-receiver-okta', version: '0.1.0' },
+    observedAtMs: 1_763_000_000_123,
+  };
   return lines.map((line) => logEventToRecord(JSON.parse(line) as OktaLogEvent, context));
 }
 
@@ -44,7 +51,7 @@ describe('otlp encoding against the OpenTelemetry JS serializers', () => {
     }
   });
 
-  it('writes the same JSON as UTF-8 bytes, with an optional one-byte suffix (the file exporter\'s newline)', () => {
+  it("writes the same JSON as UTF-8 bytes, with an optional one-byte suffix (the file exporter's newline)", () => {
     const batch = randomBatch(11, 30);
     const text = reference(batch).json;
     expect(encodeLogsJsonBytes(batch).equals(Buffer.from(text, 'utf8'))).to.equal(true);

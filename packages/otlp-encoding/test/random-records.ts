@@ -13,8 +13,42 @@ export function prng(seed: number): () => number {
   };
 }
 
-const STRINGS = ['', 'a', 'okta', 'ünïcödé ✓', '日本語のテキスト', 'emoji 🦊🔐', 'quote " and \\ backslash', 'ctrl \u0001\u001f\n\t', 'x'.repeat(130), 'y'.repeat(20_000), 'lone \ud800 surrogate', '日'.repeat(50), 'a'.repeat(100) + 'é'.repeat(20)];
-const NUMBERS = [0, 1, -1, 127, 128, 300, 2 ** 31, 2 ** 32, 2 ** 32 + 5, 2 ** 53 - 1, -(2 ** 53), 2 ** 62, -(2 ** 63), 0.5, -3.25, 1e300, Number.NaN, Number.POSITIVE_INFINITY, Number.MIN_VALUE];
+const STRINGS = [
+  '',
+  'a',
+  'okta',
+  'ünïcödé ✓',
+  '日本語のテキスト',
+  'emoji 🦊🔐',
+  'quote " and \\ backslash',
+  'ctrl \u0001\u001f\n\t',
+  'x'.repeat(130),
+  'y'.repeat(20_000),
+  'lone \ud800 surrogate',
+  '日'.repeat(50),
+  'a'.repeat(100) + 'é'.repeat(20),
+];
+const NUMBERS = [
+  0,
+  1,
+  -1,
+  127,
+  128,
+  300,
+  2 ** 31,
+  2 ** 32,
+  2 ** 32 + 5,
+  2 ** 53 - 1,
+  -(2 ** 53),
+  2 ** 62,
+  -(2 ** 63),
+  0.5,
+  -3.25,
+  1e300,
+  Number.NaN,
+  Number.POSITIVE_INFINITY,
+  Number.MIN_VALUE,
+];
 
 export function randomValue(rand: () => number, depth = 0): AnyValue {
   const kind = Math.floor(rand() * (depth > 3 ? 5 : 8));
@@ -45,13 +79,26 @@ export function randomMap(rand: () => number, depth = 0): AnyValueMap {
   return map;
 }
 
-const hex = (rand: () => number, bytes: number): string => Array.from({ length: bytes }, () => Math.floor(rand() * 256).toString(16).padStart(2, '0')).join('');
+const hex = (rand: () => number, bytes: number): string =>
+  Array.from({ length: bytes }, () =>
+    Math.floor(rand() * 256)
+      .toString(16)
+      .padStart(2, '0'),
+  ).join('');
 
 /** A batch of random records over a few shared resources and scopes, every optional field sometimes absent. */
 export function randomBatch(seed: number, size: number): LogRecord[] {
   const rand = prng(seed);
-  const resources = [resourceFromAttributes({ 'service.name': 'okta', 'okta.domain': 'acme.okta.com' }), resourceFromAttributes(randomMap(rand) as Record<string, string>), resourceFromAttributes({})];
-  const scopes = [{ name: 'oktel' }, { name: 'oktel', version: '1.2.3' }, { name: 'detection', version: '', schemaUrl: 'https://opentelemetry.io/schemas/1.30.0' }];
+  const resources = [
+    resourceFromAttributes({ 'service.name': 'okta', 'okta.domain': 'acme.okta.com' }),
+    resourceFromAttributes(randomMap(rand) as Record<string, string>),
+    resourceFromAttributes({}),
+  ];
+  const scopes = [
+    { name: 'oktel' },
+    { name: 'oktel', version: '1.2.3' },
+    { name: 'detection', version: '', schemaUrl: 'https://opentelemetry.io/schemas/1.30.0' },
+  ];
   return Array.from({ length: size }, () => {
     const seconds = Math.floor(rand() * 2_000_000_000);
     const record: LogRecord = {

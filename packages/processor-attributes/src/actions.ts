@@ -12,22 +12,26 @@ const has = (attrs: AnyValueMap, key: string) => Object.hasOwn(attrs, key);
 /** SHA-256 hex of the value, as the Collector's hash action does since contrib v0.79 (SHA-1 before). */
 export function hashValue(value: AnyValue): string {
   const text = typeof value === 'string' ? value : value instanceof Uint8Array ? Buffer.from(value).toString('latin1') : JSON.stringify(value);
-  return createHash('sha256').update(text ?? '').digest('hex');
+  return createHash('sha256')
+    .update(text ?? '')
+    .digest('hex');
 }
 
 function convert(value: AnyValue, to: 'int' | 'double' | 'string'): AnyValue | undefined {
   if (to === 'string') return typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
-  const n = typeof value === 'boolean' ? Number(value) : typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+  const n =
+    typeof value === 'boolean' ? Number(value) : typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
   if (!Number.isFinite(n)) return undefined;
   return to === 'int' ? Math.trunc(n) : n;
 }
 
 function step(action: ActionConfig): Step {
   const key = action.key;
-  const source = (attrs: AnyValueMap): AnyValue | undefined => (action.from_attribute !== undefined ? attrs[action.from_attribute] : (action.value as AnyValue));
+  const source = (attrs: AnyValueMap): AnyValue | undefined =>
+    action.from_attribute !== undefined ? attrs[action.from_attribute] : (action.value as AnyValue);
   const keysOf = (attrs: AnyValueMap): string[] => {
     const re = action.pattern ? new RegExp(action.pattern) : undefined;
-    return Object.keys(attrs).filter((k) => k === key || (re?.test(k)));
+    return Object.keys(attrs).filter((k) => k === key || re?.test(k));
   };
   switch (action.action) {
     case 'insert':

@@ -3,7 +3,10 @@ import type { AnyValue, LogRecord } from '@oktel/core';
 
 const keyValue = z.strictObject({
   key: z.string().min(1).describe('Attribute name.'),
-  value: z.union([z.string(), z.number(), z.boolean()]).optional().describe('Value it must have (a regex with match_type regexp); unset: the attribute must exist.'),
+  value: z
+    .union([z.string(), z.number(), z.boolean()])
+    .optional()
+    .describe('Value it must have (a regex with match_type regexp); unset: the attribute must exist.'),
 });
 
 /** The Collector's include/exclude match properties for logs (the subset oktel implements). */
@@ -14,10 +17,14 @@ export const matchSchema = z
     resources: z.array(keyValue).optional().describe('Resource attributes that must all match.'),
     log_bodies: z.array(z.string()).optional().describe('String bodies, any of which must match.'),
     log_severity_texts: z.array(z.string()).optional().describe('Severity texts, any of which must match.'),
-    log_severity_number: z.strictObject({ min: z.number().int().min(0).max(24), match_undefined: z.boolean().default(false) }).optional().describe('Lowest severity number that matches; match_undefined also matches records without one.'),
+    log_severity_number: z
+      .strictObject({ min: z.number().int().min(0).max(24), match_undefined: z.boolean().default(false) })
+      .optional()
+      .describe('Lowest severity number that matches; match_undefined also matches records without one.'),
   })
   .superRefine((m, ctx) => {
-    if (!m.attributes && !m.resources && !m.log_bodies && !m.log_severity_texts && !m.log_severity_number) ctx.addIssue({ code: 'custom', path: [], message: 'give at least one of attributes, resources, log_bodies, log_severity_texts, log_severity_number' });
+    if (!m.attributes && !m.resources && !m.log_bodies && !m.log_severity_texts && !m.log_severity_number)
+      ctx.addIssue({ code: 'custom', path: [], message: 'give at least one of attributes, resources, log_bodies, log_severity_texts, log_severity_number' });
     if (m.match_type !== 'regexp') return;
     const patterns: [string, (string | number)[]][] = [];
     m.attributes?.forEach((a, i) => {
@@ -46,13 +53,23 @@ export type RecordMatcher = (record: LogRecord) => boolean;
 
 /** All given properties must match (within a list, any entry), as in the Collector's filterconfig. */
 export function compileMatch(config: MatchConfig): RecordMatcher {
-  const same = config.match_type === 'regexp'
-    ? (pattern: string) => { const re = new RegExp(pattern); return (v: AnyValue | undefined) => typeof v === 'string' && re.test(v); }
-    : (expected: string | number | boolean) => (v: AnyValue | undefined) => v === expected;
-  const keyValues = (list: z.output<typeof keyValue>[] | undefined) => (list ?? []).map((kv) => {
-    const test = kv.value === undefined ? undefined : config.match_type === 'regexp' && typeof kv.value === 'string' ? same(kv.value) : (v: AnyValue | undefined) => v === kv.value;
-    return (map: Readonly<Record<string, AnyValue>>) => (test ? test(map[kv.key]) : Object.hasOwn(map, kv.key));
-  });
+  const same =
+    config.match_type === 'regexp'
+      ? (pattern: string) => {
+          const re = new RegExp(pattern);
+          return (v: AnyValue | undefined) => typeof v === 'string' && re.test(v);
+        }
+      : (expected: string | number | boolean) => (v: AnyValue | undefined) => v === expected;
+  const keyValues = (list: z.output<typeof keyValue>[] | undefined) =>
+    (list ?? []).map((kv) => {
+      const test =
+        kv.value === undefined
+          ? undefined
+          : config.match_type === 'regexp' && typeof kv.value === 'string'
+            ? same(kv.value)
+            : (v: AnyValue | undefined) => v === kv.value;
+      return (map: Readonly<Record<string, AnyValue>>) => (test ? test(map[kv.key]) : Object.hasOwn(map, kv.key));
+    });
   const attributes = keyValues(config.attributes);
   const resources = keyValues(config.resources);
   const bodies = config.log_bodies?.map((b) => same(b));

@@ -84,7 +84,11 @@ describe('attributes processor', () => {
 describe('attributes processor include / exclude', () => {
   async function runWith(extra: Record<string, unknown>, records: LogRecord[]) {
     const sink = new LogsSink();
-    const processor = attributesProcessorFactory.create(testSettings('processor', 'attributes'), attributesConfigSchema.parse({ actions: [{ key: 'data_stream.dataset', action: 'upsert', value: 'oktel.alert' }], ...extra }), sink);
+    const processor = attributesProcessorFactory.create(
+      testSettings('processor', 'attributes'),
+      attributesConfigSchema.parse({ actions: [{ key: 'data_stream.dataset', action: 'upsert', value: 'oktel.alert' }], ...extra }),
+      sink,
+    );
     await processor.consume(records);
     return sink.records.map((r) => r.attributes['data_stream.dataset']);
   }
@@ -93,13 +97,27 @@ describe('attributes processor include / exclude', () => {
     const alert = record({ 'event.kind': 'alert', 'security_rule.severity': 'high' });
     const low = record({ 'event.kind': 'alert', 'security_rule.severity': 'low' });
     const raw = record({ 'event.kind': 'event' });
-    expect(await runWith({ include: { match_type: 'strict', attributes: [{ key: 'event.kind', value: 'alert' }] } }, [alert, low, raw])).to.deep.equal(['oktel.alert', 'oktel.alert', undefined]);
-    expect(await runWith({ include: { match_type: 'strict', attributes: [{ key: 'event.kind', value: 'alert' }] }, exclude: { match_type: 'regexp', attributes: [{ key: 'security_rule.severity', value: '^(low|info)' }] } }, [alert, low, raw])).to.deep.equal(['oktel.alert', undefined, undefined]);
+    expect(await runWith({ include: { match_type: 'strict', attributes: [{ key: 'event.kind', value: 'alert' }] } }, [alert, low, raw])).to.deep.equal([
+      'oktel.alert',
+      'oktel.alert',
+      undefined,
+    ]);
+    expect(
+      await runWith(
+        {
+          include: { match_type: 'strict', attributes: [{ key: 'event.kind', value: 'alert' }] },
+          exclude: { match_type: 'regexp', attributes: [{ key: 'security_rule.severity', value: '^(low|info)' }] },
+        },
+        [alert, low, raw],
+      ),
+    ).to.deep.equal(['oktel.alert', undefined, undefined]);
     expect(await runWith({ include: { match_type: 'strict', resources: [{ key: 'service.name', value: 'other' }] } }, [alert])).to.deep.equal([undefined]);
   });
 
   it('refuses an empty match block and a bad regex', () => {
     expect(attributesConfigSchema.safeParse({ actions: [{ key: 'a', action: 'delete' }], include: { match_type: 'strict' } }).success).to.equal(false);
-    expect(attributesConfigSchema.safeParse({ actions: [{ key: 'a', action: 'delete' }], include: { match_type: 'regexp', log_bodies: ['('] } }).success).to.equal(false);
+    expect(
+      attributesConfigSchema.safeParse({ actions: [{ key: 'a', action: 'delete' }], include: { match_type: 'regexp', log_bodies: ['('] } }).success,
+    ).to.equal(false);
   });
 });

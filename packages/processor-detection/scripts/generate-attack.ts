@@ -12,9 +12,21 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-interface SourceTactic { id: string; shortname: string; name: string }
-interface SourceTechnique { id: string; name: string; tactics: string[] }
-interface Source { source: string; tactics: SourceTactic[]; techniques: SourceTechnique[] }
+interface SourceTactic {
+  id: string;
+  shortname: string;
+  name: string;
+}
+interface SourceTechnique {
+  id: string;
+  name: string;
+  tactics: string[];
+}
+interface Source {
+  source: string;
+  tactics: SourceTactic[];
+  techniques: SourceTechnique[];
+}
 
 /**
  * ATT&CK v19 (April 2026) on top of v18.1, as far as the project could confirm it from public
@@ -102,7 +114,9 @@ function render(source: Source): string {
     '',
     '/** Every active technique and sub-technique: id → [name, tactic ids that contain it]. */',
     'export const ATTACK_TECHNIQUES: Readonly<Record<string, readonly [string, readonly string[]]>> = {',
-    ...techniques.map((t) => `  ${JSON.stringify(t.id)}: [${JSON.stringify(t.name)}, [${t.tactics.map((s) => JSON.stringify(tacticId.get(s) ?? s)).join(', ')}]],`),
+    ...techniques.map(
+      (t) => `  ${JSON.stringify(t.id)}: [${JSON.stringify(t.name)}, [${t.tactics.map((s) => JSON.stringify(tacticId.get(s) ?? s)).join(', ')}]],`,
+    ),
     '};',
     '',
     '/** v18 ids revoked in v19 → the technique that replaces them (for a clear lint message). */',

@@ -69,7 +69,30 @@ const PRIMARY_ORDER: readonly EntityAttribute[] = ['user.name', 'user.id', 'user
 
 /** Okta gives country names; ECS wants ISO 3166-1 alpha-2. Built once from the runtime's ICU data. */
 let countryCodes: Map<string, string> | undefined;
-const RETIRED_REGION_CODES = new Set(['AN', 'BU', 'CS', 'DD', 'DY', 'EU', 'EZ', 'FX', 'HV', 'NH', 'NT', 'QO', 'RH', 'SU', 'TP', 'UK', 'UN', 'VD', 'YD', 'YU', 'ZR', 'ZZ']);
+const RETIRED_REGION_CODES = new Set([
+  'AN',
+  'BU',
+  'CS',
+  'DD',
+  'DY',
+  'EU',
+  'EZ',
+  'FX',
+  'HV',
+  'NH',
+  'NT',
+  'QO',
+  'RH',
+  'SU',
+  'TP',
+  'UK',
+  'UN',
+  'VD',
+  'YD',
+  'YU',
+  'ZR',
+  'ZZ',
+]);
 export function countryIsoCode(name: string): string | undefined {
   if (!countryCodes) {
     countryCodes = new Map();
@@ -234,12 +257,22 @@ function describePrimary(entities: AlertEntities | undefined, group: Readonly<Re
   const primary = entities ? primaryEntity(entities) : undefined;
   if (!primary) return '';
   if (Object.values(group).some((v) => v === primary.value)) return '';
-  const noun = primary.attribute.startsWith('user.target') ? 'target user' : primary.attribute.startsWith('user.') ? 'user' : primary.attribute === 'source.ip' ? 'address' : primary.attribute === 'session.id' ? 'session' : 'device';
+  const noun = primary.attribute.startsWith('user.target')
+    ? 'target user'
+    : primary.attribute.startsWith('user.')
+      ? 'user'
+      : primary.attribute === 'source.ip'
+        ? 'address'
+        : primary.attribute === 'session.id'
+          ? 'session'
+          : 'device';
   return ` (${noun} ${primary.value}${primary.others > 0 ? ` and ${primary.others} more` : ''})`;
 }
 
 function describeGroup(group: Readonly<Record<string, AnyValue>>): string {
-  const parts = Object.entries(group).filter(([, v]) => v !== null && v !== undefined).map(([k, v]) => `${k}=${String(v)}`);
+  const parts = Object.entries(group)
+    .filter(([, v]) => v !== null && v !== undefined)
+    .map(([k, v]) => `${k}=${String(v)}`);
   return parts.length > 0 ? ` for ${parts.join(', ')}` : '';
 }
 
@@ -263,8 +296,11 @@ export function alertRecord(facts: AlertFacts): LogRecord {
   for (const [path, value] of Object.entries(group)) if (value !== null && value !== undefined) attributes[groupAttributeName(path)] = value;
   if (facts.attributes) for (const [k, v] of Object.entries(facts.attributes)) if (!(k in attributes)) attributes[k] = v;
   if (facts.entities) writeEntityAttributes(attributes, facts.entities);
-  const when = facts.firstMs === facts.lastMs ? `at ${new Date(facts.firstMs).toISOString()}` : `between ${new Date(facts.firstMs).toISOString()} and ${new Date(facts.lastMs).toISOString()}`;
-  const body = `${def.name}${describeGroup(group)}${describePrimary(facts.entities, group)}: ${count} event${count === 1 ? "" : "s"} ${when}${facts.summary ? `, ${facts.summary}` : ""}${facts.update ? " (update: more hits after the first alert)" : ""}.`;
+  const when =
+    facts.firstMs === facts.lastMs
+      ? `at ${new Date(facts.firstMs).toISOString()}`
+      : `between ${new Date(facts.firstMs).toISOString()} and ${new Date(facts.lastMs).toISOString()}`;
+  const body = `${def.name}${describeGroup(group)}${describePrimary(facts.entities, group)}: ${count} event${count === 1 ? '' : 's'} ${when}${facts.summary ? `, ${facts.summary}` : ''}${facts.update ? ' (update: more hits after the first alert)' : ''}.`;
   return {
     hrTime: hrTimeFromMillis(facts.lastMs),
     hrTimeObserved: hrTimeFromMillis(Date.now()),

@@ -1,7 +1,18 @@
 import { appendFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { errorMessage, storageClient, withAttributes, type ComponentSettings, type Host, type LogBatch, type LogRecord, type LogsConsumer, type Processor, type StorageClient } from '@oktel/core';
+import {
+  errorMessage,
+  storageClient,
+  withAttributes,
+  type ComponentSettings,
+  type Host,
+  type LogBatch,
+  type LogRecord,
+  type LogsConsumer,
+  type Processor,
+  type StorageClient,
+} from '@oktel/core';
 import { ALERT_EVENT_NAME } from './alert-record.js';
 import { detectionSources, unboundedRules, type DetectionConfig } from './config.js';
 import { describeIssue } from './rules/load-rules.js';
@@ -43,7 +54,8 @@ const COUNTERS: Readonly<Record<string, string>> = {
   new_terms_evictions: 'new_terms: terms forgotten to stay within max_terms_per_entity (they would alert again)',
   not_okta_event_records: 'Records whose body is not an Okta event (passed on untouched)',
   evaluation_errors: 'Records whose evaluation failed outside a rule (a shape no rule expected): passed on untouched',
-  group_by_absent_events: 'Rule matches whose group_by value was absent ("unknown", "null", empty, null): skipped by stateful rules, not grouped by single-event rules',
+  group_by_absent_events:
+    'Rule matches whose group_by value was absent ("unknown", "null", empty, null): skipped by stateful rules, not grouped by single-event rules',
 };
 const EXCLUDED_HELP = 'Rule matches ignored because a tuning exception covered them, per rule and exception';
 const RELOAD_HELP = 'Reloads of rules, lists and tuning (SIGHUP), by result';
@@ -101,61 +113,93 @@ export class DetectionProcessor implements Processor {
     const exceptions = new ExceptionIndex(set.rules, set.exceptions, {
       now: this.#now,
       onExcluded: (rule, exception) => settings.telemetry.add('excluded_matches', 1, EXCLUDED_HELP, { rule: rule.definition.id, exception: exception.id }),
-      onExpired: (exception) => settings.logger.warn(`Tuning exception ${exception.id} expired on ${new Date(exception.expiresMs).toISOString()} and no longer applies (${exception.comment}).`),
+      onExpired: (exception) =>
+        settings.logger.warn(
+          `Tuning exception ${exception.id} expired on ${new Date(exception.expiresMs).toISOString()} and no longer applies (${exception.comment}).`,
+        ),
     });
-    for (const rule of set.rules) for (const e of set.exceptions) if (e.appliesTo(rule)) settings.telemetry.add('excluded_matches', 0, EXCLUDED_HELP, { rule: rule.definition.id, exception: e.id });
+    for (const rule of set.rules)
+      for (const e of set.exceptions)
+        if (e.appliesTo(rule)) settings.telemetry.add('excluded_matches', 0, EXCLUDED_HELP, { rule: rule.definition.id, exception: e.id });
     let reported = 0;
-    return withLists(set.lists, () => new DetectionEngine({
-      rules: set.rules,
-      excludes: exceptions.size > 0 ? (rule, ctx) => exceptions.excludes(rule, ctx) : undefined,
-      suppressionWindowMs: config.suppression_window,
-      maxAlertEventUuids: config.max_alert_event_uuids,
-      maxSuppressionEntries: config.max_suppression_groups,
-      errorMode: config.error_mode,
-      onRuleError: (rule, err) => {
-        count('rule_errors');
-        if (reported++ < 20) settings.logger.warn(`Rule ${rule.definition.id} failed on an event: ${errorMessage(err)}`);
-      },
-      onEvict: () => {
-        count('suppression_evictions');
-        warn.warn('suppression_evictions', () => `Suppression window dropped to stay within max_suppression_groups (${config.max_suppression_groups}); a repeat alert may follow.`);
-      },
-      allowedLatenessMs: config.allowed_lateness,
-      maxGroupsPerRule: config.max_groups_per_rule,
-      maxBufferedEvents: config.max_buffered_events,
-      maxBufferedBytes: config.max_buffered_bytes,
-      maxDistinctPerGroup: config.max_items_per_group,
-      onStateEvict: (rule) => {
-        count('state_evictions');
-        warn.warn('state_evictions', () => `Correlation group of rule ${rule.definition.id} evicted to stay within max_groups_per_rule (${config.max_groups_per_rule}): its partial progress is lost.`);
-      },
-      onTooLate: (rule) => {
-        count('late_events');
-        warn.warn('late_events', () => `Event later than allowed_lateness for rule ${rule.definition.id}: correlated in arrival order.`);
-      },
-      onBufferOverflow: (rule) => {
-        count('reorder_overflows');
-        warn.warn('reorder_overflows', () => `Reorder buffer of rule ${rule.definition.id} is full (max_buffered_events ${config.max_buffered_events}, max_buffered_bytes ${config.max_buffered_bytes}): the oldest event is correlated before allowed_lateness.`);
-      },
-      now: this.#now,
-      idleAfterMs: config.idle_after,
-      maxClockSkewMs: config.max_clock_skew,
-      groupByOrg: config.group_by_org,
-      journal: config.storage !== undefined,
-      onTermEvict: (rule) => {
-        count('new_terms_evictions');
-        warn.warn('new_terms_evictions', () => `Rule ${rule.definition.id} forgot the least recently seen term of an entity to stay within max_terms_per_entity: it would alert again if seen.`);
-      },
-      onNotOktaEvent: () => count('not_okta_event_records'),
-      onGroupByAbsent: (rule) => {
-        count('group_by_absent_events');
-        warn.warn(`group_by_absent:${rule.definition.id}`, () => `Rule ${rule.definition.id} matched an event whose group_by value (${rule.definition.group_by.join(', ')}) is absent: ${rule.definition.correlate ? 'skipped for this rule' : 'alerted without grouping on it'}.`);
-      },
-      onFutureEvent: (eventMs, nowMs) => {
-        count('future_events');
-        warn.warn('future_events', () => `Event stamped ${new Date(eventMs).toISOString()}, ${Math.round((eventMs - nowMs) / 1000)} s ahead of this host's clock (more than max_clock_skew): it does not move event time and is correlated at the current event time.`);
-      },
-    }));
+    return withLists(
+      set.lists,
+      () =>
+        new DetectionEngine({
+          rules: set.rules,
+          excludes: exceptions.size > 0 ? (rule, ctx) => exceptions.excludes(rule, ctx) : undefined,
+          suppressionWindowMs: config.suppression_window,
+          maxAlertEventUuids: config.max_alert_event_uuids,
+          maxSuppressionEntries: config.max_suppression_groups,
+          errorMode: config.error_mode,
+          onRuleError: (rule, err) => {
+            count('rule_errors');
+            if (reported++ < 20) settings.logger.warn(`Rule ${rule.definition.id} failed on an event: ${errorMessage(err)}`);
+          },
+          onEvict: () => {
+            count('suppression_evictions');
+            warn.warn(
+              'suppression_evictions',
+              () => `Suppression window dropped to stay within max_suppression_groups (${config.max_suppression_groups}); a repeat alert may follow.`,
+            );
+          },
+          allowedLatenessMs: config.allowed_lateness,
+          maxGroupsPerRule: config.max_groups_per_rule,
+          maxBufferedEvents: config.max_buffered_events,
+          maxBufferedBytes: config.max_buffered_bytes,
+          maxDistinctPerGroup: config.max_items_per_group,
+          onStateEvict: (rule) => {
+            count('state_evictions');
+            warn.warn(
+              'state_evictions',
+              () =>
+                `Correlation group of rule ${rule.definition.id} evicted to stay within max_groups_per_rule (${config.max_groups_per_rule}): its partial progress is lost.`,
+            );
+          },
+          onTooLate: (rule) => {
+            count('late_events');
+            warn.warn('late_events', () => `Event later than allowed_lateness for rule ${rule.definition.id}: correlated in arrival order.`);
+          },
+          onBufferOverflow: (rule) => {
+            count('reorder_overflows');
+            warn.warn(
+              'reorder_overflows',
+              () =>
+                `Reorder buffer of rule ${rule.definition.id} is full (max_buffered_events ${config.max_buffered_events}, max_buffered_bytes ${config.max_buffered_bytes}): the oldest event is correlated before allowed_lateness.`,
+            );
+          },
+          now: this.#now,
+          idleAfterMs: config.idle_after,
+          maxClockSkewMs: config.max_clock_skew,
+          groupByOrg: config.group_by_org,
+          journal: config.storage !== undefined,
+          onTermEvict: (rule) => {
+            count('new_terms_evictions');
+            warn.warn(
+              'new_terms_evictions',
+              () =>
+                `Rule ${rule.definition.id} forgot the least recently seen term of an entity to stay within max_terms_per_entity: it would alert again if seen.`,
+            );
+          },
+          onNotOktaEvent: () => count('not_okta_event_records'),
+          onGroupByAbsent: (rule) => {
+            count('group_by_absent_events');
+            warn.warn(
+              `group_by_absent:${rule.definition.id}`,
+              () =>
+                `Rule ${rule.definition.id} matched an event whose group_by value (${rule.definition.group_by.join(', ')}) is absent: ${rule.definition.correlate ? 'skipped for this rule' : 'alerted without grouping on it'}.`,
+            );
+          },
+          onFutureEvent: (eventMs, nowMs) => {
+            count('future_events');
+            warn.warn(
+              'future_events',
+              () =>
+                `Event stamped ${new Date(eventMs).toISOString()}, ${Math.round((eventMs - nowMs) / 1000)} s ahead of this host's clock (more than max_clock_skew): it does not move event time and is correlated at the current event time.`,
+            );
+          },
+        }),
+    );
   }
 
   /**
@@ -199,7 +243,9 @@ export class DetectionProcessor implements Processor {
     this.#ruleSetVersion++;
     this.#settings.telemetry.set('ruleset_version', this.#ruleSetVersion, VERSION_HELP);
     this.#settings.telemetry.add('ruleset_reloads', 1, RELOAD_HELP, { result: 'ok' });
-    logger.info(`Reloaded: ${set.rules.length} rules${set.disabled.length > 0 ? ` (${set.disabled.length} disabled)` : ''}, ${set.exceptions.length} exceptions, ${set.lists.size} lists; state kept for ${kept} rules, reset for ${reset}; rule set version ${this.#ruleSetVersion}.`);
+    logger.info(
+      `Reloaded: ${set.rules.length} rules${set.disabled.length > 0 ? ` (${set.disabled.length} disabled)` : ''}, ${set.exceptions.length} exceptions, ${set.lists.size} lists; state kept for ${kept} rules, reset for ${reset}; rule set version ${this.#ruleSetVersion}.`,
+    );
     if (this.#storage) await this.#saveState();
     if (closing.length === 0) return;
     this.#report(closing);
@@ -218,13 +264,20 @@ export class DetectionProcessor implements Processor {
 
   async start(host: Host): Promise<void> {
     const set = this.#set;
-    this.#settings.logger.info(`Loaded ${this.#engine.rules.length} detection rules${set.tuningFile ? ` (tuning ${set.tuningFile}: ${set.exceptions.length} exceptions, ${set.lists.size} lists, ${set.disabled.length} rules disabled)` : ''}.`);
+    this.#settings.logger.info(
+      `Loaded ${this.#engine.rules.length} detection rules${set.tuningFile ? ` (tuning ${set.tuningFile}: ${set.exceptions.length} exceptions, ${set.lists.size} lists, ${set.disabled.length} rules disabled)` : ''}.`,
+    );
     for (const o of this.#config.loaded.sigma ?? []) {
       if (o.outcome !== 'loaded') this.#settings.logger.warn(`Sigma rule ${o.outcome}: ${o.file}:${o.line} ${o.title}: ${o.reason ?? ''}`);
       for (const w of o.warnings) this.#settings.logger.warn(`Sigma rule ${o.file}:${o.line} ${o.title}: ${w}`);
     }
     if (this.#config.storage) {
-      this.#storage = await storageClient(host, this.#config.storage, 'processor', this.#settings.pipelineId ? `${this.#settings.id}@${this.#settings.pipelineId}` : this.#settings.id);
+      this.#storage = await storageClient(
+        host,
+        this.#config.storage,
+        'processor',
+        this.#settings.pipelineId ? `${this.#settings.id}@${this.#settings.pipelineId}` : this.#settings.id,
+      );
       this.#journalPath = join(this.#storage.directory, JOURNAL_FILE);
       const snapshotSeq = await this.#restore(this.#storage);
       await this.#replayJournal(this.#journalPath, snapshotSeq);
@@ -272,7 +325,9 @@ export class DetectionProcessor implements Processor {
     await storage.set(aside, saved);
     await storage.delete(STATE_KEY);
     this.#settings.telemetry.add('state_files_set_aside', 1, COUNTERS.state_files_set_aside);
-    this.#settings.logger.warn(`Correlation state ${file} was set aside as ${join(storage.directory, aside)}: ${reason}. Starting with empty correlation state.`);
+    this.#settings.logger.warn(
+      `Correlation state ${file} was set aside as ${join(storage.directory, aside)}: ${reason}. Starting with empty correlation state.`,
+    );
     return 0;
   }
 
@@ -301,7 +356,9 @@ export class DetectionProcessor implements Processor {
         parsed = undefined;
       }
       if (!parsed) {
-        this.#settings.logger.warn(`Correlation journal ${path}: line ${n + 1} does not validate; replay stops there (${lines.length - n - 1} later lines ignored).`);
+        this.#settings.logger.warn(
+          `Correlation journal ${path}: line ${n + 1} does not validate; replay stops there (${lines.length - n - 1} later lines ignored).`,
+        );
         break;
       }
       this.#journalSeq = Math.max(this.#journalSeq, parsed.s);
@@ -347,7 +404,11 @@ export class DetectionProcessor implements Processor {
     }
     if (dropped > 0) {
       this.#settings.telemetry.add('state_groups_dropped', dropped, COUNTERS.state_groups_dropped);
-      this.#warn.warn('state_groups_dropped', () => `Correlation state is larger than max_state_bytes (${this.#config.max_state_bytes}): ${dropped} least recently used groups were left out of the save.`);
+      this.#warn.warn(
+        'state_groups_dropped',
+        () =>
+          `Correlation state is larger than max_state_bytes (${this.#config.max_state_bytes}): ${dropped} least recently used groups were left out of the save.`,
+      );
     }
     return text;
   }
@@ -451,6 +512,9 @@ export class DetectionProcessor implements Processor {
     if (alerts.length === 0) return;
     this.#settings.telemetry.add('alerts', alerts.length, COUNTERS.alerts);
     if (!this.#logAlerts) return;
-    for (const alert of alerts) this.#settings.logger.info(`ALERT [${String(alert.attributes['security_rule.severity'])}] ${String(alert.body)}`, { rule: String(alert.attributes['security_rule.uuid']) });
+    for (const alert of alerts)
+      this.#settings.logger.info(`ALERT [${String(alert.attributes['security_rule.severity'])}] ${String(alert.body)}`, {
+        rule: String(alert.attributes['security_rule.uuid']),
+      });
   }
 }

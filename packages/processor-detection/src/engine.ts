@@ -114,21 +114,28 @@ export class DetectionEngine {
       if (!values) this.#unguarded.push(rule);
       else for (const v of values) guarded.set(v, (guarded.get(v) ?? new Set()).add(rule));
     }
-    for (const [value, rules] of guarded) this.#byEventType.set(value, options.rules.filter((r) => rules.has(r) || this.#unguarded.includes(r)));
+    for (const [value, rules] of guarded)
+      this.#byEventType.set(
+        value,
+        options.rules.filter((r) => rules.has(r) || this.#unguarded.includes(r)),
+      );
     for (const rule of options.rules) {
       if (!rule.definition.correlate) continue;
-      this.#stateful.set(rule, new StatefulRule(rule.definition.correlate, {
-        lateness: this.#lateness,
-        maxGroups: options.maxGroupsPerRule ?? 10_000,
-        maxBufferedEvents: options.maxBufferedEvents ?? 100_000,
-        maxBufferedBytes: options.maxBufferedBytes ?? 32 * 1024 * 1024,
-        maxUuids: options.maxAlertEventUuids,
-        maxDistinct: options.maxDistinctPerGroup ?? 1000,
-        onEvict: () => options.onStateEvict?.(rule),
-        onTooLate: () => options.onTooLate?.(rule),
-        onBufferOverflow: () => options.onBufferOverflow?.(rule),
-        onTermEvict: () => options.onTermEvict?.(rule),
-      }));
+      this.#stateful.set(
+        rule,
+        new StatefulRule(rule.definition.correlate, {
+          lateness: this.#lateness,
+          maxGroups: options.maxGroupsPerRule ?? 10_000,
+          maxBufferedEvents: options.maxBufferedEvents ?? 100_000,
+          maxBufferedBytes: options.maxBufferedBytes ?? 32 * 1024 * 1024,
+          maxUuids: options.maxAlertEventUuids,
+          maxDistinct: options.maxDistinctPerGroup ?? 1000,
+          onEvict: () => options.onStateEvict?.(rule),
+          onTooLate: () => options.onTooLate?.(rule),
+          onBufferOverflow: () => options.onBufferOverflow?.(rule),
+          onTermEvict: () => options.onTermEvict?.(rule),
+        }),
+      );
     }
     this.#suppression = new Suppression({
       defaultWindowMs: options.suppressionWindowMs,
@@ -229,7 +236,9 @@ export class DetectionEngine {
           collector.addPairs((pairs ??= eventEntities(event)));
           entities = collector.result();
         }
-        alerts.push(...this.#suppression.hit(rule, group, org, { count: 1, firstMs: eventMs, lastMs: eventMs, uuids: [event.uuid], entities }, record.resource));
+        alerts.push(
+          ...this.#suppression.hit(rule, group, org, { count: 1, firstMs: eventMs, lastMs: eventMs, uuids: [event.uuid], entities }, record.resource),
+        );
       }
     }
     // Stateful rules speak through their alerts; only single-event matches tag the raw record.
@@ -296,7 +305,13 @@ export class DetectionEngine {
    */
   restore(raw: unknown): { groups: number; skipped: number; journalSeq: number } {
     const parsed = snapshotSchema.safeParse(raw);
-    if (!parsed.success) throw new StateFormatError(parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; '));
+    if (!parsed.success)
+      throw new StateFormatError(
+        parsed.error.issues
+          .slice(0, 3)
+          .map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`)
+          .join('; '),
+      );
     const byId = new Map(parsed.data.rules);
     let groups = 0;
     let skipped = 0;

@@ -1,4 +1,16 @@
-export { ALERT_EVENT_NAME, alertRecord, countryIsoCode, ENTITY_ATTRIBUTES, EntityCollector, entitiesOf, groupAttributeName, primaryEntity, writeEntityAttributes, type AlertEntities, type AlertFacts } from './alert-record.js';
+export {
+  ALERT_EVENT_NAME,
+  alertRecord,
+  countryIsoCode,
+  ENTITY_ATTRIBUTES,
+  EntityCollector,
+  entitiesOf,
+  groupAttributeName,
+  primaryEntity,
+  writeEntityAttributes,
+  type AlertEntities,
+  type AlertFacts,
+} from './alert-record.js';
 export { detectionConfigSchema, detectionConfigSchemaFor, type DetectionConfig } from './config.js';
 export { DetectionProcessor, type DetectionProcessorOptions } from './detection-processor.js';
 export { DetectionEngine, StateFormatError, tagsFor, type EngineOptions, type EngineSnapshot, type Evaluation, type JournalEntry } from './engine.js';

@@ -31,24 +31,32 @@ export class DetectionLogRecordProcessor implements LogRecordProcessor {
     const config = detectionConfigSchema.parse(options.config ?? {});
     this.#alerts = options.alertLogger;
     // Site tuning applies here too: exceptions (uncounted: no metrics outside the oktel runtime), lists in scope.
-    const exceptions = new ExceptionIndex(config.loaded.rules, config.loaded.exceptions, { now: options.now ?? Date.now, onExcluded: () => undefined, onExpired: () => undefined });
-    this.#engine = withLists(config.loaded.lists, () => new DetectionEngine({
-      rules: config.loaded.rules,
-      ...(exceptions.size > 0 ? { excludes: (rule, ctx) => exceptions.excludes(rule, ctx) } : {}),
-      suppressionWindowMs: config.suppression_window,
-      maxAlertEventUuids: config.max_alert_event_uuids,
-      maxSuppressionEntries: config.max_suppression_groups,
-      errorMode: 'ignore',
-      allowedLatenessMs: config.allowed_lateness,
-      maxGroupsPerRule: config.max_groups_per_rule,
-      maxBufferedEvents: config.max_buffered_events,
-      maxBufferedBytes: config.max_buffered_bytes,
-      maxDistinctPerGroup: config.max_items_per_group,
-      idleAfterMs: config.idle_after,
-      maxClockSkewMs: config.max_clock_skew,
-      groupByOrg: config.group_by_org,
-      ...(options.now ? { now: options.now } : {}),
-    }));
+    const exceptions = new ExceptionIndex(config.loaded.rules, config.loaded.exceptions, {
+      now: options.now ?? Date.now,
+      onExcluded: () => undefined,
+      onExpired: () => undefined,
+    });
+    this.#engine = withLists(
+      config.loaded.lists,
+      () =>
+        new DetectionEngine({
+          rules: config.loaded.rules,
+          ...(exceptions.size > 0 ? { excludes: (rule, ctx) => exceptions.excludes(rule, ctx) } : {}),
+          suppressionWindowMs: config.suppression_window,
+          maxAlertEventUuids: config.max_alert_event_uuids,
+          maxSuppressionEntries: config.max_suppression_groups,
+          errorMode: 'ignore',
+          allowedLatenessMs: config.allowed_lateness,
+          maxGroupsPerRule: config.max_groups_per_rule,
+          maxBufferedEvents: config.max_buffered_events,
+          maxBufferedBytes: config.max_buffered_bytes,
+          maxDistinctPerGroup: config.max_items_per_group,
+          idleAfterMs: config.idle_after,
+          maxClockSkewMs: config.max_clock_skew,
+          groupByOrg: config.group_by_org,
+          ...(options.now ? { now: options.now } : {}),
+        }),
+    );
     if (config.idle_after > 0) {
       // Same idle-source clock as the processor: stateful alerts without waiting for the next record.
       this.#timer = setInterval(() => this.#emit(this.#engine.expired()), Math.max(100, Math.min(1000, Math.floor(config.idle_after / 2))));

@@ -92,11 +92,29 @@ export class Suppression {
     }
     const windowMs = rule.definition.suppression.window ?? this.options.defaultWindowMs;
     const uuids = hit.uuids.slice(0, this.options.maxEventUuids);
-    const entry: Entry = { rule, group, org, windowEndMs: eventMs + windowMs, count: hit.count, reportedCount: hit.count, firstMs: hit.firstMs, lastMs: eventMs, uuids: [...uuids], resource, entities: hit.entities, later: undefined, attributes: hit.attributes, summary: hit.summary };
+    const entry: Entry = {
+      rule,
+      group,
+      org,
+      windowEndMs: eventMs + windowMs,
+      count: hit.count,
+      reportedCount: hit.count,
+      firstMs: hit.firstMs,
+      lastMs: eventMs,
+      uuids: [...uuids],
+      resource,
+      entities: hit.entities,
+      later: undefined,
+      attributes: hit.attributes,
+      summary: hit.summary,
+    };
     this.#entries.set(key, entry);
     this.#closing.push(entry.windowEndMs, { key, entry });
     if (this.#closing.size > 2 * this.#entries.size + 1024) this.#compact();
-    const alert = withOrg(alertRecord({ rule, group, count: hit.count, firstMs: hit.firstMs, lastMs: eventMs, uuids, update: false, resource, ...extras(hit) }), org);
+    const alert = withOrg(
+      alertRecord({ rule, group, count: hit.count, firstMs: hit.firstMs, lastMs: eventMs, uuids, update: false, resource, ...extras(hit) }),
+      org,
+    );
     return followUp ? [followUp, alert] : [alert];
   }
 
@@ -136,7 +154,20 @@ export class Suppression {
   #followUp(entry: Entry): LogRecord | undefined {
     if (entry.count <= entry.reportedCount) return undefined;
     entry.reportedCount = entry.count;
-    return withOrg(alertRecord({ rule: entry.rule, group: entry.group, count: entry.count, firstMs: entry.firstMs, lastMs: entry.lastMs, uuids: entry.uuids, update: true, resource: entry.resource, ...extras({ entities: entry.later?.result() ?? entry.entities, attributes: entry.attributes, summary: entry.summary }) }), entry.org);
+    return withOrg(
+      alertRecord({
+        rule: entry.rule,
+        group: entry.group,
+        count: entry.count,
+        firstMs: entry.firstMs,
+        lastMs: entry.lastMs,
+        uuids: entry.uuids,
+        update: true,
+        resource: entry.resource,
+        ...extras({ entities: entry.later?.result() ?? entry.entities, attributes: entry.attributes, summary: entry.summary }),
+      }),
+      entry.org,
+    );
   }
 }
 
@@ -144,7 +175,11 @@ export class Suppression {
 export const ENTITY_CAP = 5;
 export const ENTITY_OVERFLOW = 50;
 
-function extras(hit: { entities?: AlertEntities | undefined; attributes?: AnyValueMap | undefined; summary?: string | undefined }): { entities?: AlertEntities; attributes?: AnyValueMap; summary?: string } {
+function extras(hit: { entities?: AlertEntities | undefined; attributes?: AnyValueMap | undefined; summary?: string | undefined }): {
+  entities?: AlertEntities;
+  attributes?: AnyValueMap;
+  summary?: string;
+} {
   const out: { entities?: AlertEntities; attributes?: AnyValueMap; summary?: string } = {};
   if (hit.entities) out.entities = hit.entities;
   if (hit.attributes) out.attributes = hit.attributes;

@@ -11,21 +11,34 @@ import { correlatedRule, engineWith } from './stateful-helpers.js';
 
 const T0 = Date.parse('2026-11-20T10:00:00Z');
 const min = (m: number) => T0 + m * 60_000;
-const fail = (user: string, at: number, extra: Record<string, unknown> = {}) => record({ eventType: 'user.session.start', actor: { type: 'User', alternateId: user }, outcome: { result: 'FAILURE' }, ...extra }, at);
+const fail = (user: string, at: number, extra: Record<string, unknown> = {}) =>
+  record({ eventType: 'user.session.start', actor: { type: 'User', alternateId: user }, outcome: { result: 'FAILURE' }, ...extra }, at);
 const alertsOf = (records: readonly LogRecord[]) => records.filter((r) => r.attributes['event.kind'] === 'alert');
 
 let n = 0;
 /** The same sign-in failure, from the org `domain` (the okta receiver sets okta.domain on the resource). */
 function failIn(domain: string, user: string, at: number): LogRecord {
   n++;
-  const event = { uuid: `org-${n}`, published: new Date(at).toISOString(), severity: 'INFO', eventType: 'user.session.start', actor: { type: 'User', alternateId: user }, outcome: { result: 'FAILURE' } } as unknown as OktaLogEvent;
+  const event = {
+    uuid: `org-${n}`,
+    published: new Date(at).toISOString(),
+    severity: 'INFO',
+    eventType: 'user.session.start',
+    actor: { type: 'User', alternateId: user },
+    outcome: { result: 'FAILURE' },
+  } as unknown as OktaLogEvent;
   return logEventToRecord(event, { resource: oktaResource({ domain }), scope: { name: 'test' } });
 }
 
 describe('detection: many orgs, no cross-talk', () => {
   it('never correlates the same user name across two orgs, and names the org on the alert', () => {
     const engine = engineWith(correlatedRule('type: threshold\nwindow: 10m\ncount: 3'));
-    const alerts = [failIn('acme.okta.com', 'dana', min(0)), failIn('globex.okta.com', 'dana', min(1)), failIn('acme.okta.com', 'dana', min(2)), failIn('globex.okta.com', 'dana', min(3))].flatMap((r) => engine.evaluate(r).alerts);
+    const alerts = [
+      failIn('acme.okta.com', 'dana', min(0)),
+      failIn('globex.okta.com', 'dana', min(1)),
+      failIn('acme.okta.com', 'dana', min(2)),
+      failIn('globex.okta.com', 'dana', min(3)),
+    ].flatMap((r) => engine.evaluate(r).alerts);
     expect(alerts).to.deep.equal([]);
     const third = engine.evaluate(failIn('globex.okta.com', 'dana', min(4))).alerts;
     expect(third).to.have.length(1);
@@ -35,7 +48,9 @@ describe('detection: many orgs, no cross-talk', () => {
 
   it('suppresses per org: the same user alerting in two orgs gives two alerts', () => {
     const engine = engineWith(correlatedRule(undefined), { suppressionWindowMs: 3_600_000 });
-    const alerts = [failIn('acme.okta.com', 'dana', min(0)), failIn('globex.okta.com', 'dana', min(1)), failIn('acme.okta.com', 'dana', min(2))].flatMap((r) => engine.evaluate(r).alerts);
+    const alerts = [failIn('acme.okta.com', 'dana', min(0)), failIn('globex.okta.com', 'dana', min(1)), failIn('acme.okta.com', 'dana', min(2))].flatMap(
+      (r) => engine.evaluate(r).alerts,
+    );
     expect(alerts.map((a) => a.attributes['okta.domain'])).to.deep.equal(['acme.okta.com', 'globex.okta.com']);
   });
 
@@ -49,7 +64,11 @@ describe('detection: many orgs, no cross-talk', () => {
 describe('detection: bounded state', () => {
   it('caps the reorder buffer in events: the oldest is correlated early, and counted', () => {
     let overflows = 0;
-    const engine = engineWith(correlatedRule('type: threshold\nwindow: 10m\ncount: 1000'), { allowedLatenessMs: 3_600_000, maxBufferedEvents: 10, onBufferOverflow: () => overflows++ });
+    const engine = engineWith(correlatedRule('type: threshold\nwindow: 10m\ncount: 1000'), {
+      allowedLatenessMs: 3_600_000,
+      maxBufferedEvents: 10,
+      onBufferOverflow: () => overflows++,
+    });
     for (let i = 0; i < 100; i++) engine.evaluate(fail(`u${i}`, min(0) + i));
     expect(engine.bufferedEvents).to.equal(10);
     expect(overflows).to.equal(90);
@@ -57,14 +76,22 @@ describe('detection: bounded state', () => {
 
   it('caps the reorder buffer in bytes', () => {
     let overflows = 0;
-    const engine = engineWith(correlatedRule('type: threshold\nwindow: 10m\ncount: 1000'), { allowedLatenessMs: 3_600_000, maxBufferedBytes: 2_000, onBufferOverflow: () => overflows++ });
+    const engine = engineWith(correlatedRule('type: threshold\nwindow: 10m\ncount: 1000'), {
+      allowedLatenessMs: 3_600_000,
+      maxBufferedBytes: 2_000,
+      onBufferOverflow: () => overflows++,
+    });
     for (let i = 0; i < 100; i++) engine.evaluate(fail(`user-${i}@example.com`, min(0) + i));
     expect(engine.bufferedEvents).to.be.below(20);
     expect(overflows).to.be.above(80);
   });
 
   it('keeps the expiry heaps bounded by the live groups when groups are evicted over and over', () => {
-    const engine = engineWith([correlatedRule('type: threshold\nwindow: 1h\ncount: 5'), correlatedRule(undefined, undefined, undefined, 'single-rule')], { maxGroupsPerRule: 100, maxSuppressionEntries: 100, suppressionWindowMs: 3_600_000 });
+    const engine = engineWith([correlatedRule('type: threshold\nwindow: 1h\ncount: 5'), correlatedRule(undefined, undefined, undefined, 'single-rule')], {
+      maxGroupsPerRule: 100,
+      maxSuppressionEntries: 100,
+      suppressionWindowMs: 3_600_000,
+    });
     for (let i = 0; i < 20_000; i++) engine.evaluate(fail(`u${i}`, min(0) + i));
     expect(engine.stateSizes()['test-rule']).to.equal(100);
     expect(engine.heapEntries).to.be.at.most(2 * (2 * 100 + 1024));
@@ -80,12 +107,15 @@ describe('detection: bounded state', () => {
   });
 
   it('keeps running aggregates, not events: an aggregate group stays small whatever its event count', () => {
-    const engine = engineWith(correlatedRule(`type: aggregate
+    const engine = engineWith(
+      correlatedRule(`type: aggregate
 window: 1h
 aggregates:
   total: { count: {} }
   ips: { distinct: client.ipAddress }
-condition: { ">": [{ var: total }, 100000] }`), { maxAlertEventUuids: 5, maxDistinctPerGroup: 10 });
+condition: { ">": [{ var: total }, 100000] }`),
+      { maxAlertEventUuids: 5, maxDistinctPerGroup: 10 },
+    );
     for (let i = 0; i < 5_000; i++) engine.evaluate(fail('dana', min(0) + i, { client: { ipAddress: `10.0.${i >> 8}.${i & 255}` } }));
     expect(JSON.stringify(engine.snapshot()).length).to.be.below(1_000);
   });
@@ -118,7 +148,10 @@ tests: [{ name: t, events: [{ eventType: x }], expect: no_alert }]
   it('logs evictions, at most once a minute, as well as counting them', async () => {
     const dir = tempDir();
     try {
-      const file = writeRule(dir.path, 't.yaml', `id: tee-rule
+      const file = writeRule(
+        dir.path,
+        't.yaml',
+        `id: tee-rule
 name: T
 description: d
 severity: low
@@ -127,9 +160,14 @@ match: { "==": [{ var: eventType }, "user.session.start"] }
 group_by: [actor.alternateId]
 correlate: { type: threshold, window: 1h, count: 5 }
 tests: [{ name: t, events: [{ eventType: x }], expect: no_alert }]
-`);
+`,
+      );
       const settings = testSettings('processor', 'detection');
-      const processor = new DetectionProcessor(settings, detectionConfigSchema.parse({ rules: [file], max_groups_per_rule: 2, allowed_lateness: '0s', idle_after: '0s' }), new LogsSink());
+      const processor = new DetectionProcessor(
+        settings,
+        detectionConfigSchema.parse({ rules: [file], max_groups_per_rule: 2, allowed_lateness: '0s', idle_after: '0s' }),
+        new LogsSink(),
+      );
       await processor.start(testHost());
       await processor.consume(Array.from({ length: 50 }, (_, i) => fail(`u${i}`, min(0) + i)));
       await processor.shutdown();
@@ -147,7 +185,10 @@ describe('detection: saved state is untrusted input', () => {
   afterEach(() => dir.cleanup());
 
   const ruleFile = () =>
-    writeRule(dir.path, 'seq.yaml', `id: seq-rule
+    writeRule(
+      dir.path,
+      'seq.yaml',
+      `id: seq-rule
 name: Sequence rule
 description: d
 severity: high
@@ -161,14 +202,19 @@ correlate:
     - { name: denied, min_count: 2, match: { "==": [{ var: outcome.result }, "FAILURE"] } }
     - { name: success, match: { "==": [{ var: outcome.result }, "SUCCESS"] } }
 tests: [{ name: t, events: [{ eventType: x }], expect: no_alert }]
-`);
+`,
+    );
 
   async function run(batch: LogRecord[], extra: Record<string, unknown> = {}) {
     const storage = new FileStorage(testSettings('extension', 'file_storage'), fileStorageConfigSchema.parse({ directory: `${dir.path}/state` }));
     await storage.start();
     const sink = new LogsSink();
     const settings = testSettings('processor', 'detection');
-    const processor = new DetectionProcessor(settings, detectionConfigSchema.parse({ rules: [ruleFile()], storage: 'file_storage', allowed_lateness: '0s', idle_after: '0s', ...extra }), sink);
+    const processor = new DetectionProcessor(
+      settings,
+      detectionConfigSchema.parse({ rules: [ruleFile()], storage: 'file_storage', allowed_lateness: '0s', idle_after: '0s', ...extra }),
+      sink,
+    );
     await processor.start(testHost({ file_storage: storage }));
     await processor.consume(batch);
     await processor.shutdown();

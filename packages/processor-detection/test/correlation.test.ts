@@ -24,10 +24,19 @@ tests: [{ name: t, events: [{ eventType: x }], expect: no_alert }]`;
 }
 
 function engine(r: CompiledRule, extra: Partial<ConstructorParameters<typeof DetectionEngine>[0]> = {}) {
-  return new DetectionEngine({ rules: [r], suppressionWindowMs: 1000, maxAlertEventUuids: 50, maxSuppressionEntries: 1000, errorMode: 'propagate', allowedLatenessMs: 0, ...extra });
+  return new DetectionEngine({
+    rules: [r],
+    suppressionWindowMs: 1000,
+    maxAlertEventUuids: 50,
+    maxSuppressionEntries: 1000,
+    errorMode: 'propagate',
+    allowedLatenessMs: 0,
+    ...extra,
+  });
 }
 
-const login = (user: string, at: number, extra: Record<string, unknown> = {}) => record({ eventType: 'user.session.start', actor: { type: 'User', alternateId: user }, outcome: { result: 'FAILURE' }, ...extra }, at);
+const login = (user: string, at: number, extra: Record<string, unknown> = {}) =>
+  record({ eventType: 'user.session.start', actor: { type: 'User', alternateId: user }, outcome: { result: 'FAILURE' }, ...extra }, at);
 const counts = (alerts: LogRecord[]) => alerts.map((a) => a.attributes['oktel.alert.event_count']);
 
 describe('detection: stateful rules', () => {
@@ -60,7 +69,16 @@ describe('detection: stateful rules', () => {
       const e = engine(pairs, { maxGroupsPerRule: 2, onStateEvict: () => evictions++ });
       // c evicts a (used least recently); b's second event then fires, a's second starts over
       // (and evicts c, now the least recently used), and so does c's.
-      const alerts = ([['a', 0], ['b', 1], ['c', 2], ['b', 3], ['a', 4], ['c', 5]] as const).flatMap(([user, m]) => e.evaluate(login(user, min(m))).alerts);
+      const alerts = (
+        [
+          ['a', 0],
+          ['b', 1],
+          ['c', 2],
+          ['b', 3],
+          ['a', 4],
+          ['c', 5],
+        ] as const
+      ).flatMap(([user, m]) => e.evaluate(login(user, min(m))).alerts);
       expect(alerts.map((a) => a.attributes['user.name'])).to.deep.equal(['b']);
       expect(evictions).to.equal(3);
       expect(e.stateSizes()['test-rule']).to.equal(2);
@@ -120,7 +138,9 @@ aggregates:
   ips: { distinct: client.ipAddress }
 condition: { and: [{ ">=": [{ var: failures }, 2] }, { ">": [{ var: ips }, 1] }] }`);
     const e = engine(r);
-    const during = [login('a', min(0), { client: { ipAddress: '1.1.1.1' } }), login('a', min(1), { client: { ipAddress: '2.2.2.2' } })].flatMap((x) => e.evaluate(x).alerts);
+    const during = [login('a', min(0), { client: { ipAddress: '1.1.1.1' } }), login('a', min(1), { client: { ipAddress: '2.2.2.2' } })].flatMap(
+      (x) => e.evaluate(x).alerts,
+    );
     expect(during).to.deep.equal([]);
     const closed = e.evaluate(login('z', min(12))).alerts.concat(e.expired());
     expect(counts(closed)).to.deep.equal([2]);
@@ -132,7 +152,10 @@ condition: { and: [{ ">=": [{ var: failures }, 2] }, { ">": [{ var: ips }, 1] }]
   it('restores a half-built sequence after a restart through the storage extension', async () => {
     const dir = tempDir();
     try {
-      const ruleFile = writeRule(dir.path, 'seq.yaml', `id: seq-rule
+      const ruleFile = writeRule(
+        dir.path,
+        'seq.yaml',
+        `id: seq-rule
 name: Sequence rule
 description: d
 severity: high
@@ -146,7 +169,8 @@ correlate:
     - { name: denied, min_count: 2, match: { "==": [{ var: outcome.result }, "FAILURE"] } }
     - { name: success, match: { "==": [{ var: outcome.result }, "SUCCESS"] } }
 tests: [{ name: t, events: [{ eventType: x }], expect: no_alert }]
-`);
+`,
+      );
       const config = detectionConfigSchema.parse({ rules: [ruleFile], storage: 'file_storage', allowed_lateness: '0s' });
       const run = async (batch: LogRecord[]) => {
         const storage = new FileStorage(testSettings('extension', 'file_storage'), fileStorageConfigSchema.parse({ directory: `${dir.path}/state` }));

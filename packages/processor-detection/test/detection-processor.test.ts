@@ -27,7 +27,10 @@ describe('detection processor', () => {
     const miss = record({ eventType: 'user.session.end' });
     const { raw } = await run([rule], [[hit, miss]]);
     expect(raw[0]!.attributes).to.deep.include({
-      'security_rule.uuid': 'rule-a', 'security_rule.name': 'Rule rule-a', 'security_rule.version': '1', 'security_rule.severity': 'medium',
+      'security_rule.uuid': 'rule-a',
+      'security_rule.name': 'Rule rule-a',
+      'security_rule.version': '1',
+      'security_rule.severity': 'medium',
       'threat.framework': 'MITRE ATT&CK',
     });
     expect(raw[0]!.attributes['threat.tactic.id']).to.deep.equal(['TA0001']);
@@ -37,7 +40,11 @@ describe('detection processor', () => {
 
   it('lists every matching rule as arrays, with the highest severity', async () => {
     const a = writeRule(dir.path, 'a.yaml', SIMPLE_RULE('rule-a'));
-    const b = writeRule(dir.path, 'b.yaml', SIMPLE_RULE('rule-b').replace('severity: medium', 'severity: critical').replace('TA0001, name: Initial Access', 'TA0006, name: Credential Access'));
+    const b = writeRule(
+      dir.path,
+      'b.yaml',
+      SIMPLE_RULE('rule-b').replace('severity: medium', 'severity: critical').replace('TA0001, name: Initial Access', 'TA0006, name: Credential Access'),
+    );
     const { raw } = await run([a, b], [[record({ eventType: 'user.session.start' })]]);
     expect(raw[0]!.attributes['security_rule.uuid']).to.deep.equal(['rule-a', 'rule-b']);
     expect(raw[0]!.attributes['threat.tactic.id']).to.deep.equal(['TA0001', 'TA0006']);
@@ -55,7 +62,13 @@ describe('detection processor', () => {
     expect(alert.severityText).to.equal('MEDIUM');
     expect(alert.severityNumber).to.equal(14);
     expect(alert.body).to.equal('Rule rule-a for actor.alternateId=dana@example.com: 1 event at 2026-11-20T10:00:00.000Z.');
-    expect(alert.attributes).to.deep.include({ 'event.kind': 'alert', 'user.name': 'dana@example.com', 'event.risk_score': 47, 'oktel.alert.event_count': 1, 'security_rule.uuid': 'rule-a' });
+    expect(alert.attributes).to.deep.include({
+      'event.kind': 'alert',
+      'user.name': 'dana@example.com',
+      'event.risk_score': 47,
+      'oktel.alert.event_count': 1,
+      'security_rule.uuid': 'rule-a',
+    });
     expect(alert.attributes['oktel.alert.event_uuids']).to.deep.equal([hit.attributes['log.record.uid']]);
     expect(alert.resource).to.equal(hit.resource);
   });
@@ -63,20 +76,35 @@ describe('detection processor', () => {
   it('suppresses repeats per rule and group within the window, then reports the count in one follow-up', async () => {
     const rule = writeRule(dir.path, 'a.yaml', SIMPLE_RULE('rule-a'));
     const t0 = Date.parse('2026-11-20T10:00:00Z');
-    const dana = (offsetMin: number) => record({ eventType: 'user.session.start', actor: { type: 'User', alternateId: 'dana@example.com' } }, t0 + offsetMin * 60_000);
+    const dana = (offsetMin: number) =>
+      record({ eventType: 'user.session.start', actor: { type: 'User', alternateId: 'dana@example.com' } }, t0 + offsetMin * 60_000);
     const sam = record({ eventType: 'user.session.start', actor: { type: 'User', alternateId: 'sam@example.com' } }, t0);
-    const { alerts } = await run([rule], [[dana(0), dana(5), sam], [dana(10), dana(20)]]);
+    const { alerts } = await run(
+      [rule],
+      [
+        [dana(0), dana(5), sam],
+        [dana(10), dana(20)],
+      ],
+    );
     const forDana = alerts.filter((a) => a.attributes['user.name'] === 'dana@example.com');
-    expect(forDana.map((a) => [a.attributes['oktel.alert.event_count'], a.attributes['oktel.alert.update']])).to.deep.equal([[1, false], [4, true]]);
+    expect(forDana.map((a) => [a.attributes['oktel.alert.event_count'], a.attributes['oktel.alert.update']])).to.deep.equal([
+      [1, false],
+      [4, true],
+    ]);
     expect(alerts.filter((a) => a.attributes['user.name'] === 'sam@example.com')).to.have.length(1);
   });
 
   it('opens a new alert once event time passes the window', async () => {
     const rule = writeRule(dir.path, 'a.yaml', SIMPLE_RULE('rule-a', 'suppression: { window: 10m }'));
     const t0 = Date.parse('2026-11-20T10:00:00Z');
-    const hit = (offsetMin: number) => record({ eventType: 'user.session.start', actor: { type: 'User', alternateId: 'dana@example.com' } }, t0 + offsetMin * 60_000);
+    const hit = (offsetMin: number) =>
+      record({ eventType: 'user.session.start', actor: { type: 'User', alternateId: 'dana@example.com' } }, t0 + offsetMin * 60_000);
     const { alerts } = await run([rule], [[hit(0), hit(3), hit(15)]]);
-    expect(alerts.map((a) => [a.attributes['oktel.alert.event_count'], a.attributes['oktel.alert.update']])).to.deep.equal([[1, false], [2, true], [1, false]]);
+    expect(alerts.map((a) => [a.attributes['oktel.alert.event_count'], a.attributes['oktel.alert.update']])).to.deep.equal([
+      [1, false],
+      [2, true],
+      [1, false],
+    ]);
   });
 
   it('never lets a raw record leave with event.kind=alert', async () => {
@@ -88,8 +116,23 @@ describe('detection processor', () => {
   });
 
   it('reads record attributes and resource under @attributes. and @resource.', async () => {
-    const rule = writeRule(dir.path, 'a.yaml', SIMPLE_RULE('rule-a').replace('match: { "==": [{ var: eventType }, "user.session.start"] }', 'match: { and: [{ "==": [{ var: "@attributes.client.address" }, "203.0.113.9"] }, { "==": [{ var: "@resource.okta.domain" }, "acme.okta.com"] }] }').replace(/tests:[\s\S]*$/, 'tests:\n  - { name: m, events: [{ eventType: x, client: { ipAddress: 203.0.113.9 } }], expect: match }\n  - { name: n, events: [{ eventType: x }], expect: no_match }\n'));
-    const { raw } = await run([rule], [[record({ eventType: 'x', client: { ipAddress: '203.0.113.9' } }), record({ eventType: 'x', client: { ipAddress: '198.51.100.1' } })]]);
+    const rule = writeRule(
+      dir.path,
+      'a.yaml',
+      SIMPLE_RULE('rule-a')
+        .replace(
+          'match: { "==": [{ var: eventType }, "user.session.start"] }',
+          'match: { and: [{ "==": [{ var: "@attributes.client.address" }, "203.0.113.9"] }, { "==": [{ var: "@resource.okta.domain" }, "acme.okta.com"] }] }',
+        )
+        .replace(
+          /tests:[\s\S]*$/,
+          'tests:\n  - { name: m, events: [{ eventType: x, client: { ipAddress: 203.0.113.9 } }], expect: match }\n  - { name: n, events: [{ eventType: x }], expect: no_match }\n',
+        ),
+    );
+    const { raw } = await run(
+      [rule],
+      [[record({ eventType: 'x', client: { ipAddress: '203.0.113.9' } }), record({ eventType: 'x', client: { ipAddress: '198.51.100.1' } })]],
+    );
     expect(raw.map((r) => r.attributes['security_rule.uuid'])).to.deep.equal(['rule-a', undefined]);
   });
 
@@ -97,7 +140,12 @@ describe('detection processor', () => {
     const good = writeRule(dir.path, 'b.yaml', SIMPLE_RULE('rule-b'));
     const poisoned = record({ eventType: 'user.session.start' });
     // Matches rule-b (which reads only eventType); reading the client for the alert's entities throws.
-    Object.defineProperty(poisoned.body, 'client', { get: () => { throw new Error('boom'); }, enumerable: true });
+    Object.defineProperty(poisoned.body, 'client', {
+      get: () => {
+        throw new Error('boom');
+      },
+      enumerable: true,
+    });
     const { raw, settings } = await run([good], [[poisoned, record({ eventType: 'user.session.start' })]]);
     expect(settings.telemetry.get('evaluation_errors')).to.equal(1);
     expect(raw).to.have.length(2);
@@ -106,11 +154,27 @@ describe('detection processor', () => {
   });
 
   it('counts a rule that throws and goes on (error_mode ignore)', async () => {
-    const rule = writeRule(dir.path, 'a.yaml', SIMPLE_RULE('rule-a').replace('match: { "==": [{ var: eventType }, "user.session.start"] }', 'match: { "==": [{ var: actor.0 }, 1] }').replace(/tests:[\s\S]*$/, 'tests:\n  - { name: m, events: [{ eventType: x, actor: [1] }], expect: match }\n  - { name: n, events: [{ eventType: x, actor: [] }], expect: no_match }\n'));
+    const rule = writeRule(
+      dir.path,
+      'a.yaml',
+      SIMPLE_RULE('rule-a')
+        .replace('match: { "==": [{ var: eventType }, "user.session.start"] }', 'match: { "==": [{ var: actor.0 }, 1] }')
+        .replace(
+          /tests:[\s\S]*$/,
+          'tests:\n  - { name: m, events: [{ eventType: x, actor: [1] }], expect: match }\n  - { name: n, events: [{ eventType: x, actor: [] }], expect: no_match }\n',
+        ),
+    );
     const good = writeRule(dir.path, 'b.yaml', SIMPLE_RULE('rule-b'));
     const poisoned = record({ eventType: 'user.session.start' });
     // A body whose field throws when read: the rule fails on this event only.
-    Object.defineProperty(poisoned.body, 'actor', { value: Object.defineProperty({}, '0', { get: () => { throw new Error('boom'); }, enumerable: true }) });
+    Object.defineProperty(poisoned.body, 'actor', {
+      value: Object.defineProperty({}, '0', {
+        get: () => {
+          throw new Error('boom');
+        },
+        enumerable: true,
+      }),
+    });
     const { raw, settings } = await run([rule, good], [[poisoned, record({ eventType: 'user.session.start' })]]);
     expect(settings.telemetry.get('rule_errors')).to.equal(1);
     expect(raw).to.have.length(2);
@@ -131,14 +195,30 @@ describe('detection processor: loading rules', () => {
 
   it('rejects a bad rule with file, line, rule id and the JsonLogic path of the fault; no half-loaded pack', () => {
     const good = writeRule(dir.path, 'good.yaml', SIMPLE_RULE('rule-good'));
-    const bad = writeRule(dir.path, 'bad.yaml', SIMPLE_RULE('rule-bad').replace('match: { "==": [{ var: eventType }, "user.session.start"] }', 'match:\n  and:\n    - { "==": [{ var: eventType }, "x"] }\n    - { regexp: [{ var: actor.alternateId }, "^svc"] }'));
+    const bad = writeRule(
+      dir.path,
+      'bad.yaml',
+      SIMPLE_RULE('rule-bad').replace(
+        'match: { "==": [{ var: eventType }, "user.session.start"] }',
+        'match:\n  and:\n    - { "==": [{ var: eventType }, "x"] }\n    - { regexp: [{ var: actor.alternateId }, "^svc"] }',
+      ),
+    );
     expect(messages([good, bad])).to.deep.equal([`${bad}:11: rule rule-bad: match at and[1]: unrecognized operation "regexp"`]);
   });
 
   it('refuses a regex the linear-time engine cannot run (lookahead), naming file, line and path', () => {
-    const bad = writeRule(dir.path, 'bad.yaml', SIMPLE_RULE('rule-bad').replace('match: { "==": [{ var: eventType }, "user.session.start"] }', 'match:\n  and:\n    - { "==": [{ var: eventType }, "x"] }\n    - { regex: [{ var: actor.alternateId }, "^(?=.*[0-9]).{8,}$"] }'));
+    const bad = writeRule(
+      dir.path,
+      'bad.yaml',
+      SIMPLE_RULE('rule-bad').replace(
+        'match: { "==": [{ var: eventType }, "user.session.start"] }',
+        'match:\n  and:\n    - { "==": [{ var: eventType }, "x"] }\n    - { regex: [{ var: actor.alternateId }, "^(?=.*[0-9]).{8,}$"] }',
+      ),
+    );
     const [message] = messages([bad]);
-    expect(message).to.contain(`${bad}:11: rule rule-bad: match at and[1].regex[1]: regex "^(?=.*[0-9]).{8,}$" is not accepted by the linear-time engine (RE2)`);
+    expect(message).to.contain(
+      `${bad}:11: rule rule-bad: match at and[1].regex[1]: regex "^(?=.*[0-9]).{8,}$" is not accepted by the linear-time engine (RE2)`,
+    );
     expect(message).to.contain('backreferences and lookaround are not supported');
   });
 

@@ -21,14 +21,22 @@ async function run(config: Record<string, unknown>, batch: LogRecord[]) {
 describe('detection: entities on every alert', () => {
   it('gives single-event alerts the entities of their event', () => {
     const engine = engineWith(correlatedRule(undefined, '{ "==": [{ var: eventType }, "user.session.start"] }', '[client.ipAddress]'));
-    const { alerts } = engine.evaluate(record({ eventType: 'user.session.start', actor: dana, client: { ipAddress: '203.0.113.9', userAgent: { rawUserAgent: 'curl/8.0' } } } as never, T0));
-    expect(alerts[0]!.attributes).to.include({ 'client.address': '203.0.113.9', 'user.name': 'dana@example.com', 'user_agent.original': 'curl/8.0', 'oktel.alert.primary_entity.value': 'dana@example.com' });
+    const { alerts } = engine.evaluate(
+      record({ eventType: 'user.session.start', actor: dana, client: { ipAddress: '203.0.113.9', userAgent: { rawUserAgent: 'curl/8.0' } } } as never, T0),
+    );
+    expect(alerts[0]!.attributes).to.include({
+      'client.address': '203.0.113.9',
+      'user.name': 'dana@example.com',
+      'user_agent.original': 'curl/8.0',
+      'oktel.alert.primary_entity.value': 'dana@example.com',
+    });
     expect(String(alerts[0]!.body)).to.contain('(user dana@example.com)');
   });
 
   it('lists the entities of every event of a threshold group, and starts over after it fired', () => {
     const engine = engineWith(correlatedRule('type: threshold\nwindow: 10m\ncount: 2', undefined, '[client.ipAddress]'), { suppressionWindowMs: 3_600_000 });
-    const at = (user: string, ms: number) => record({ eventType: 'user.session.start', actor: { type: 'User', alternateId: user, id: user }, client: { ipAddress: '203.0.113.9' } } as never, T0 + ms);
+    const at = (user: string, ms: number) =>
+      record({ eventType: 'user.session.start', actor: { type: 'User', alternateId: user, id: user }, client: { ipAddress: '203.0.113.9' } } as never, T0 + ms);
     const first = [at('a@example.com', 0), at('b@example.com', 1000)].flatMap((r) => engine.evaluate(r).alerts);
     const second = [at('c@example.com', 2000), at('c@example.com', 3000)].flatMap((r) => engine.evaluate(r).alerts);
     const all = [...first, ...second, ...engine.expired(), ...engine.flush()];
@@ -40,13 +48,33 @@ describe('detection: entities on every alert', () => {
 
 describe('detection: absent means absent in group_by', () => {
   const twoCountries = (session: unknown, ip: unknown) => [
-    record({ eventType: 'user.session.start', outcome: { result: 'FAILURE' }, client: { ipAddress: ip, geographicalContext: { country: 'Germany' } }, authenticationContext: { externalSessionId: session } } as never, T0),
-    record({ eventType: 'user.session.start', outcome: { result: 'FAILURE' }, client: { ipAddress: ip, geographicalContext: { country: 'Brazil' } }, authenticationContext: { externalSessionId: session } } as never, T0 + 1000),
+    record(
+      {
+        eventType: 'user.session.start',
+        outcome: { result: 'FAILURE' },
+        client: { ipAddress: ip, geographicalContext: { country: 'Germany' } },
+        authenticationContext: { externalSessionId: session },
+      } as never,
+      T0,
+    ),
+    record(
+      {
+        eventType: 'user.session.start',
+        outcome: { result: 'FAILURE' },
+        client: { ipAddress: ip, geographicalContext: { country: 'Brazil' } },
+        authenticationContext: { externalSessionId: session },
+      } as never,
+      T0 + 1000,
+    ),
   ];
 
   it('never groups failures of the "unknown" session into one session from two countries, and counts them', () => {
     let absent = 0;
-    const rule = correlatedRule('type: value_count\nwindow: 1h\nfield: client.geographicalContext.country\ndistinct: 2', undefined, '[authenticationContext.externalSessionId]');
+    const rule = correlatedRule(
+      'type: value_count\nwindow: 1h\nfield: client.geographicalContext.country\ndistinct: 2',
+      undefined,
+      '[authenticationContext.externalSessionId]',
+    );
     const engine = engineWith(rule, { onGroupByAbsent: () => absent++ });
     const alerts = [...twoCountries('unknown', '198.51.100.1'), ...twoCountries('', '198.51.100.1')].flatMap((r) => engine.evaluate(r).alerts);
     expect([...alerts, ...engine.flush()]).to.have.length(0);
@@ -66,7 +94,13 @@ describe('detection: absent means absent in group_by', () => {
   it('counts group_by_absent_events in the processor', async () => {
     const dir = tempDir();
     try {
-      const rule = writeRule(dir.path, 'r.yaml', SIMPLE_RULE('session-countries', 'correlate: { type: value_count, window: 1h, field: client.geographicalContext.country, distinct: 2 }').replace('group_by: [actor.alternateId]', 'group_by: [authenticationContext.externalSessionId]').replace('expect: match', 'expect: no_alert'));
+      const rule = writeRule(
+        dir.path,
+        'r.yaml',
+        SIMPLE_RULE('session-countries', 'correlate: { type: value_count, window: 1h, field: client.geographicalContext.country, distinct: 2 }')
+          .replace('group_by: [actor.alternateId]', 'group_by: [authenticationContext.externalSessionId]')
+          .replace('expect: match', 'expect: no_alert'),
+      );
       const { settings, alerts } = await run({ rules: [rule] }, twoCountries('unknown', '198.51.100.1'));
       expect(alerts).to.have.length(0);
       expect(settings.telemetry.get('group_by_absent_events')).to.equal(2);
@@ -103,7 +137,10 @@ describe('detection: Sigma keyword searches in the engine', () => {
   it('finds a keyword anywhere in the Okta event through the search operation', async () => {
     const dir = tempDir();
     try {
-      const file = writeRule(dir.path, 'keyword.yml', `title: Evilginx keyword
+      const file = writeRule(
+        dir.path,
+        'keyword.yml',
+        `title: Evilginx keyword
 id: 0f1e2d3c-0000-4000-8000-00000000abcd
 status: test
 logsource: { product: okta, service: okta }
@@ -111,7 +148,8 @@ detection:
   keywords: [evilginx]
   condition: keywords
 level: high
-`);
+`,
+      );
       const hit = record({ eventType: 'user.session.start', actor: dana, debugContext: { debugData: { deviceFingerprint: 'EvilGinx-relay-7' } } } as never, T0);
       const miss = record({ eventType: 'user.session.start', actor: dana, debugContext: { debugData: { deviceFingerprint: 'laptop-7' } } } as never, T0 + 1000);
       const { sink, alerts } = await run({ rules: [file] }, [hit, miss]);

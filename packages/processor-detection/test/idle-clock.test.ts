@@ -9,7 +9,8 @@ import { correlatedRule, engineWith } from './stateful-helpers.js';
 
 const T0 = Date.parse('2026-11-20T02:00:00Z');
 const sec = (s: number) => T0 + s * 1000;
-const fail = (user: string, at: number, extra: Record<string, unknown> = {}) => record({ eventType: 'user.session.start', actor: { type: 'User', alternateId: user }, outcome: { result: 'FAILURE' }, ...extra }, at);
+const fail = (user: string, at: number, extra: Record<string, unknown> = {}) =>
+  record({ eventType: 'user.session.start', actor: { type: 'User', alternateId: user }, outcome: { result: 'FAILURE' }, ...extra }, at);
 const alertsOf = (records: readonly LogRecord[]) => records.filter((r) => r.attributes['event.kind'] === 'alert');
 
 /** A processing clock the test moves by hand. */
@@ -49,7 +50,11 @@ describe('detection: time keeps moving without events (idle source)', () => {
   it('threshold: alerts within allowed_lateness + idle_after of the Nth event, with no further event', () => {
     const r = correlatedRule('type: threshold\nwindow: 10m\ncount: 3');
     const at = [sec(0), sec(20), sec(40)];
-    const { alerts, runUntil } = live(r, at.map((t) => fail('dana', t)), at);
+    const { alerts, runUntil } = live(
+      r,
+      at.map((t) => fail('dana', t)),
+      at,
+    );
     expect(alerts).to.deep.equal([]);
     const when = runUntil(sec(40) + LATENESS + IDLE + 1000);
     expect(when).to.have.length(1);
@@ -89,7 +94,11 @@ aggregates:
   failures: { count: {} }
 condition: { ">=": [{ var: failures }, 2] }`);
     const at = [sec(0), sec(60)];
-    const { alerts, runUntil } = live(r, at.map((t) => fail('dana', t)), at);
+    const { alerts, runUntil } = live(
+      r,
+      at.map((t) => fail('dana', t)),
+      at,
+    );
     const windowEnd = sec(300);
     const when = runUntil(windowEnd + LATENESS + IDLE + 1000);
     expect(when).to.have.length(1);
@@ -113,7 +122,14 @@ condition: { ">=": [{ var: failures }, 2] }`);
     it('do not drag event time forward, are counted, and do not silence later alerts', () => {
       const clock = manualClock(sec(0));
       const future: number[] = [];
-      const engine = engineWith(single, { allowedLatenessMs: LATENESS, idleAfterMs: IDLE, now: clock.read, maxClockSkewMs: 5 * 60_000, suppressionWindowMs: 3_600_000, onFutureEvent: (ms) => future.push(ms) });
+      const engine = engineWith(single, {
+        allowedLatenessMs: LATENESS,
+        idleAfterMs: IDLE,
+        now: clock.read,
+        maxClockSkewMs: 5 * 60_000,
+        suppressionWindowMs: 3_600_000,
+        onFutureEvent: (ms) => future.push(ms),
+      });
       engine.evaluate(fail('dana', sec(0)));
       // A record from a host whose clock runs a day ahead: it must not open a day-long window.
       const skewed = engine.evaluate(fail('dana', sec(0) + 86_400_000));
@@ -140,7 +156,10 @@ describe('detection processor: the idle-source timer', () => {
   afterEach(() => dir.cleanup());
 
   const ruleFile = () =>
-    writeRule(dir.path, 'spray.yaml', `id: spray
+    writeRule(
+      dir.path,
+      'spray.yaml',
+      `id: spray
 name: Spray
 description: d
 severity: high
@@ -149,7 +168,8 @@ match: { "==": [{ var: eventType }, "user.session.start"] }
 group_by: [actor.alternateId]
 correlate: { type: threshold, window: 10m, count: 2 }
 tests: [{ name: t, events: [{ eventType: x }], expect: no_alert }]
-`);
+`,
+    );
 
   it('emits a stateful alert from the timer alone when the injected clock moves, and clears the timer on shutdown', async () => {
     const clock = manualClock(sec(10));
@@ -161,7 +181,12 @@ tests: [{ name: t, events: [{ eventType: x }], expect: no_alert }]
     await processor.consume([fail('dana', sec(0)), fail('dana', sec(10))]);
     expect(alertsOf(sink.records)).to.deep.equal([]);
     clock.now = sec(10) + 60_000 + 1_000;
-    await waitUntil(() => alertsOf(sink.records).length === 1, 5_000, () => 'the idle clock to emit the threshold alert', 20);
+    await waitUntil(
+      () => alertsOf(sink.records).length === 1,
+      5_000,
+      () => 'the idle clock to emit the threshold alert',
+      20,
+    );
     expect(settings.telemetry.get('idle_alerts')).to.equal(1);
     expect(processor.idleTimerArmed).to.equal(true);
     await processor.shutdown();
@@ -171,7 +196,9 @@ tests: [{ name: t, events: [{ eventType: x }], expect: no_alert }]
   it('counts and reports events stamped beyond max_clock_skew', async () => {
     const clock = manualClock(sec(0));
     const settings = testSettings('processor', 'detection');
-    const processor = new DetectionProcessor(settings, detectionConfigSchema.parse({ rules: [ruleFile()], max_clock_skew: '5m' }), new LogsSink(), { now: clock.read });
+    const processor = new DetectionProcessor(settings, detectionConfigSchema.parse({ rules: [ruleFile()], max_clock_skew: '5m' }), new LogsSink(), {
+      now: clock.read,
+    });
     await processor.start(testHost());
     await processor.consume([fail('dana', sec(0) + 86_400_000), fail('dana', sec(0) + 4 * 60_000)]);
     await processor.shutdown();
@@ -190,7 +217,12 @@ tests: [{ name: t, events: [{ eventType: x }], expect: no_alert }]
       await processor.consume([fail('dana', now - 200), fail('dana', now)]);
       const sent = Date.now();
       expect(alertsOf(sink.records)).to.deep.equal([]);
-      await waitUntil(() => alertsOf(sink.records).length === 1, 10_000, () => 'the alert from the wall clock moving', 50);
+      await waitUntil(
+        () => alertsOf(sink.records).length === 1,
+        10_000,
+        () => 'the alert from the wall clock moving',
+        50,
+      );
       // Not a timing assertion on speed: the alert cannot come before allowed_lateness has passed.
       expect(Date.now() - sent).to.be.at.least(900);
     } finally {
@@ -200,7 +232,9 @@ tests: [{ name: t, events: [{ eventType: x }], expect: no_alert }]
 
   it('never keeps the process alive: a process that started the processor and never shut it down exits by itself', async function () {
     this.timeout(20_000);
-    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./fixtures/idle-timer-child.ts', import.meta.url)), ruleFile()], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./fixtures/idle-timer-child.ts', import.meta.url)), ruleFile()], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));

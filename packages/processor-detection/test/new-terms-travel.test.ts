@@ -14,7 +14,16 @@ const DAY = 86_400_000;
 const HOUR = 3_600_000;
 
 const signIn = (user: string, at: number, client: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
-  record({ eventType: 'user.session.start', actor: { type: 'User', alternateId: user, id: `id-${user}` }, outcome: { result: 'SUCCESS' }, client, ...extra } as never, at);
+  record(
+    {
+      eventType: 'user.session.start',
+      actor: { type: 'User', alternateId: user, id: `id-${user}` },
+      outcome: { result: 'SUCCESS' },
+      client,
+      ...extra,
+    } as never,
+    at,
+  );
 const fromCountry = (user: string, at: number, country: string) => signIn(user, at, { ipAddress: '198.51.100.1', geographicalContext: { country } });
 
 const NEW_COUNTRY = 'type: new_terms\nfields: [client.geographicalContext.country]\nhistory_window: 30d\nlearning_period: 7d';
@@ -23,30 +32,55 @@ const alertsOf = (engine: ReturnType<typeof engineWith>, records: LogRecord[]) =
 describe('detection: new_terms', () => {
   it('alerts on the first sign-in of a user from a country after the learning period, naming the country', () => {
     const engine = engineWith(correlatedRule(NEW_COUNTRY));
-    const alerts = alertsOf(engine, [fromCountry('dana', T0, 'Germany'), fromCountry('dana', T0 + 8 * DAY, 'Germany'), fromCountry('dana', T0 + 9 * DAY, 'Brazil')]);
+    const alerts = alertsOf(engine, [
+      fromCountry('dana', T0, 'Germany'),
+      fromCountry('dana', T0 + 8 * DAY, 'Germany'),
+      fromCountry('dana', T0 + 9 * DAY, 'Brazil'),
+    ]);
     expect(alerts).to.have.length(1);
-    expect(alerts[0]!.attributes).to.include({ 'okta.client.geographicalContext.country': 'Brazil', 'oktel.alert.new_terms.known_terms': 1, 'user.name': 'dana' });
+    expect(alerts[0]!.attributes).to.include({
+      'okta.client.geographicalContext.country': 'Brazil',
+      'oktel.alert.new_terms.known_terms': 1,
+      'user.name': 'dana',
+    });
     expect(String(alerts[0]!.body)).to.contain('first seen with client.geographicalContext.country=Brazil within 30d');
   });
 
   it('learns silently during the learning period', () => {
     const engine = engineWith(correlatedRule(NEW_COUNTRY));
-    const alerts = alertsOf(engine, [fromCountry('dana', T0, 'Germany'), fromCountry('dana', T0 + DAY, 'Brazil'), fromCountry('sam', T0 + 2 * DAY, 'France'), fromCountry('dana', T0 + 8 * DAY, 'Brazil')]);
+    const alerts = alertsOf(engine, [
+      fromCountry('dana', T0, 'Germany'),
+      fromCountry('dana', T0 + DAY, 'Brazil'),
+      fromCountry('sam', T0 + 2 * DAY, 'France'),
+      fromCountry('dana', T0 + 8 * DAY, 'Brazil'),
+    ]);
     expect(alerts).to.have.length(0);
   });
 
   it('alerts again on a value last seen longer ago than the history window, never on one seen within it', () => {
     const engine = engineWith(correlatedRule(NEW_COUNTRY));
-    const within = alertsOf(engine, [fromCountry('dana', T0, 'Brazil'), fromCountry('dana', T0 + 8 * DAY, 'Germany'), fromCountry('dana', T0 + 30 * DAY, 'Brazil')]);
+    const within = alertsOf(engine, [
+      fromCountry('dana', T0, 'Brazil'),
+      fromCountry('dana', T0 + 8 * DAY, 'Germany'),
+      fromCountry('dana', T0 + 30 * DAY, 'Brazil'),
+    ]);
     expect(within.map((a) => a.attributes['okta.client.geographicalContext.country'])).to.deep.equal(['Germany']);
     const after = alertsOf(engine, [fromCountry('dana', T0 + 61 * DAY, 'Brazil')]);
     expect(after.map((a) => a.attributes['okta.client.geographicalContext.country'])).to.deep.equal(['Brazil']);
   });
 
   it('keys on a combination of fields, and takes an absent value for no term', () => {
-    const engine = engineWith(correlatedRule('type: new_terms\nfields: [client.geographicalContext.country, client.userAgent.os]\nhistory_window: 30d\nlearning_period: 1d'));
-    const at = (ms: number, country: string, os: unknown) => signIn('dana', ms, { ipAddress: '198.51.100.1', geographicalContext: { country }, userAgent: { os } });
-    const alerts = alertsOf(engine, [at(T0, 'Germany', 'Mac OS X'), at(T0 + 2 * DAY, 'Germany', 'Mac OS X'), at(T0 + 2 * DAY + 1, 'Germany', 'Windows'), at(T0 + 2 * DAY + 2, 'Germany', 'unknown')]);
+    const engine = engineWith(
+      correlatedRule('type: new_terms\nfields: [client.geographicalContext.country, client.userAgent.os]\nhistory_window: 30d\nlearning_period: 1d'),
+    );
+    const at = (ms: number, country: string, os: unknown) =>
+      signIn('dana', ms, { ipAddress: '198.51.100.1', geographicalContext: { country }, userAgent: { os } });
+    const alerts = alertsOf(engine, [
+      at(T0, 'Germany', 'Mac OS X'),
+      at(T0 + 2 * DAY, 'Germany', 'Mac OS X'),
+      at(T0 + 2 * DAY + 1, 'Germany', 'Windows'),
+      at(T0 + 2 * DAY + 2, 'Germany', 'unknown'),
+    ]);
     expect(alerts).to.have.length(1);
     expect(alerts[0]!.attributes['oktel.alert.new_terms.values']).to.deep.equal(['Germany', 'Windows']);
   });
@@ -54,10 +88,20 @@ describe('detection: new_terms', () => {
   it('keeps at most max_terms_per_entity terms, forgetting the least recently seen', () => {
     let evicted = 0;
     const engine = engineWith(correlatedRule(`${NEW_COUNTRY}\nmax_terms_per_entity: 2`), { onTermEvict: () => evicted++ });
-    const alerts = alertsOf(engine, [fromCountry('dana', T0, 'A'), fromCountry('dana', T0 + 1, 'B'), fromCountry('dana', T0 + 2, 'C'), fromCountry('dana', T0 + 8 * DAY, 'A')]);
+    const alerts = alertsOf(engine, [
+      fromCountry('dana', T0, 'A'),
+      fromCountry('dana', T0 + 1, 'B'),
+      fromCountry('dana', T0 + 2, 'C'),
+      fromCountry('dana', T0 + 8 * DAY, 'A'),
+    ]);
     expect(evicted).to.equal(2);
     expect(alerts.map((a) => a.attributes['okta.client.geographicalContext.country'])).to.deep.equal(['A']);
-    expect(engine.snapshot().rules[0]![1].groups[0]![1]).to.deep.equal({ terms: [['C', T0 + 2], ['A', T0 + 8 * DAY]] });
+    expect(engine.snapshot().rules[0]![1].groups[0]![1]).to.deep.equal({
+      terms: [
+        ['C', T0 + 2],
+        ['A', T0 + 8 * DAY],
+      ],
+    });
   });
 
   it('drops an entity once all its terms left the history window', () => {
@@ -82,8 +126,16 @@ describe('detection: new_terms', () => {
   it('neither re-learns nor re-alerts after a restart through the storage extension', async () => {
     const dir = tempDir();
     try {
-      const file = writeRule(dir.path, 'r.yaml', ruleYaml('new-country', `correlate: { type: new_terms, fields: [client.geographicalContext.country], history_window: 30d, learning_period: 7d }`));
-      const alerts = await runWithStorage(dir.path, file, [[fromCountry('dana', T0, 'Germany')], [fromCountry('dana', T0 + 8 * DAY, 'Germany'), fromCountry('dana', T0 + 8 * DAY + 1000, 'Brazil')], [fromCountry('dana', T0 + 9 * DAY, 'Brazil'), fromCountry('dana', T0 + 9 * DAY + 1, 'Germany')]]);
+      const file = writeRule(
+        dir.path,
+        'r.yaml',
+        ruleYaml('new-country', `correlate: { type: new_terms, fields: [client.geographicalContext.country], history_window: 30d, learning_period: 7d }`),
+      );
+      const alerts = await runWithStorage(dir.path, file, [
+        [fromCountry('dana', T0, 'Germany')],
+        [fromCountry('dana', T0 + 8 * DAY, 'Germany'), fromCountry('dana', T0 + 8 * DAY + 1000, 'Brazil')],
+        [fromCountry('dana', T0 + 9 * DAY, 'Brazil'), fromCountry('dana', T0 + 9 * DAY + 1, 'Germany')],
+      ]);
       // Run 1 learns Germany; run 2 is past the learning period (saved) and alerts on Brazil only; run 3 knows both.
       expect(alerts.map((batch) => batch.map((a) => a.attributes['okta.client.geographicalContext.country']))).to.deep.equal([[], ['Brazil'], []]);
     } finally {
@@ -110,7 +162,13 @@ describe('detection: impossible_travel', () => {
     const alerts = alertsOf(engine, [signIn('dana', T0, berlin), signIn('dana', T0 + 2 * HOUR, saoPaulo)]);
     expect(alerts).to.have.length(1);
     const a = alerts[0]!.attributes;
-    expect(a).to.include({ 'oktel.alert.travel.from.place': 'Berlin, Germany', 'oktel.alert.travel.to.place': 'Sao Paulo, Brazil', 'oktel.alert.travel.to.address': '203.0.113.9', 'user.name': 'dana', 'oktel.alert.event_count': 2 });
+    expect(a).to.include({
+      'oktel.alert.travel.from.place': 'Berlin, Germany',
+      'oktel.alert.travel.to.place': 'Sao Paulo, Brazil',
+      'oktel.alert.travel.to.address': '203.0.113.9',
+      'user.name': 'dana',
+      'oktel.alert.event_count': 2,
+    });
     expect(a['oktel.alert.travel.speed_kmh'] as number).to.be.within(5120, 5130);
     expect(String(alerts[0]!.body)).to.match(/Berlin, Germany to Sao Paulo, Brazil: 102\d\d km in 2\.0 h \(51\d\d km\/h\)/);
   });
@@ -126,7 +184,11 @@ describe('detection: impossible_travel', () => {
   });
 
   it('skips sign-ins Okta flags as proxied, unless told not to', () => {
-    const proxied = () => [signIn('dana', T0, berlin), signIn('dana', T0 + HOUR, saoPaulo, { securityContext: { isProxy: true } }), signIn('dana', T0 + 2 * HOUR, saoPaulo, { debugContext: { debugData: { tunnels: '[{"anonymous":true,"type":"VPN"}]' } } })];
+    const proxied = () => [
+      signIn('dana', T0, berlin),
+      signIn('dana', T0 + HOUR, saoPaulo, { securityContext: { isProxy: true } }),
+      signIn('dana', T0 + 2 * HOUR, saoPaulo, { debugContext: { debugData: { tunnels: '[{"anonymous":true,"type":"VPN"}]' } } }),
+    ];
     expect(alertsOf(engineWith(correlatedRule(TRAVEL)), proxied())).to.have.length(0);
     expect(alertsOf(engineWith(correlatedRule(`${TRAVEL}\nignore_proxies: false`)), proxied())).to.have.length(1);
   });
@@ -139,13 +201,26 @@ describe('detection: impossible_travel', () => {
   });
 
   it('is flagged by rules lint without a group_by entity', () => {
-    expect(lintRules([correlatedRule(TRAVEL, undefined, '[]')]).map((f) => f.message).join('\n')).to.contain('impossible_travel without group_by');
-    expect(lintRules([correlatedRule(TRAVEL)]).map((f) => f.message).join('\n')).to.not.contain('impossible_travel');
+    expect(
+      lintRules([correlatedRule(TRAVEL, undefined, '[]')])
+        .map((f) => f.message)
+        .join('\n'),
+    ).to.contain('impossible_travel without group_by');
+    expect(
+      lintRules([correlatedRule(TRAVEL)])
+        .map((f) => f.message)
+        .join('\n'),
+    ).to.not.contain('impossible_travel');
   });
 
   it('ignores sign-ins without a geolocation', () => {
     const engine = engineWith(correlatedRule(TRAVEL));
-    expect(alertsOf(engine, [signIn('dana', T0, berlin), signIn('dana', T0 + HOUR, { ipAddress: '203.0.113.9', geographicalContext: { geolocation: { lat: 0, lon: 0 } } })])).to.have.length(0);
+    expect(
+      alertsOf(engine, [
+        signIn('dana', T0, berlin),
+        signIn('dana', T0 + HOUR, { ipAddress: '203.0.113.9', geographicalContext: { geolocation: { lat: 0, lon: 0 } } }),
+      ]),
+    ).to.have.length(0);
   });
 
   it('remembers the last sign-in across a restart through the storage extension', async () => {
@@ -191,23 +266,50 @@ async function runWithStorage(dir: string, ruleFile: string, batches: LogRecord[
   return out;
 }
 
-
 describe('detection: new_terms and impossible_travel across kill -9', () => {
   it('keep the history of an acknowledged batch (the journal), long before the next periodic save', async function () {
     this.timeout(30_000);
     const dir = tempDir();
     try {
-      writeRule(`${dir.path}/rules`, 'country.yaml', ruleYaml('new-country', 'correlate: { type: new_terms, fields: [client.geographicalContext.country], history_window: 30d, learning_period: 7d }'));
+      writeRule(
+        `${dir.path}/rules`,
+        'country.yaml',
+        ruleYaml('new-country', 'correlate: { type: new_terms, fields: [client.geographicalContext.country], history_window: 30d, learning_period: 7d }'),
+      );
       writeRule(`${dir.path}/rules`, 'travel.yaml', ruleYaml('travel', 'correlate: { type: impossible_travel }'));
-      const raw = (uuid: string, at: number, client: Record<string, unknown>) => ({ uuid, published: new Date(at).toISOString(), severity: 'INFO', eventType: 'user.session.start', actor: { type: 'User', alternateId: 'dana' }, outcome: { result: 'SUCCESS' }, client });
+      const raw = (uuid: string, at: number, client: Record<string, unknown>) => ({
+        uuid,
+        published: new Date(at).toISOString(),
+        severity: 'INFO',
+        eventType: 'user.session.start',
+        actor: { type: 'User', alternateId: 'dana' },
+        outcome: { result: 'SUCCESS' },
+        client,
+      });
       const berlinDe = { ...berlin, geographicalContext: { ...berlin.geographicalContext } };
       const batch = [raw('e1', T0, berlinDe), raw('e2', T0 + 8 * DAY, berlinDe)];
-      const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./fixtures/journal-child.ts', import.meta.url)), `${dir.path}/rules`, `${dir.path}/state`, JSON.stringify(batch)], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          fileURLToPath(new URL('./fixtures/journal-child.ts', import.meta.url)),
+          `${dir.path}/rules`,
+          `${dir.path}/state`,
+          JSON.stringify(batch),
+        ],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
       let out = '';
       child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
       child.stderr.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
       const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
-      await waitUntil(() => out.includes('acked') || child.exitCode !== null, 20_000, () => `the child to acknowledge its batch (output: ${out})`, 20);
+      await waitUntil(
+        () => out.includes('acked') || child.exitCode !== null,
+        20_000,
+        () => `the child to acknowledge its batch (output: ${out})`,
+        20,
+      );
       expect(out).to.include('acked');
       child.kill('SIGKILL');
       expect(await exited).to.equal('SIGKILL');

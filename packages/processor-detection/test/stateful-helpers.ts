@@ -2,7 +2,12 @@ import { parse } from 'yaml';
 import { compileRule, DetectionEngine, ruleSchema, type CompiledRule } from '@oktel/processor-detection';
 
 /** A rule on failed or successful sign-ins; with `correlate` (YAML), a stateful one. */
-export function correlatedRule(correlate: string | undefined, match = '{ "==": [{ var: eventType }, "user.session.start"] }', groupBy = '[actor.alternateId]', id = 'test-rule'): CompiledRule {
+export function correlatedRule(
+  correlate: string | undefined,
+  match = '{ "==": [{ var: eventType }, "user.session.start"] }',
+  groupBy = '[actor.alternateId]',
+  id = 'test-rule',
+): CompiledRule {
   const yaml = `id: ${id}
 name: Test rule
 description: d
@@ -16,5 +21,13 @@ tests: [{ name: t, events: [{ eventType: x }], expect: no_alert }]`;
 }
 
 export function engineWith(rule: CompiledRule | CompiledRule[], extra: Partial<ConstructorParameters<typeof DetectionEngine>[0]> = {}): DetectionEngine {
-  return new DetectionEngine({ rules: Array.isArray(rule) ? rule : [rule], suppressionWindowMs: 1000, maxAlertEventUuids: 50, maxSuppressionEntries: 1000, errorMode: 'propagate', allowedLatenessMs: 0, ...extra });
+  return new DetectionEngine({
+    rules: Array.isArray(rule) ? rule : [rule],
+    suppressionWindowMs: 1000,
+    maxAlertEventUuids: 50,
+    maxSuppressionEntries: 1000,
+    errorMode: 'propagate',
+    allowedLatenessMs: 0,
+    ...extra,
+  });
 }

@@ -7,8 +7,13 @@ export const filterConfigSchema = z
     log_conditions: z
       .array(z.custom<unknown>((v) => v !== undefined && v !== null, 'a JsonLogic condition is required'))
       .min(1)
-      .describe('JsonLogic conditions over attributes.<key>, resource.<key>, event_name, severity_number, severity_text, body.<path>; a record meeting any of them is dropped.'),
-    error_mode: z.enum(['ignore', 'propagate']).default('ignore').describe('A condition that throws on a record: ignore keeps the record and counts condition_errors; propagate fails the batch.'),
+      .describe(
+        'JsonLogic conditions over attributes.<key>, resource.<key>, event_name, severity_number, severity_text, body.<path>; a record meeting any of them is dropped.',
+      ),
+    error_mode: z
+      .enum(['ignore', 'propagate'])
+      .default('ignore')
+      .describe('A condition that throws on a record: ignore keeps the record and counts condition_errors; propagate fails the batch.'),
   })
   .transform((config, ctx) => {
     const conditions: Evaluator[] = [];

@@ -30,7 +30,8 @@ export class FilterProcessor implements Processor {
       try {
         if (truthy(condition(view))) return true;
       } catch (err) {
-        if (this.#config.error_mode === 'propagate') throw new PermanentError(`filter condition ${i} failed on a record: ${errorMessage(err)}`, { code: 'ERR_FILTER_CONDITION', cause: err });
+        if (this.#config.error_mode === 'propagate')
+          throw new PermanentError(`filter condition ${i} failed on a record: ${errorMessage(err)}`, { code: 'ERR_FILTER_CONDITION', cause: err });
         this.#settings.telemetry.add('condition_errors', 1, 'Filter conditions that threw on a record (the record was kept)');
         if (this.#reportedErrors++ < 20) this.#settings.logger.warn(`Filter condition ${i} failed on a record; keeping it: ${errorMessage(err)}`);
       }

@@ -6,7 +6,8 @@ import { LogsSink, testSettings } from '@oktel/testkit';
 
 const fixture = JSON.parse(readFileSync(new URL('../../testkit/fixtures/user-session-start.json', import.meta.url), 'utf8')) as OktaLogEvent;
 const context = { resource: oktaResource({ domain: 'acme.okta.com' }), scope: { name: 'test' } };
-const event = (eventType: string, extra: Partial<OktaLogEvent> = {}) => logEventToRecord({ ...fixture, ...extra, eventType, uuid: `${eventType}-${Math.random()}` }, context);
+const event = (eventType: string, extra: Partial<OktaLogEvent> = {}) =>
+  logEventToRecord({ ...fixture, ...extra, eventType, uuid: `${eventType}-${Math.random()}` }, context);
 
 function processor(config: unknown) {
   const settings = testSettings('processor', 'filter');
@@ -35,7 +36,17 @@ describe('filter processor', () => {
   });
 
   it('reads attributes and resource keys whole (dots included) and severity', async () => {
-    const { sink, filter } = processor({ log_conditions: [{ and: [{ '==': [{ var: 'resource.okta.domain' }, 'acme.okta.com'] }, { '<': [{ var: 'severity_number' }, 13] }, { '==': [{ var: 'attributes.okta.outcome.result' }, 'SUCCESS'] }] }] });
+    const { sink, filter } = processor({
+      log_conditions: [
+        {
+          and: [
+            { '==': [{ var: 'resource.okta.domain' }, 'acme.okta.com'] },
+            { '<': [{ var: 'severity_number' }, 13] },
+            { '==': [{ var: 'attributes.okta.outcome.result' }, 'SUCCESS'] },
+          ],
+        },
+      ],
+    });
     const kept = event('user.session.start', { severity: 'WARN' } as Partial<OktaLogEvent>);
     await filter.consume([event('user.session.start'), kept]);
     expect(sink.records).to.deep.equal([kept]);
@@ -49,7 +60,15 @@ describe('filter processor', () => {
 
   it('keeps a record whose condition throws (error_mode ignore, counted), or fails the batch (propagate)', async () => {
     // A body whose field cannot be read stands for any record a condition fails on.
-    const poisoned = { ...event('user.session.start'), body: Object.defineProperty({}, 'outcome', { enumerable: true, get: () => { throw new TypeError('unreadable'); } }) };
+    const poisoned = {
+      ...event('user.session.start'),
+      body: Object.defineProperty({}, 'outcome', {
+        enumerable: true,
+        get: () => {
+          throw new TypeError('unreadable');
+        },
+      }),
+    };
     const config = { log_conditions: [{ '==': [{ var: 'body.outcome.result' }, 'SKIPPED'] }] };
     const ignore = processor(config);
     await ignore.filter.consume([poisoned, event('user.session.end')]);

@@ -24,7 +24,11 @@ describe('resource processor', () => {
       ],
       [record(resourceFromAttributes({ 'service.name': 'okta' }), { a: 1 })],
     );
-    expect(out!.resource.attributes).to.deep.equal({ 'service.name': 'okta', 'deployment.environment.name': 'production', 'data_stream.dataset': 'okta.system' });
+    expect(out!.resource.attributes).to.deep.equal({
+      'service.name': 'okta',
+      'deployment.environment.name': 'production',
+      'data_stream.dataset': 'okta.system',
+    });
     expect(out!.attributes).to.deep.equal({ a: 1 });
   });
 

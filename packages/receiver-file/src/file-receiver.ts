@@ -3,7 +3,18 @@ import { open, readFile, stat, type FileHandle } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { gunzipSync, createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
-import { errorMessage, millisFromHrTime, type ComponentSettings, type Host, type Lag, type LogRecord, type LogsConsumer, type Progress, type Receiver, Counters } from '@oktel/core';
+import {
+  errorMessage,
+  millisFromHrTime,
+  type ComponentSettings,
+  type Host,
+  type Lag,
+  type LogRecord,
+  type LogsConsumer,
+  type Progress,
+  type Receiver,
+  Counters,
+} from '@oktel/core';
 import { logEventToRecord, oktaResource, type RecordContext } from '@oktel/okta-log-event';
 import type { FileReceiverConfig } from './config.js';
 import { classify, parseLine } from './event-parser.js';
@@ -68,7 +79,11 @@ export class FileReceiver implements Receiver {
     this.#settings = settings;
     this.#config = config;
     this.#next = next;
-    this.#context = { resource: oktaResource({ serviceName: config.service_name, ...(config.domain ? { domain: config.domain } : {}) }), scope: SCOPE, attributeProfile: config.attributes };
+    this.#context = {
+      resource: oktaResource({ serviceName: config.service_name, ...(config.domain ? { domain: config.domain } : {}) }),
+      scope: SCOPE,
+      attributeProfile: config.attributes,
+    };
   }
 
   async start(host: Host): Promise<void> {
@@ -156,7 +171,11 @@ export class FileReceiver implements Receiver {
       await this.#drain(path, state);
       const last = state.splitter.flush();
       if (last !== undefined) await this.#handleLine(path, state, last);
-      await this.#retire(path, state, info ? 'was rotated (a new file is at its path); read the old one to its end' : 'is gone from its path (rotated or deleted); read it to its end');
+      await this.#retire(
+        path,
+        state,
+        info ? 'was rotated (a new file is at its path); read the old one to its end' : 'is gone from its path (rotated or deleted); read it to its end',
+      );
     }
     this.#bytesTotal = 0;
     for (const file of files) this.#bytesTotal += (await stat(file).catch(() => ({ size: 0 }))).size;
@@ -184,14 +203,25 @@ export class FileReceiver implements Receiver {
 
   async #retire(path: string, state: FileState, why: string): Promise<void> {
     this.#settings.logger.info(`${path} ${why}.`);
-    if (state.ino !== undefined) this.#retired.set(state.ino, { offset: state.offset - state.splitter.pendingBytes, line: state.line, fingerprint: state.fingerprint });
+    if (state.ino !== undefined)
+      this.#retired.set(state.ino, { offset: state.offset - state.splitter.pendingBytes, line: state.line, fingerprint: state.fingerprint });
     await state.handle?.close().catch(() => undefined);
     this.#files.delete(path);
     this.#marks.delete(path);
   }
 
   #newState(): FileState {
-    return { handle: undefined, ino: undefined, offset: 0, line: 0, splitter: new LineSplitter(this.#config.max_line_size), reportedErrors: 0, finished: false, fingerprint: Buffer.alloc(0), tail: Buffer.alloc(0) };
+    return {
+      handle: undefined,
+      ino: undefined,
+      offset: 0,
+      line: 0,
+      splitter: new LineSplitter(this.#config.max_line_size),
+      reportedErrors: 0,
+      finished: false,
+      fingerprint: Buffer.alloc(0),
+      tail: Buffer.alloc(0),
+    };
   }
 
   async #readFile(file: string): Promise<void> {

@@ -44,8 +44,13 @@ export class PositionStore {
       const reason = (err as Error).message;
       const aside = this.#client.setAside
         ? await this.#client.setAside(KEY, reason).catch(() => `(could not move it: deleted)`)
-        : await this.#client.delete(KEY).then(() => '(deleted)', () => '(left in place)');
-      this.#logger.warn(`The saved file positions in ${this.#client.directory}/${KEY} are unreadable (${reason}); set aside as ${aside}, reading from the start.`);
+        : await this.#client.delete(KEY).then(
+            () => '(deleted)',
+            () => '(left in place)',
+          );
+      this.#logger.warn(
+        `The saved file positions in ${this.#client.directory}/${KEY} are unreadable (${reason}); set aside as ${aside}, reading from the start.`,
+      );
       return new Map();
     }
     return positions;

@@ -6,7 +6,11 @@ import { fileReceiverConfigSchema, fileReceiverFactory } from '@oktel/receiver-f
 import { LogsSink, tempDir, testHost, testSettings, writeLines } from '@oktel/testkit';
 
 const fixture = JSON.parse(readFileSync(new URL('../../testkit/fixtures/user-session-start.json', import.meta.url), 'utf8')) as Record<string, unknown>;
-const event = (n: number): Record<string, unknown> => ({ ...fixture, uuid: `uuid-${n}`, published: new Date(Date.UTC(2026, 10, 20, 14) + n * 1000).toISOString() });
+const event = (n: number): Record<string, unknown> => ({
+  ...fixture,
+  uuid: `uuid-${n}`,
+  published: new Date(Date.UTC(2026, 10, 20, 14) + n * 1000).toISOString(),
+});
 
 function receiverFor(config: Record<string, unknown>, sink: LogsSink) {
   const settings = testSettings('receiver', 'file');
@@ -29,7 +33,11 @@ describe('file receiver', () => {
   afterEach(() => dir.cleanup());
 
   it('replays JSON Lines in order, in batches of batch_size', async () => {
-    const path = writeLines(dir.path, 'events.jsonl', Array.from({ length: 25 }, (_, i) => event(i)));
+    const path = writeLines(
+      dir.path,
+      'events.jsonl',
+      Array.from({ length: 25 }, (_, i) => event(i)),
+    );
     const { sink, uuids } = await replay({ path, batch_size: 10 });
     expect(uuids).to.deep.equal(Array.from({ length: 25 }, (_, i) => `uuid-${i}`));
     expect(sink.batches.map((b) => b.length)).to.deep.equal([10, 10, 5]);
@@ -82,7 +90,11 @@ describe('file receiver', () => {
   });
 
   it('reads no further than the pipeline accepts (backpressure from a slow consumer)', async () => {
-    const path = writeLines(dir.path, 'events.jsonl', Array.from({ length: 2000 }, (_, i) => event(i)));
+    const path = writeLines(
+      dir.path,
+      'events.jsonl',
+      Array.from({ length: 2000 }, (_, i) => event(i)),
+    );
     const sink = new LogsSink();
     sink.delayMs = 40;
     const { receiver, settings } = receiverFor({ path, batch_size: 100 }, sink);

@@ -6,7 +6,11 @@ import { FileStorage, fileStorageConfigSchema } from '@oktel/extension-file-stor
 import { LogsSink, tempDir, testHost, testSettings, waitUntil, writeLines } from '@oktel/testkit';
 
 const fixture = JSON.parse(readFileSync(new URL('../../testkit/fixtures/user-session-start.json', import.meta.url), 'utf8')) as Record<string, unknown>;
-const event = (n: number): Record<string, unknown> => ({ ...fixture, uuid: `uuid-${n}`, published: new Date(Date.UTC(2026, 10, 20, 14) + n * 1000).toISOString() });
+const event = (n: number): Record<string, unknown> => ({
+  ...fixture,
+  uuid: `uuid-${n}`,
+  published: new Date(Date.UTC(2026, 10, 20, 14) + n * 1000).toISOString(),
+});
 const lines = (...ns: number[]): string => ns.map((n) => `${JSON.stringify(event(n))}\n`).join('');
 const range = (from: number, to: number): string[] => Array.from({ length: to - from + 1 }, (_, i) => `uuid-${from + i}`);
 
@@ -50,7 +54,12 @@ describe('file receiver in follow mode', () => {
     renameSync(path, join(dir.path, 'a-previous.jsonl'));
     writeFileSync(path, lines(4));
     await f.sink.waitFor(4);
-    await waitUntil(() => f.receiver.lag!()?.caughtUp === true, 5_000, () => 'caught up', 10);
+    await waitUntil(
+      () => f.receiver.lag!()?.caughtUp === true,
+      5_000,
+      () => 'caught up',
+      10,
+    );
     await f.receiver.shutdown();
     expect(f.uuids()).to.deep.equal(range(1, 4));
   });
@@ -78,7 +87,12 @@ describe('file receiver in follow mode', () => {
     await f.receiver.start(f.host);
     await f.sink.waitFor(1);
     unlinkSync(path);
-    await waitUntil(() => f.settings.logs.text.includes('waiting for it'), 5_000, () => 'the receiver to notice the deletion', 10);
+    await waitUntil(
+      () => f.settings.logs.text.includes('waiting for it'),
+      5_000,
+      () => 'the receiver to notice the deletion',
+      10,
+    );
     writeFileSync(path, lines(2, 3));
     await f.sink.waitFor(3);
     await f.receiver.shutdown();
@@ -93,7 +107,12 @@ describe('file receiver in follow mode', () => {
     expect(f.receiver.lag!()).to.deep.equal({ caughtUp: false });
     await f.receiver.start(f.host);
     await f.sink.waitFor(3);
-    await waitUntil(() => f.receiver.lag!()?.caughtUp === true, 5_000, () => 'caught up', 10);
+    await waitUntil(
+      () => f.receiver.lag!()?.caughtUp === true,
+      5_000,
+      () => 'caught up',
+      10,
+    );
     expect(f.receiver.lag!()).to.deep.equal({ caughtUp: true, newestEventTime: Date.parse(event(5).published as string) });
     await f.receiver.shutdown();
   });
@@ -167,7 +186,11 @@ describe('file receiver: one bad line never costs a good one', () => {
     let deep = '{"leaf":1}';
     for (let i = 0; i < 20_000; i++) deep = `{"a":${deep}}`;
     const nested = JSON.stringify({ ...event(50), debugContext: { debugData: '__DEEP__' } }).replace('"__DEEP__"', deep);
-    const path = writeLines(dir.path, 'events.jsonl', [...Array.from({ length: 40 }, (_, i) => event(i + 1)), nested, ...Array.from({ length: 40 }, (_, i) => event(i + 41))]);
+    const path = writeLines(dir.path, 'events.jsonl', [
+      ...Array.from({ length: 40 }, (_, i) => event(i + 1)),
+      nested,
+      ...Array.from({ length: 40 }, (_, i) => event(i + 41)),
+    ]);
     const { uuids, settings } = await replay({ path, batch_size: 25 });
     expect(uuids).to.deep.equal(range(1, 80));
     expect(settings.telemetry.get('failed_log_records')).to.equal(1);

@@ -27,7 +27,11 @@ export class OktaEventHookReceiver implements Receiver {
     this.#config = config;
     this.#next = next;
     this.#listener = new HttpListener({ endpoint: config.endpoint, max_request_body_size: config.max_request_body_size, tls: config.tls });
-    this.#context = { resource: oktaResource({ serviceName: config.service_name, ...(config.domain ? { domain: config.domain } : {}) }), scope: SCOPE, attributeProfile: config.attributes };
+    this.#context = {
+      resource: oktaResource({ serviceName: config.service_name, ...(config.domain ? { domain: config.domain } : {}) }),
+      scope: SCOPE,
+      attributeProfile: config.attributes,
+    };
     this.#dedup = config.dedup_group ? dedupGroup(config.dedup_group, config.dedup_capacity) : new EventDedup(config.dedup_capacity);
   }
 
@@ -47,7 +51,8 @@ export class OktaEventHookReceiver implements Receiver {
   }
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const send = (status: number, body = '', headers: Record<string, string> = {}): void => respond(req, res, status, body ? { 'content-type': 'application/json', ...headers } : headers, body);
+    const send = (status: number, body = '', headers: Record<string, string> = {}): void =>
+      respond(req, res, status, body ? { 'content-type': 'application/json', ...headers } : headers, body);
     const path = (req.url ?? '/').split('?')[0];
     if (path !== this.#config.path) return send(404);
     if (req.method === 'GET') return this.#verify(req, send);
@@ -74,21 +79,30 @@ export class OktaEventHookReceiver implements Receiver {
       this.#settings.logger.warn(`Skipped ${delivery.problems.length} malformed events of an event hook call: ${delivery.problems[0]}`);
     }
     const observedAtMs = Date.now();
-    const accepted = this.#dedup.deliverOnce(delivery.events, (fresh) => this.#next.consume(fresh.map((event) => logEventToRecord(event, { ...this.#context, observedAtMs }))));
+    const accepted = this.#dedup.deliverOnce(delivery.events, (fresh) =>
+      this.#next.consume(fresh.map((event) => logEventToRecord(event, { ...this.#context, observedAtMs }))),
+    );
     accepted.catch(() => undefined); // may settle after we answered 503; the outcome is logged below
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), this.#config.ack_timeout)));
     try {
       const outcome = await Promise.race([accepted, timedOut]);
       if (outcome === 'timeout') {
-        this.#settings.logger.warn(`The pipeline did not accept an event hook call within ack_timeout; answered 503 so that Okta retries it once`, { okta_event_id: delivery.eventId ?? '' });
+        this.#settings.logger.warn(`The pipeline did not accept an event hook call within ack_timeout; answered 503 so that Okta retries it once`, {
+          okta_event_id: delivery.eventId ?? '',
+        });
         accepted.then(
-          () => this.#settings.logger.info('The late event hook call was accepted after all; Okta\'s retry will be de-duplicated'),
+          () => this.#settings.logger.info("The late event hook call was accepted after all; Okta's retry will be de-duplicated"),
           (err: unknown) => this.#settings.logger.error(`The late event hook call was refused: ${errorMessage(err)}`),
         );
         return send(503, '', { 'retry-after': '1' });
       }
-      if (outcome.duplicates > 0) this.#settings.telemetry.add('duplicate_log_records', outcome.duplicates, 'Events dropped because they were delivered already (hook retry, or polled first)');
+      if (outcome.duplicates > 0)
+        this.#settings.telemetry.add(
+          'duplicate_log_records',
+          outcome.duplicates,
+          'Events dropped because they were delivered already (hook retry, or polled first)',
+        );
       return send(200);
     } catch (err) {
       this.#settings.logger.error(`The pipeline refused an event hook call: ${errorMessage(err)}`, { okta_event_id: delivery.eventId ?? '' });
@@ -107,7 +121,7 @@ export class OktaEventHookReceiver implements Receiver {
     }
     // Echoing the challenge proves control of the URL and discloses nothing, so it is answered
     // without the secret: Okta's verification call is answered whatever headers it carries.
-    this.#settings.logger.info('Answered Okta\'s one-time event hook verification');
+    this.#settings.logger.info("Answered Okta's one-time event hook verification");
     send(200, JSON.stringify({ verification: challenge }));
   }
 

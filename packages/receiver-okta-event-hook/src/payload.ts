@@ -22,7 +22,8 @@ export function parseDelivery(text: string): HookDelivery {
     throw new PermanentError(`the delivery is not JSON: ${(err as Error).message}`, { code: 'ERR_HOOK_PAYLOAD' });
   }
   const envelope = value as { eventId?: unknown; eventType?: unknown; data?: { events?: unknown } } | null;
-  if (typeof envelope !== 'object' || envelope === null || Array.isArray(envelope)) throw new PermanentError('the delivery is not a JSON object', { code: 'ERR_HOOK_PAYLOAD' });
+  if (typeof envelope !== 'object' || envelope === null || Array.isArray(envelope))
+    throw new PermanentError('the delivery is not a JSON object', { code: 'ERR_HOOK_PAYLOAD' });
   if (envelope.eventType !== undefined && envelope.eventType !== 'com.okta.event_hook') {
     throw new PermanentError(`the delivery's eventType is ${JSON.stringify(envelope.eventType)}, not com.okta.event_hook`, { code: 'ERR_HOOK_PAYLOAD' });
   }

@@ -57,7 +57,12 @@ describe('okta_event_hook receiver', () => {
   it('answers 401 to a call without the configured secret; Okta does not retry a 4xx and nothing reaches the pipeline', async () => {
     const sink = new LogsSink();
     const { receiver, settings } = await started(sink);
-    const impostor = new EventHookDelivery({ url: receiver.url, eventTypes: ELIGIBLE, auth: { header: 'Authorization', value: 'Basic wrong' }, retryDelayMs: 10 });
+    const impostor = new EventHookDelivery({
+      url: receiver.url,
+      eventTypes: ELIGIBLE,
+      auth: { header: 'Authorization', value: 'Basic wrong' },
+      retryDelayMs: 10,
+    });
     await impostor.verify();
     expect(await impostor.deliver(sampleEvents(5))).to.equal(0);
     expect(impostor.calls.map((c) => [c.attempt, c.status])).to.deep.equal([[1, 401]]);
@@ -76,7 +81,7 @@ describe('okta_event_hook receiver', () => {
     expect(settings.telemetry.get('duplicate_log_records')).to.equal(5);
   });
 
-  it('answers 503 when the pipeline is slower than ack_timeout, and Okta\'s one retry does not duplicate the events', async () => {
+  it("answers 503 when the pipeline is slower than ack_timeout, and Okta's one retry does not duplicate the events", async () => {
     const sink = new LogsSink();
     sink.delayMs = 400;
     const { receiver } = await started(sink, { ack_timeout: '150ms' });
@@ -84,14 +89,22 @@ describe('okta_event_hook receiver', () => {
     await okta.verify();
     const events = sampleEvents(10);
     expect(await okta.deliver(events)).to.equal(events.length);
-    expect(okta.calls.map((c) => [c.attempt, c.status])).to.deep.equal([[1, 503], [2, 200]]);
+    expect(okta.calls.map((c) => [c.attempt, c.status])).to.deep.equal([
+      [1, 503],
+      [2, 200],
+    ]);
     expect(uuidsOf(sink)).to.deep.equal(events.map((e) => e.uuid));
   });
 
   it('answers 503 when the pipeline refuses for now, releasing the events so that the retry delivers them', async () => {
     let refusals = 1;
     const sink = new LogsSink();
-    const flaky: LogsConsumer = { consume: async (batch: LogBatch) => { if (refusals-- > 0) throw new RetryableError('queue full'); await sink.consume(batch); } };
+    const flaky: LogsConsumer = {
+      consume: async (batch: LogBatch) => {
+        if (refusals-- > 0) throw new RetryableError('queue full');
+        await sink.consume(batch);
+      },
+    };
     const { okta } = await started(flaky);
     await okta.verify();
     const events = sampleEvents(10);
@@ -122,9 +135,9 @@ describe('okta_event_hook receiver', () => {
     const group = dedupGroup('acme-shared-test', 100_000);
     // The polling receiver's side of the wiring: its page goes through the same group.
     const polled = events.slice(0, 10);
-    await group.deliverOnce(polled, (fresh) => sink.consume(fresh.map((e) => ({ body: e } as never))));
+    await group.deliverOnce(polled, (fresh) => sink.consume(fresh.map((e) => ({ body: e }) as never)));
     await okta.deliver(events);
-    const pollAgain = await group.deliverOnce(events.slice(20), (fresh) => sink.consume(fresh.map((e) => ({ body: e } as never))));
+    const pollAgain = await group.deliverOnce(events.slice(20), (fresh) => sink.consume(fresh.map((e) => ({ body: e }) as never)));
     expect(pollAgain).to.deep.equal({ delivered: 0, duplicates: events.length - 20 });
     const all = sink.records.map((r) => (r.body as unknown as OktaLogEvent).uuid);
     expect(all).to.have.length(events.length);
@@ -132,7 +145,9 @@ describe('okta_event_hook receiver', () => {
   });
 
   it('refuses to subscribe a simulated hook to event types Okta does not deliver by hook', () => {
-    expect(() => new EventHookDelivery({ url: 'http://127.0.0.1:1/', eventTypes: ['user.session.start', 'policy.evaluate_sign_on'] })).to.throw(/policy\.evaluate_sign_on/);
+    expect(() => new EventHookDelivery({ url: 'http://127.0.0.1:1/', eventTypes: ['user.session.start', 'policy.evaluate_sign_on'] })).to.throw(
+      /policy\.evaluate_sign_on/,
+    );
   });
 });
 
@@ -148,15 +163,24 @@ describe('event de-duplication shared between receivers', () => {
     await new Promise((r) => setTimeout(r, 20));
     expect(secondSettled).to.equal(false);
     fail(new RetryableError('exporter down'));
-    await first.then(() => expect.fail('first must reject'), () => undefined);
-    await second.then(() => expect.fail('second must reject: its copy of b was not delivered'), (err: unknown) => expect(err).to.be.instanceOf(RetryableError));
+    await first.then(
+      () => expect.fail('first must reject'),
+      () => undefined,
+    );
+    await second.then(
+      () => expect.fail('second must reject: its copy of b was not delivered'),
+      (err: unknown) => expect(err).to.be.instanceOf(RetryableError),
+    );
     const retry = await dedup.deliverOnce([ev('a'), ev('b'), ev('c')], async () => undefined);
     expect(retry).to.deep.equal({ delivered: 2, duplicates: 1 });
   });
 
   it('forgets the oldest uuids beyond its capacity', async () => {
     const dedup = new EventDedup(1000);
-    await dedup.deliverOnce(Array.from({ length: 1500 }, (_, i) => ev(`u${i}`)), async () => undefined);
+    await dedup.deliverOnce(
+      Array.from({ length: 1500 }, (_, i) => ev(`u${i}`)),
+      async () => undefined,
+    );
     expect(dedup.size).to.equal(1000);
     expect(dedup.has('u0')).to.equal(false);
     expect(dedup.has('u1499')).to.equal(true);

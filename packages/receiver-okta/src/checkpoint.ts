@@ -48,7 +48,9 @@ export function storageCheckpoints(client: StorageClient, logger?: Logger): Chec
       const aside = `${KEY}.corrupt-${Date.now()}`;
       await client.set(aside, raw);
       await client.delete(KEY);
-      logger?.warn(`The checkpoint ${join(client.directory, KEY)} is unusable (${parsed}); moved it aside to ${join(client.directory, aside)} and starting from since.`);
+      logger?.warn(
+        `The checkpoint ${join(client.directory, KEY)} is unusable (${parsed}); moved it aside to ${join(client.directory, aside)} and starting from since.`,
+      );
       return undefined;
     },
     save: (checkpoint) => client.set(KEY, JSON.stringify(checkpoint)),

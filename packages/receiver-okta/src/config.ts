@@ -7,10 +7,17 @@ import { MAX_CONFIGURED_WAIT_MS } from './waits.js';
 const oauthSchema = z.strictObject({
   client_id: z.string().min(1).describe('Client ID of the API service app.'),
   private_key_file: z.string().optional().describe('PEM (PKCS#8 or PKCS#1) or JWK JSON file with the private key registered on the app for private_key_jwt.'),
-  private_key: secret().optional().describe('The same key inline (PEM or JWK JSON), e.g. from ${env:OKTA_PRIVATE_KEY}. Use one of private_key or private_key_file.'),
+  private_key: secret()
+    .optional()
+    .describe('The same key inline (PEM or JWK JSON), e.g. from ${env:OKTA_PRIVATE_KEY}. Use one of private_key or private_key_file.'),
   key_id: z.string().optional().describe('kid of the key as registered on the app; taken from a JWK key when not set.'),
   scopes: z.array(z.string()).default(['okta.logs.read']).describe('Scopes to request; the app must have them granted.'),
-  dpop: z.boolean().default(true).describe('Bind tokens with DPoP (RFC 9449): Okta requires it by default for service apps created since 2024. Set false only if the app has "Require DPoP" turned off.'),
+  dpop: z
+    .boolean()
+    .default(true)
+    .describe(
+      'Bind tokens with DPoP (RFC 9449): Okta requires it by default for service apps created since 2024. Set false only if the app has "Require DPoP" turned off.',
+    ),
 });
 
 export const oktaReceiverConfigSchema = z
@@ -27,21 +34,52 @@ export const oktaReceiverConfigSchema = z
     page_size: z.number().int().min(1).max(1000).default(1000).describe('Events per request (Okta allows up to 1000).'),
     filter: z.string().default('').describe('Optional System Log filter expression (SCIM syntax), passed through, e.g. eventType sw "user.authentication".'),
     rate_limit: block({
-      max_share: z.number().gt(0).max(1).default(0.5).describe("Largest share of the org's /api/v1/logs budget this receiver uses per window; it pauses until the window resets rather than go below the rest."),
+      max_share: z
+        .number()
+        .gt(0)
+        .max(1)
+        .default(0.5)
+        .describe(
+          "Largest share of the org's /api/v1/logs budget this receiver uses per window; it pauses until the window resets rather than go below the rest.",
+        ),
     }),
     timeout: duration().prefault('30s').describe('Per-request timeout (Okta ends queries after 30s). At most 1h.'),
     retry: block({
-      initial_interval: duration().prefault('1s').describe('First wait after a failed request (5xx, network error, malformed page); doubles with jitter. Above 0, at most 1h.'),
+      initial_interval: duration()
+        .prefault('1s')
+        .describe('First wait after a failed request (5xx, network error, malformed page); doubles with jitter. Above 0, at most 1h.'),
       max_interval: duration().prefault('1m').describe('Longest wait between retries. At most 1h.'),
-      auth_failure_interval: duration().prefault('5m').describe('Wait after a 401/403 before trying again: the error is logged once per attempt, never the credential. At most 1h.'),
+      auth_failure_interval: duration()
+        .prefault('5m')
+        .describe('Wait after a 401/403 before trying again: the error is logged once per attempt, never the credential. At most 1h.'),
     }),
     dedup: block({
-      max_entries: z.number().int().min(0).default(10_000).describe('Recently delivered event uuids remembered (and checkpointed) to drop events Okta returns twice.'),
+      max_entries: z
+        .number()
+        .int()
+        .min(0)
+        .default(10_000)
+        .describe('Recently delivered event uuids remembered (and checkpointed) to drop events Okta returns twice.'),
     }),
-    storage: extensionId().optional().describe('Storage extension (file_storage) for the cursor and de-duplication set. Without it the cursor lives in memory and a restart starts again at `since`.'),
+    storage: extensionId()
+      .optional()
+      .describe(
+        'Storage extension (file_storage) for the cursor and de-duplication set. Without it the cursor lives in memory and a restart starts again at `since`.',
+      ),
     service_name: z.string().default('okta').describe('Resource attribute service.name.'),
-    attributes: z.enum(ATTRIBUTE_PROFILES).default(DEFAULT_ATTRIBUTE_PROFILE).describe('Promoted attribute names: semantic (semantic conventions, okta.* where none applies; no duplicates), okta (okta.* names only), or both (every name, as before 0.2).'),
-    dedup_group: z.string().min(1).optional().describe('Name of a de-duplication group shared with an okta_event_hook receiver of the same org: each event uuid goes through the pipeline once across both (hooks for latency, polling for completeness).'),
+    attributes: z
+      .enum(ATTRIBUTE_PROFILES)
+      .default(DEFAULT_ATTRIBUTE_PROFILE)
+      .describe(
+        'Promoted attribute names: semantic (semantic conventions, okta.* where none applies; no duplicates), okta (okta.* names only), or both (every name, as before 0.2).',
+      ),
+    dedup_group: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'Name of a de-duplication group shared with an okta_event_hook receiver of the same org: each event uuid goes through the pipeline once across both (hooks for latency, polling for completeness).',
+      ),
   })
   .superRefine((config, ctx) => {
     const org = parseOrgUrl(config.domain);
@@ -49,8 +87,10 @@ export const oktaReceiverConfigSchema = z
     const { api_token, oauth } = config.auth;
     if (!api_token && !oauth) ctx.addIssue({ code: 'custom', path: ['auth'], message: 'set auth.api_token or auth.oauth' });
     if (api_token && oauth) ctx.addIssue({ code: 'custom', path: ['auth'], message: 'set only one of auth.api_token and auth.oauth' });
-    if (oauth && !oauth.private_key && !oauth.private_key_file) ctx.addIssue({ code: 'custom', path: ['auth', 'oauth'], message: 'set private_key_file or private_key' });
-    if (oauth?.private_key && oauth.private_key_file) ctx.addIssue({ code: 'custom', path: ['auth', 'oauth'], message: 'set only one of private_key_file and private_key' });
+    if (oauth && !oauth.private_key && !oauth.private_key_file)
+      ctx.addIssue({ code: 'custom', path: ['auth', 'oauth'], message: 'set private_key_file or private_key' });
+    if (oauth?.private_key && oauth.private_key_file)
+      ctx.addIssue({ code: 'custom', path: ['auth', 'oauth'], message: 'set only one of private_key_file and private_key' });
     const waits: [readonly string[], number][] = [
       [['poll_interval'], config.poll_interval],
       [['timeout'], config.timeout],
@@ -60,13 +100,19 @@ export const oktaReceiverConfigSchema = z
     ];
     for (const [path, ms] of waits) {
       // A timer longer than 2^31 ms fires at once in Node: a "30d" interval would be a busy loop.
-      if (ms > MAX_CONFIGURED_WAIT_MS) ctx.addIssue({ code: 'custom', path: [...path], message: `${formatDuration(ms)} is longer than the maximum ${formatDuration(MAX_CONFIGURED_WAIT_MS)}` });
+      if (ms > MAX_CONFIGURED_WAIT_MS)
+        ctx.addIssue({
+          code: 'custom',
+          path: [...path],
+          message: `${formatDuration(ms)} is longer than the maximum ${formatDuration(MAX_CONFIGURED_WAIT_MS)}`,
+        });
     }
     for (const path of [['poll_interval'], ['timeout'], ['retry', 'initial_interval']] as const) {
       const ms = path.length === 1 ? config[path[0]] : config.retry[path[1]];
       if (ms <= 0) ctx.addIssue({ code: 'custom', path: [...path], message: 'must be longer than 0 (0 would poll in a tight loop)' });
     }
-    if (config.since > 180 * 86_400_000) ctx.addIssue({ code: 'custom', path: ['since'], message: 'Okta rejects a since more than 180 days back (and keeps 90 days)' });
+    if (config.since > 180 * 86_400_000)
+      ctx.addIssue({ code: 'custom', path: ['since'], message: 'Okta rejects a since more than 180 days back (and keeps 90 days)' });
   });
 
 export type OktaReceiverConfig = z.output<typeof oktaReceiverConfigSchema>;

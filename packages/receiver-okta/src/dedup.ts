@@ -5,7 +5,10 @@
 export class RecentIds {
   readonly #ids = new Set<string>();
 
-  constructor(readonly capacity: number, initial: readonly string[] = []) {
+  constructor(
+    readonly capacity: number,
+    initial: readonly string[] = [],
+  ) {
     this.addAll(initial);
   }
 

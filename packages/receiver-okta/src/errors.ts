@@ -5,7 +5,10 @@ import { OktelError } from '@oktel/core';
  * the message says what to fix, and the receiver tries again at a slow cadence.
  */
 export class OktaAuthError extends OktelError {
-  constructor(message: string, readonly status?: number) {
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
     super('ERR_OKTA_AUTH', message);
   }
 }

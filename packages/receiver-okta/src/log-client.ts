@@ -57,7 +57,12 @@ export async function fetchPage(url: URL, auth: Authenticator, timeoutMs: number
   if (response.status >= 300 && response.status < 400) {
     await response.body?.cancel().catch(() => undefined);
     const location = response.headers.get('location');
-    return { kind: 'retry', reason: `Okta answered ${response.status} with a redirect${location ? ` to ${describeLink(location)}` : ''}; redirects are never followed`, rate, date };
+    return {
+      kind: 'retry',
+      reason: `Okta answered ${response.status} with a redirect${location ? ` to ${describeLink(location)}` : ''}; redirects are never followed`,
+      rate,
+      date,
+    };
   }
   let text: string;
   try {
@@ -72,7 +77,8 @@ export async function fetchPage(url: URL, auth: Authenticator, timeoutMs: number
     const challenge = response.headers.get('www-authenticate');
     return { kind: 'auth', status: response.status, reason: `${describeOktaError(response.status, text)}${challenge ? ` [${challenge}]` : ''}` };
   }
-  if (response.status >= 500 || response.status === 408) return { kind: 'retry', reason: `Okta answered ${describeOktaError(response.status, text)}`, rate, date, retryAfter };
+  if (response.status >= 500 || response.status === 408)
+    return { kind: 'retry', reason: `Okta answered ${describeOktaError(response.status, text)}`, rate, date, retryAfter };
   if (response.status !== 200) return { kind: 'rejected', status: response.status, reason: describeOktaError(response.status, text) };
 
   let events: unknown;

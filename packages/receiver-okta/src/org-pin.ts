@@ -10,7 +10,10 @@ const QUOTE_LIMIT = 200;
  * credential on it) goes. Thrown, never followed, when a link leaves the org or the System Log.
  */
 export class OktaLinkError extends PermanentError {
-  constructor(readonly link: string, reason: string) {
+  constructor(
+    readonly link: string,
+    reason: string,
+  ) {
     super(`refused to follow the next link ${link}: ${reason}`, { code: 'ERR_OKTA_NEXT_LINK', context: { link } });
   }
 }

@@ -1,4 +1,13 @@
-import { Backoff, errorMessage, formatDuration, type ComponentStatus, type ComponentTelemetry, type HealthStatus, type Logger, type StatusEvent } from '@oktel/core';
+import {
+  Backoff,
+  errorMessage,
+  formatDuration,
+  type ComponentStatus,
+  type ComponentTelemetry,
+  type HealthStatus,
+  type Logger,
+  type StatusEvent,
+} from '@oktel/core';
 import { logEventProblem, type OktaLogEvent } from '@oktel/okta-log-event';
 import type { Authenticator } from './auth/authenticator.js';
 import type { Checkpoint, CheckpointStore } from './checkpoint.js';
@@ -127,7 +136,9 @@ export class SystemLogPoller {
       return this.initialUrl();
     }
     if (saved.filter !== this.#s.filter) {
-      this.#d.logger.warn('The filter changed since the checkpoint was written; Okta keeps the old filter in the cursor. Delete the checkpoint to start over with the new one.');
+      this.#d.logger.warn(
+        'The filter changed since the checkpoint was written; Okta keeps the old filter in the cursor. Delete the checkpoint to start over with the new one.',
+      );
     }
     this.#d.logger.info('Resuming from the checkpoint.');
     return next;
@@ -320,7 +331,10 @@ export class SystemLogPoller {
     const { ms: clamped, clamped: tooLong } = clampServerWait(ms);
     if (tooLong) {
       this.#pacer.forgetWindow();
-      this.#warnings.warn('wait_clamped', `${source} asked to wait ${Number.isFinite(ms) ? formatDuration(ms) : 'forever'}, more than the ${formatDuration(MAX_SERVER_WAIT_MS)} maximum; waiting ${formatDuration(MAX_SERVER_WAIT_MS)} and asking again.`);
+      this.#warnings.warn(
+        'wait_clamped',
+        `${source} asked to wait ${Number.isFinite(ms) ? formatDuration(ms) : 'forever'}, more than the ${formatDuration(MAX_SERVER_WAIT_MS)} maximum; waiting ${formatDuration(MAX_SERVER_WAIT_MS)} and asking again.`,
+      );
     }
     return clamped;
   }

@@ -26,7 +26,11 @@ export class RatePacer {
   /** Local-clock time at which the current window resets. */
   #resetAt: number | undefined;
 
-  constructor(readonly maxShare: number, readonly now: () => number = Date.now, readonly random: () => number = Math.random) {}
+  constructor(
+    readonly maxShare: number,
+    readonly now: () => number = Date.now,
+    readonly random: () => number = Math.random,
+  ) {}
 
   /** Records the budget a response reported. Missing headers leave the pacer unconstrained. */
   observe(rate: RateLimitHeaders, serverDate: string | null): void {

@@ -57,7 +57,8 @@ export class OktaReceiver implements Receiver {
       reportStatus: (event) => host.reportStatus(id, event),
       deliver: async (events) => {
         const observed = Date.now();
-        const send = (fresh: OktaLogEvent[]): Promise<void> => this.#next.consume(fresh.map((event) => logEventToRecord(event, { ...this.#context, observedAtMs: observed })));
+        const send = (fresh: OktaLogEvent[]): Promise<void> =>
+          this.#next.consume(fresh.map((event) => logEventToRecord(event, { ...this.#context, observedAtMs: observed })));
         // Beside an okta_event_hook receiver of the same org: an event the hook already delivered is not sent again.
         if (this.#config.dedup_group) await dedupGroup(this.#config.dedup_group, this.#config.dedup.max_entries).deliverOnce(events, send);
         else await send(events);

@@ -8,7 +8,11 @@ import type { LogFields, Logger } from '@oktel/core';
 export class ThrottledWarnings {
   readonly #last = new Map<string, { at: number; suppressed: number }>();
 
-  constructor(readonly logger: Logger, readonly intervalMs = 60_000, readonly now: () => number = Date.now) {}
+  constructor(
+    readonly logger: Logger,
+    readonly intervalMs = 60_000,
+    readonly now: () => number = Date.now,
+  ) {}
 
   warn(kind: string, message: string, fields?: LogFields): void {
     const now = this.now();

@@ -26,13 +26,17 @@ describe('okta receiver: config', () => {
 
   it('requires exactly one way to authenticate', () => {
     expect(issues({ domain: 'acme.okta.com', auth: {} })).to.deep.equal(['auth: set auth.api_token or auth.oauth']);
-    expect(issues({ domain: 'acme.okta.com', auth: { api_token: 'abc', oauth: { client_id: 'c', private_key: 'k' } } })).to.deep.equal(['auth: set only one of auth.api_token and auth.oauth']);
+    expect(issues({ domain: 'acme.okta.com', auth: { api_token: 'abc', oauth: { client_id: 'c', private_key: 'k' } } })).to.deep.equal([
+      'auth: set only one of auth.api_token and auth.oauth',
+    ]);
     expect(issues({ domain: 'acme.okta.com', auth: { oauth: { client_id: 'c' } } })).to.deep.equal(['auth.oauth: set private_key_file or private_key']);
   });
 
   it('rejects out-of-range values with their key', () => {
     expect(issues({ domain: 'acme.okta.com', auth: { api_token: 't' }, page_size: 5000 })[0]).to.match(/^page_size: /);
     expect(issues({ domain: 'acme.okta.com', auth: { api_token: 't' }, rate_limit: { max_share: 0 } })[0]).to.match(/^rate_limit\.max_share: /);
-    expect(issues({ domain: 'acme.okta.com', auth: { api_token: 't' }, since: '200d' })).to.deep.equal(['since: Okta rejects a since more than 180 days back (and keeps 90 days)']);
+    expect(issues({ domain: 'acme.okta.com', auth: { api_token: 't' }, since: '200d' })).to.deep.equal([
+      'since: Okta rejects a since more than 180 days back (and keeps 90 days)',
+    ]);
   });
 });

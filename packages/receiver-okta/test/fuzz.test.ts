@@ -29,7 +29,17 @@ const item: fc.Arbitrary<Item> = fc.oneof(
   {
     weight: 2,
     arbitrary: fc
-      .record({ uuid: fc.oneof(fc.uuid(), fc.string(), fc.integer()), published: fc.oneof(fc.date({ noInvalidDate: true }).map((d) => d.toISOString()), fc.string()), eventType: fc.oneof(fc.constant('user.session.start'), fc.string()) }, { requiredKeys: [] })
+      .record(
+        {
+          uuid: fc.oneof(fc.uuid(), fc.string(), fc.integer()),
+          published: fc.oneof(
+            fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+            fc.string(),
+          ),
+          eventType: fc.oneof(fc.constant('user.session.start'), fc.string()),
+        },
+        { requiredKeys: [] },
+      )
       .map((v) => ({ text: JSON.stringify(v) })),
   },
   { weight: 1, arbitrary: fc.tuple(fc.integer({ min: 60, max: 5_000 }), fc.uuid()).map(([depth, uuid]) => ({ text: nested(depth, uuid) })) },
@@ -73,19 +83,30 @@ describe('okta receiver fuzzed with random and malformed pages', () => {
           }
         });
         for (const fault of faults) sim.injectFault(fault);
-        const harness = runPoller(sim, { page_size: 10, poll_interval: '5ms', retry: { initial_interval: '2ms', max_interval: '10ms', auth_failure_interval: '10ms' } });
+        const harness = runPoller(sim, {
+          page_size: 10,
+          poll_interval: '5ms',
+          retry: { initial_interval: '2ms', max_interval: '10ms', auth_failure_interval: '10ms' },
+        });
         try {
           // Each fault answers one request; the request after the last one means its page was handled.
-          await waitUntil(() => sim.logRequests().length > faults.length, 10_000, () => `${faults.length + 1} requests (${sim.logRequests().length})\n${harness.logs.text.slice(-1500)}`, 5);
+          await waitUntil(
+            () => sim.logRequests().length > faults.length,
+            10_000,
+            () => `${faults.length + 1} requests (${sim.logRequests().length})\n${harness.logs.text.slice(-1500)}`,
+            5,
+          );
         } finally {
           await harness.stop();
           await sim.stop();
         }
         const processed = pages.flatMap((p) => (p.kind === 'page' ? p.items : []));
-        const valid = new Set(processed.flatMap((i) => {
-          const value: unknown = JSON.parse(i.text);
-          return logEventProblem(value) === undefined ? [(value as { uuid: string }).uuid] : [];
-        }));
+        const valid = new Set(
+          processed.flatMap((i) => {
+            const value: unknown = JSON.parse(i.text);
+            return logEventProblem(value) === undefined ? [(value as { uuid: string }).uuid] : [];
+          }),
+        );
         const counters = harness.poller.counters();
         expect(counters.received).to.equal(processed.length);
         expect(counters.received).to.equal(counters.accepted + counters.rejected + counters.duplicates);

@@ -38,8 +38,18 @@ export interface PollerHarness<C extends CheckpointStore = ReturnType<typeof mem
 }
 
 /** Runs a poller against the simulator until stopped, collecting what it delivers. */
-export function runPoller<C extends CheckpointStore = ReturnType<typeof memoryCheckpoints>>(sim: OktaSimulator, config: Record<string, unknown> = {}, checkpoints: C = memoryCheckpoints() as CheckpointStore as C): PollerHarness<C> {
-  const parsed = oktaReceiverConfigSchema.parse({ domain: sim.origin, auth: { api_token: TOKEN }, poll_interval: '50ms', retry: { initial_interval: '20ms', max_interval: '200ms', auth_failure_interval: '300ms' }, ...config });
+export function runPoller<C extends CheckpointStore = ReturnType<typeof memoryCheckpoints>>(
+  sim: OktaSimulator,
+  config: Record<string, unknown> = {},
+  checkpoints: C = memoryCheckpoints() as CheckpointStore as C,
+): PollerHarness<C> {
+  const parsed = oktaReceiverConfigSchema.parse({
+    domain: sim.origin,
+    auth: { api_token: TOKEN },
+    poll_interval: '50ms',
+    retry: { initial_interval: '20ms', max_interval: '200ms', auth_failure_interval: '300ms' },
+    ...config,
+  });
   const logs = new MemoryLogSink();
   const delivered: OktaLogEvent[] = [];
   const health: HealthStatus[] = [];
@@ -80,8 +90,20 @@ export function runPoller<C extends CheckpointStore = ReturnType<typeof memoryCh
       abort.abort();
       await run;
     },
-    waitFor: (n, timeoutMs = 20_000) => waitUntil(() => delivered.length >= n, timeoutMs, () => `${n} events delivered (${delivered.length} were)\n${logs.text.slice(-2000)}`, 10),
-    waitForLog: (text, timeoutMs = 10_000) => waitUntil(() => logs.text.includes(text), timeoutMs, () => `the log to say ${JSON.stringify(text)}\n${logs.text.slice(-2000)}`, 10),
+    waitFor: (n, timeoutMs = 20_000) =>
+      waitUntil(
+        () => delivered.length >= n,
+        timeoutMs,
+        () => `${n} events delivered (${delivered.length} were)\n${logs.text.slice(-2000)}`,
+        10,
+      ),
+    waitForLog: (text, timeoutMs = 10_000) =>
+      waitUntil(
+        () => logs.text.includes(text),
+        timeoutMs,
+        () => `the log to say ${JSON.stringify(text)}\n${logs.text.slice(-2000)}`,
+        10,
+      ),
   };
 }
 

@@ -44,7 +44,10 @@ describe('okta receiver against a hostile or broken org', () => {
         await harness.stop();
 
         expect(trap.requests, 'the other host was contacted').to.have.length(0);
-        expect(sim.requests.filter((r) => r.host?.startsWith('localhost')), 'the org was contacted under another name').to.have.length(0);
+        expect(
+          sim.requests.filter((r) => r.host?.startsWith('localhost')),
+          'the org was contacted under another name',
+        ).to.have.length(0);
         expect(harness.delivered.map((e) => e.uuid)).to.not.include(INJECTED.uuid);
         expect(new Set(harness.delivered.map((e) => e.uuid))).to.deep.equal(new Set(all.map((e) => e.uuid)));
         expect(harness.delivered).to.have.length(12);
@@ -85,7 +88,11 @@ describe('okta receiver against a hostile or broken org', () => {
     it('refuses a checkpoint whose cursor points elsewhere, and starts from since', async () => {
       sim = await simulator();
       sim.append(events(3));
-      const harness = runPoller(sim, {}, { load: async () => ({ next: `${trap.origin}/api/v1/logs?after=1_1`, filter: '', recentIds: [] }), save: async () => undefined });
+      const harness = runPoller(
+        sim,
+        {},
+        { load: async () => ({ next: `${trap.origin}/api/v1/logs?after=1_1`, filter: '', recentIds: [] }), save: async () => undefined },
+      );
       await harness.waitFor(3, 5_000);
       await harness.stop();
       expect(trap.requests).to.have.length(0);
@@ -132,7 +139,10 @@ describe('okta receiver against a hostile or broken org', () => {
       const signal = new AbortController().signal;
       expect(await auth.headers('GET', new URL(`${sim.origin}/api/v1/logs`), signal)).to.deep.equal({ authorization: `SSWS ${TOKEN}` });
       for (const url of [`${trap.origin}/api/v1/logs`, sim.origin.replace('127.0.0.1', 'localhost'), sim.origin.replace('http://', 'http://u:p@')]) {
-        const error = await auth.headers('GET', new URL(url), signal).then(() => undefined, (err: unknown) => err);
+        const error = await auth.headers('GET', new URL(url), signal).then(
+          () => undefined,
+          (err: unknown) => err,
+        );
         expect(error, url).to.be.instanceOf(CredentialPinError);
       }
     });
@@ -151,7 +161,12 @@ describe('okta receiver against a hostile or broken org', () => {
         sim.append(events(3));
         sim.injectFault(fault);
         const harness = runPoller(sim);
-        await waitUntil(() => harness.waits.includes(MAX_SERVER_WAIT_MS), 5_000, () => `a wait of ${MAX_SERVER_WAIT_MS}ms (waits: ${harness.waits.slice(0, 20).join(', ')})`, 10);
+        await waitUntil(
+          () => harness.waits.includes(MAX_SERVER_WAIT_MS),
+          5_000,
+          () => `a wait of ${MAX_SERVER_WAIT_MS}ms (waits: ${harness.waits.slice(0, 20).join(', ')})`,
+          10,
+        );
         // The poller is now in that wait: nothing else was asked of the server.
         expect(sim.logRequests()).to.have.length(1);
         expect(harness.waits.every((ms) => ms <= MAX_SERVER_WAIT_MS)).to.equal(true);
@@ -186,16 +201,29 @@ describe('okta receiver against a hostile or broken org', () => {
       sim.injectFault({ kind: 'stuck_page', body: JSON.stringify(batch) }, Infinity);
       const stuckFrom = sim.logRequests().length;
       // Once the first stuck page was asked for, every later wait is the poller's reaction to one.
-      await waitUntil(() => sim.logRequests().length > stuckFrom, 5_000, () => 'the first stuck page', 10);
+      await waitUntil(
+        () => sim.logRequests().length > stuckFrom,
+        5_000,
+        () => 'the first stuck page',
+        10,
+      );
       const waitsFrom = harness.waits.length;
-      await waitUntil(() => sim.logRequests().length >= stuckFrom + 6, 10_000, () => '6 stuck pages', 10);
+      await waitUntil(
+        () => sim.logRequests().length >= stuckFrom + 6,
+        10_000,
+        () => '6 stuck pages',
+        10,
+      );
       sim.faults.clear();
       sim.append(events(2, Date.now()));
       await harness.waitFor(7, 5_000);
       await harness.stop();
       expect(harness.delivered).to.have.length(7);
       // Each stuck page was followed by a backoff (20 ms doubling to 200 ms, equal jitter), never an immediate refetch.
-      const backoffs = harness.waits.slice(waitsFrom).filter((ms) => ms > 0).slice(0, 5);
+      const backoffs = harness.waits
+        .slice(waitsFrom)
+        .filter((ms) => ms > 0)
+        .slice(0, 5);
       expect(backoffs).to.have.length(5);
       expect(backoffs.every((ms) => ms >= 10)).to.equal(true);
       expect(backoffs[4]).to.be.at.least(100);
@@ -209,7 +237,12 @@ describe('okta receiver against a hostile or broken org', () => {
       const bad = Array.from({ length: 5 }, (_, i) => ({ uuid: `bad-${i}`, published: 'not a time', eventType: 'x' }));
       sim.injectFault({ kind: 'stuck_page', body: JSON.stringify(bad) }, Infinity);
       const harness = runPoller(sim, { page_size: 5 });
-      await waitUntil(() => sim.logRequests().length >= 6, 10_000, () => '6 stuck pages', 10);
+      await waitUntil(
+        () => sim.logRequests().length >= 6,
+        10_000,
+        () => '6 stuck pages',
+        10,
+      );
       await harness.stop();
       expect(harness.delivered).to.have.length(0);
       expect(harness.poller.counters().rejected).to.be.at.least(25);

@@ -65,7 +65,12 @@ describe('okta receiver: OAuth 2.0 service app', () => {
     sim.oauth.tokenLifetimeSec = 1;
     const harness = runPoller(sim, { ...oauthConfig(keys.privateKeyFile, { dpop: false }), poll_interval: '100ms' });
     await harness.waitFor(20);
-    await waitUntil(() => sim.oauth.tokensIssued >= 2 && sim.logRequests().filter((r) => r.answered).length >= 6, 10_000, () => 'a second token and polls with it', 10);
+    await waitUntil(
+      () => sim.oauth.tokensIssued >= 2 && sim.logRequests().filter((r) => r.answered).length >= 6,
+      10_000,
+      () => 'a second token and polls with it',
+      10,
+    );
     await harness.stop();
     expect(sim.oauth.tokensIssued).to.be.at.least(2);
     expect(sim.logRequests().filter((r) => r.status === 401)).to.have.length(0);

@@ -14,7 +14,11 @@ describe('okta receiver: polling the System Log', () => {
     sim.append(backlog);
     const harness = runPoller(sim, { since: '24h' });
     await harness.waitFor(50_000, 100_000);
-    await waitUntil(() => harness.poller.lag().caughtUp, 10_000, () => 'caught up');
+    await waitUntil(
+      () => harness.poller.lag().caughtUp,
+      10_000,
+      () => 'caught up',
+    );
     await harness.stop();
     const uuids = harness.delivered.map((e) => e.uuid);
     expect(uuids).to.have.length(50_000);
@@ -23,7 +27,12 @@ describe('okta receiver: polling the System Log', () => {
     const first = sim.logRequests()[0]!;
     expect(first.query).to.include({ sortOrder: 'ASCENDING', limit: '1000' });
     expect(first.query.since).to.match(/^\d{4}-\d\d-\d\dT/);
-    expect(sim.logRequests().slice(1).every((r) => r.query.after && !r.query.since)).to.equal(true);
+    expect(
+      sim
+        .logRequests()
+        .slice(1)
+        .every((r) => r.query.after && !r.query.since),
+    ).to.equal(true);
   });
 
   it('treats an empty page as caught up and polls the same cursor again after poll_interval', async () => {
@@ -31,8 +40,16 @@ describe('okta receiver: polling the System Log', () => {
     sim.append(events(5));
     const harness = runPoller(sim, { poll_interval: '150ms' });
     await harness.waitFor(5);
-    await waitUntil(() => sim.logRequests().length >= 4, 5_000, () => 'three polls of the empty cursor', 10);
-    const cursors = sim.logRequests().slice(1, 4).map((r) => r.query.after);
+    await waitUntil(
+      () => sim.logRequests().length >= 4,
+      5_000,
+      () => 'three polls of the empty cursor',
+      10,
+    );
+    const cursors = sim
+      .logRequests()
+      .slice(1, 4)
+      .map((r) => r.query.after);
     expect(new Set(cursors).size).to.equal(1);
     // Before each of those polls the poller waited poll_interval: never an immediate refetch.
     expect(harness.waits.filter((ms) => ms > 0).slice(0, 3)).to.deep.equal([150, 150, 150]);
@@ -61,7 +78,11 @@ describe('okta receiver: polling the System Log', () => {
     await harness.waitFor(6);
     sim.append([batch[2]!, ...events(2, Date.now())]);
     await harness.waitFor(8);
-    await waitUntil(() => harness.poller.lag().caughtUp && harness.checkpoints.current!.recentIds.includes(harness.delivered[7]!.uuid), 5_000, () => 'the checkpoint of the second page');
+    await waitUntil(
+      () => harness.poller.lag().caughtUp && harness.checkpoints.current!.recentIds.includes(harness.delivered[7]!.uuid),
+      5_000,
+      () => 'the checkpoint of the second page',
+    );
     await harness.stop();
     expect(harness.delivered.map((e) => e.uuid).filter((u) => u === batch[2]!.uuid)).to.have.length(1);
     expect(harness.checkpoints.current!.recentIds).to.include(batch[2]!.uuid);
@@ -128,7 +149,11 @@ describe('okta receiver: polling the System Log', () => {
     sim.append(events(4, Date.now()));
     const second = runPoller(sim, { page_size: 5 }, first.checkpoints);
     await second.waitFor(4);
-    await waitUntil(() => second.poller.lag().caughtUp, 5_000, () => 'caught up');
+    await waitUntil(
+      () => second.poller.lag().caughtUp,
+      5_000,
+      () => 'caught up',
+    );
     await second.stop();
     expect(second.delivered).to.have.length(4);
     expect(second.logs.text).to.contain('Resuming from the checkpoint.');
@@ -138,7 +163,11 @@ describe('okta receiver: polling the System Log', () => {
     sim = await simulator();
     sim.append(events(60));
     const harness = runPoller(sim, { filter: 'eventType eq "user.session.start" and outcome.result eq "SUCCESS"' });
-    await waitUntil(() => harness.poller.lag().caughtUp, 5_000, () => 'caught up');
+    await waitUntil(
+      () => harness.poller.lag().caughtUp,
+      5_000,
+      () => 'caught up',
+    );
     await harness.stop();
     expect(harness.delivered.length).to.be.greaterThan(0);
     expect(harness.delivered.every((e) => e.eventType === 'user.session.start' && e.outcome?.result === 'SUCCESS')).to.equal(true);
@@ -157,7 +186,11 @@ describe('okta receiver: polling the System Log', () => {
     it('explains a 401 for an invalid token, at a slow cadence, and never prints the token', async () => {
       sim = await simulator({ apiTokens: ['some-other-token-value'] });
       const harness = runPoller(sim, { retry: { initial_interval: '10ms', max_interval: '50ms', auth_failure_interval: '200ms' } });
-      await waitUntil(() => (harness.logs.text.match(/Okta rejected the API token/g) ?? []).length >= 3, 5_000, () => 'three refusals');
+      await waitUntil(
+        () => (harness.logs.text.match(/Okta rejected the API token/g) ?? []).length >= 3,
+        5_000,
+        () => 'three refusals',
+      );
       await harness.stop();
       expect(harness.logs.text).to.contain('Okta rejected the API token (401 E0000011 Invalid token provided)');
       expect(harness.logs.text).to.contain('Create a new token and set auth.api_token.');

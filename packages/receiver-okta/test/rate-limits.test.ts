@@ -56,15 +56,23 @@ describe('okta receiver: rate limits', () => {
     it("measures the wait against Okta's Date header, not the local clock", () => {
       // The local clock is 10 minutes ahead of Okta's; the reset is 20 s after Okta's now.
       const local = Date.parse('2026-11-23T10:10:00Z');
-      const pacer = new RatePacer(0.5, () => local, () => 0);
+      const pacer = new RatePacer(
+        0.5,
+        () => local,
+        () => 0,
+      );
       const oktaNow = Date.parse('2026-11-23T10:00:00Z');
       const wait = pacer.delayAfterRateLimited(headers(120, 0, oktaNow / 1000 + 20), new Date(oktaNow).toUTCString(), 5000);
       expect(wait).to.equal(20_000);
     });
 
-    it('waits only when the next request would go below the others\' share', () => {
+    it("waits only when the next request would go below the others' share", () => {
       const now = Date.parse('2026-11-23T10:00:00Z');
-      const pacer = new RatePacer(0.5, () => now, () => 0);
+      const pacer = new RatePacer(
+        0.5,
+        () => now,
+        () => 0,
+      );
       pacer.observe(headers(120, 61, now / 1000 + 30), new Date(now).toUTCString());
       expect(pacer.delayBeforeNextRequest()).to.equal(0);
       pacer.observe(headers(120, 60, now / 1000 + 30), new Date(now).toUTCString());

@@ -10,10 +10,18 @@ async function receive(options: Record<string, unknown>, count: number, expected
   const records: LogRecord[] = [];
   sim.append(events(count));
   const config = oktaReceiverConfigSchema.parse({ domain: sim.origin, auth: { api_token: TOKEN }, poll_interval: '50ms', ...options });
-  const receiver = oktaReceiverFactory.create(testSettings('receiver', 'okta'), config, consumerFromFunction(async (batch) => void records.push(...batch)));
+  const receiver = oktaReceiverFactory.create(
+    testSettings('receiver', 'okta'),
+    config,
+    consumerFromFunction(async (batch) => void records.push(...batch)),
+  );
   try {
     await receiver.start(testHost());
-    await waitUntil(() => records.length >= expected && sim.logRequests().length >= 2, 10_000, () => `${expected} records (have ${records.length})`);
+    await waitUntil(
+      () => records.length >= expected && sim.logRequests().length >= 2,
+      10_000,
+      () => `${expected} records (have ${records.length})`,
+    );
   } finally {
     await receiver.shutdown();
     await sim.stop();
@@ -39,11 +47,24 @@ describe('okta receiver options', () => {
     const sim = await simulator();
     sim.append(all);
     const records: LogRecord[] = [];
-    const config = oktaReceiverConfigSchema.parse({ domain: sim.origin, auth: { api_token: TOKEN }, poll_interval: '50ms', dedup_group: 'okta-receiver-test-org' });
-    const receiver = oktaReceiverFactory.create(testSettings('receiver', 'okta'), config, consumerFromFunction(async (batch) => void records.push(...batch)));
+    const config = oktaReceiverConfigSchema.parse({
+      domain: sim.origin,
+      auth: { api_token: TOKEN },
+      poll_interval: '50ms',
+      dedup_group: 'okta-receiver-test-org',
+    });
+    const receiver = oktaReceiverFactory.create(
+      testSettings('receiver', 'okta'),
+      config,
+      consumerFromFunction(async (batch) => void records.push(...batch)),
+    );
     try {
       await receiver.start(testHost());
-      await waitUntil(() => records.length >= 3 && sim.logRequests().length >= 3, 10_000, () => `3 records (have ${records.length})`);
+      await waitUntil(
+        () => records.length >= 3 && sim.logRequests().length >= 3,
+        10_000,
+        () => `3 records (have ${records.length})`,
+      );
     } finally {
       await receiver.shutdown();
       await sim.stop();

@@ -1,7 +1,14 @@
 import { expect } from 'chai';
 import { consumerFromFunction, type LogRecord } from '@oktel/core';
 import type { OktaSimulator } from '@oktel/okta-simulator';
-import { memoryCheckpoints, oktaReceiverConfigSchema, oktaReceiverFactory, storageCheckpoints, type Checkpoint, type CheckpointStore } from '@oktel/receiver-okta';
+import {
+  memoryCheckpoints,
+  oktaReceiverConfigSchema,
+  oktaReceiverFactory,
+  storageCheckpoints,
+  type Checkpoint,
+  type CheckpointStore,
+} from '@oktel/receiver-okta';
 import { testHost, testSettings, waitUntil } from '@oktel/testkit';
 import { events, runPoller, simulator, TOKEN } from './helpers.js';
 
@@ -57,7 +64,11 @@ describe('okta receiver running unattended', () => {
     const disk = fullDisk(3);
     const harness = runPoller(sim, { page_size: 5 }, disk);
     await harness.waitFor(12, 5_000);
-    await waitUntil(() => disk.current?.next.includes('after=') === true && harness.statuses.at(-1)?.status === 'ok', 5_000, () => 'a saved checkpoint');
+    await waitUntil(
+      () => disk.current?.next.includes('after=') === true && harness.statuses.at(-1)?.status === 'ok',
+      5_000,
+      () => 'a saved checkpoint',
+    );
     await harness.stop();
     expect(disk.failed).to.equal(3);
     expect(harness.delivered).to.have.length(12);
@@ -89,11 +100,22 @@ describe('okta receiver running unattended', () => {
     const host = testHost({ file_storage: { isStorage: true, client: async () => storage.client } });
     const records: LogRecord[] = [];
     const config = oktaReceiverConfigSchema.parse({ domain: sim.origin, auth: { api_token: TOKEN }, poll_interval: '50ms', storage: 'file_storage' });
-    const receiver = oktaReceiverFactory.create(settings, config, consumerFromFunction(async (batch) => void records.push(...batch)));
+    const receiver = oktaReceiverFactory.create(
+      settings,
+      config,
+      consumerFromFunction(async (batch) => void records.push(...batch)),
+    );
     await receiver.start(host);
-    await waitUntil(() => records.length >= 4, 5_000, () => `4 records (${records.length})\n${settings.logs.text}`, 10);
+    await waitUntil(
+      () => records.length >= 4,
+      5_000,
+      () => `4 records (${records.length})\n${settings.logs.text}`,
+      10,
+    );
     await receiver.shutdown();
-    expect(settings.logs.text).to.contain('The checkpoint /var/lib/oktel/receiver_okta/checkpoint is unusable (it is not valid JSON); moved it aside to /var/lib/oktel/receiver_okta/checkpoint.corrupt-');
+    expect(settings.logs.text).to.contain(
+      'The checkpoint /var/lib/oktel/receiver_okta/checkpoint is unusable (it is not valid JSON); moved it aside to /var/lib/oktel/receiver_okta/checkpoint.corrupt-',
+    );
   });
 
   it('reports a 401 as a permanent error, and ok again once Okta answers', async () => {
@@ -102,7 +124,11 @@ describe('okta receiver running unattended', () => {
     sim.injectFault({ kind: 'status', status: 401 });
     const harness = runPoller(sim);
     await harness.waitFor(3, 5_000);
-    await waitUntil(() => harness.statuses.at(-1)?.status === 'ok', 5_000, () => 'status ok');
+    await waitUntil(
+      () => harness.statuses.at(-1)?.status === 'ok',
+      5_000,
+      () => 'status ok',
+    );
     await harness.stop();
     expect(harness.statuses.map((s) => s.status)).to.deep.equal(['permanent_error', 'ok']);
     expect(harness.statuses[0]!.reason).to.contain('Okta rejected the API token');
@@ -115,7 +141,11 @@ describe('okta receiver running unattended', () => {
     sim.injectFault({ kind: 'status', status: 503 }, 6);
     const harness = runPoller(sim);
     await harness.waitFor(3, 10_000);
-    await waitUntil(() => harness.statuses.at(-1)?.status === 'ok', 5_000, () => 'status ok');
+    await waitUntil(
+      () => harness.statuses.at(-1)?.status === 'ok',
+      5_000,
+      () => 'status ok',
+    );
     await harness.stop();
     // Reported once, from the fifth failure in a row (one 503 is not news), with the reason.
     expect(harness.statuses.map((s) => s.status)).to.deep.equal(['recoverable_error', 'ok']);
@@ -127,9 +157,17 @@ describe('okta receiver running unattended', () => {
     const settings = testSettings('receiver', 'okta/prod');
     const host = testHost();
     const config = oktaReceiverConfigSchema.parse({ domain: sim.origin, auth: { api_token: TOKEN }, retry: { auth_failure_interval: '1s' } });
-    const receiver = oktaReceiverFactory.create(settings, config, consumerFromFunction(async () => undefined));
+    const receiver = oktaReceiverFactory.create(
+      settings,
+      config,
+      consumerFromFunction(async () => undefined),
+    );
     await receiver.start(host);
-    await waitUntil(() => host.statuses.get('receiver/okta/prod') !== undefined, 5_000, () => 'a status report');
+    await waitUntil(
+      () => host.statuses.get('receiver/okta/prod') !== undefined,
+      5_000,
+      () => 'a status report',
+    );
     await receiver.shutdown();
     expect(host.statuses.get('receiver/okta/prod')![0]).to.deep.include({ status: 'permanent_error' });
     expect(host.health.get('receiver/okta/prod')).to.deep.include({ healthy: false });
@@ -142,7 +180,11 @@ describe('okta receiver running unattended', () => {
     sim.injectFault({ kind: 'raw_events', raw: [deeplyNested('deep-1'), deeplyNested('deep-2')] });
     const harness = runPoller(sim);
     await harness.waitFor(10, 5_000);
-    await waitUntil(() => sim.logRequests().length >= 2, 5_000, () => 'the next poll');
+    await waitUntil(
+      () => sim.logRequests().length >= 2,
+      5_000,
+      () => 'the next poll',
+    );
     await harness.stop();
     expect(harness.delivered.map((e) => e.uuid)).to.deep.equal(all.map((e) => e.uuid));
     expect(harness.poller.counters()).to.deep.include({ received: 12, accepted: 10, rejected: 2 });
@@ -158,7 +200,11 @@ describe('okta receiver running unattended', () => {
     const harness = runPoller(sim, { page_size: 5 });
     expect(harness.poller.lag()).to.deep.equal({ caughtUp: false });
     await harness.waitFor(12, 5_000);
-    await waitUntil(() => harness.poller.lag().caughtUp, 5_000, () => 'caught up');
+    await waitUntil(
+      () => harness.poller.lag().caughtUp,
+      5_000,
+      () => 'caught up',
+    );
     await harness.stop();
     expect(harness.poller.lag().newestEventTime).to.equal(Math.max(...all.map((e) => Date.parse(e.published))));
   });

@@ -1,7 +1,16 @@
 import type { AnyValue, AnyValueMap } from '@opentelemetry/api-logs';
 import { PermanentError } from '@oktel/core';
 import { MAX_VALUE_DEPTH } from './decode-proto.js';
-import { emptyLogRecord, emptyResourceLogs, emptyScopeLogs, int64Value, type OtlpLogRecord, type OtlpLogsRequest, type OtlpResourceLogs, type OtlpScopeLogs } from './otlp-model.js';
+import {
+  emptyLogRecord,
+  emptyResourceLogs,
+  emptyScopeLogs,
+  int64Value,
+  type OtlpLogRecord,
+  type OtlpLogsRequest,
+  type OtlpResourceLogs,
+  type OtlpScopeLogs,
+} from './otlp-model.js';
 
 /**
  * ExportLogsServiceRequest from OTLP/JSON (the protobuf JSON mapping with the OTLP rules:
@@ -28,7 +37,8 @@ function isObject(value: unknown): value is Json {
 
 function listOf(value: unknown, what: string): Json[] {
   if (value === undefined || value === null) return [];
-  if (!Array.isArray(value) || !value.every(isObject)) throw new PermanentError(`undecodable OTLP/JSON: ${what} is not a list of objects`, { code: 'ERR_OTLP_DECODE' });
+  if (!Array.isArray(value) || !value.every(isObject))
+    throw new PermanentError(`undecodable OTLP/JSON: ${what} is not a list of objects`, { code: 'ERR_OTLP_DECODE' });
   return value;
 }
 

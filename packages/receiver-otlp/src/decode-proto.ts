@@ -1,5 +1,14 @@
 import type { AnyValue, AnyValueMap } from '@opentelemetry/api-logs';
-import { emptyLogRecord, emptyResourceLogs, emptyScopeLogs, int64Value, type OtlpLogRecord, type OtlpLogsRequest, type OtlpResourceLogs, type OtlpScopeLogs } from './otlp-model.js';
+import {
+  emptyLogRecord,
+  emptyResourceLogs,
+  emptyScopeLogs,
+  int64Value,
+  type OtlpLogRecord,
+  type OtlpLogsRequest,
+  type OtlpResourceLogs,
+  type OtlpScopeLogs,
+} from './otlp-model.js';
 import { decodeError, WireReader, WireType as W } from './wire-reader.js';
 
 /**
@@ -64,18 +73,52 @@ function logRecordOf(r: WireReader): OtlpLogRecord {
   while (!r.done) {
     const { field, wire } = r.tag();
     switch (field) {
-      case 1: r.expect(wire, W.fixed64, 'time_unix_nano'); out.timeUnixNano = r.fixed64(); break;
-      case 11: r.expect(wire, W.fixed64, 'observed_time_unix_nano'); out.observedTimeUnixNano = r.fixed64(); break;
-      case 2: r.expect(wire, W.varint, 'severity_number'); out.severityNumber = r.int32(); break;
-      case 3: r.expect(wire, W.bytes, 'severity_text'); out.severityText = r.string(); break;
-      case 5: r.expect(wire, W.bytes, 'body'); out.body = anyValueOf(r.message(), 0); break;
-      case 6: r.expect(wire, W.bytes, 'attributes'); addKeyValue(out.attributes, r.message(), 0); break;
-      case 7: r.expect(wire, W.varint, 'dropped_attributes_count'); out.droppedAttributesCount = r.uint32(); break;
-      case 8: r.expect(wire, W.fixed32, 'flags'); out.flags = r.fixed32(); break;
-      case 9: r.expect(wire, W.bytes, 'trace_id'); out.traceId = r.bytesField(); break;
-      case 10: r.expect(wire, W.bytes, 'span_id'); out.spanId = r.bytesField(); break;
-      case 12: r.expect(wire, W.bytes, 'event_name'); out.eventName = r.string(); break;
-      default: r.skip(wire);
+      case 1:
+        r.expect(wire, W.fixed64, 'time_unix_nano');
+        out.timeUnixNano = r.fixed64();
+        break;
+      case 11:
+        r.expect(wire, W.fixed64, 'observed_time_unix_nano');
+        out.observedTimeUnixNano = r.fixed64();
+        break;
+      case 2:
+        r.expect(wire, W.varint, 'severity_number');
+        out.severityNumber = r.int32();
+        break;
+      case 3:
+        r.expect(wire, W.bytes, 'severity_text');
+        out.severityText = r.string();
+        break;
+      case 5:
+        r.expect(wire, W.bytes, 'body');
+        out.body = anyValueOf(r.message(), 0);
+        break;
+      case 6:
+        r.expect(wire, W.bytes, 'attributes');
+        addKeyValue(out.attributes, r.message(), 0);
+        break;
+      case 7:
+        r.expect(wire, W.varint, 'dropped_attributes_count');
+        out.droppedAttributesCount = r.uint32();
+        break;
+      case 8:
+        r.expect(wire, W.fixed32, 'flags');
+        out.flags = r.fixed32();
+        break;
+      case 9:
+        r.expect(wire, W.bytes, 'trace_id');
+        out.traceId = r.bytesField();
+        break;
+      case 10:
+        r.expect(wire, W.bytes, 'span_id');
+        out.spanId = r.bytesField();
+        break;
+      case 12:
+        r.expect(wire, W.bytes, 'event_name');
+        out.eventName = r.string();
+        break;
+      default:
+        r.skip(wire);
     }
   }
   return out;
@@ -86,7 +129,7 @@ export const MAX_VALUE_DEPTH = 64;
 
 function addKeyValue(target: AnyValueMap, r: WireReader, depth: number): void {
   let key = '';
-  let value: AnyValue ;
+  let value: AnyValue;
   while (!r.done) {
     const { field, wire } = r.tag();
     if (field === 1 && wire === W.bytes) key = r.string();
@@ -98,7 +141,7 @@ function addKeyValue(target: AnyValueMap, r: WireReader, depth: number): void {
 
 function anyValueOf(r: WireReader, depth: number): AnyValue {
   if (depth > MAX_VALUE_DEPTH) throw decodeError(`values nested deeper than ${MAX_VALUE_DEPTH} levels`);
-  let value: AnyValue ;
+  let value: AnyValue;
   while (!r.done) {
     const { field, wire } = r.tag();
     if (field === 1 && wire === W.bytes) value = r.string();

@@ -35,7 +35,11 @@ export class GrpcListener {
   async listen(handler: GrpcHandler): Promise<void> {
     const { host, port } = splitEndpoint(this.config.endpoint);
     const server: Http2Server = this.config.tls
-      ? (createSecureServer({ cert: await readFile(this.config.tls.cert_file), key: await readFile(this.config.tls.key_file), allowHTTP1: false }) as unknown as Http2Server)
+      ? (createSecureServer({
+          cert: await readFile(this.config.tls.cert_file),
+          key: await readFile(this.config.tls.key_file),
+          allowHTTP1: false,
+        }) as unknown as Http2Server)
       : createServer();
     server.on('session', (session: Http2Session) => {
       this.#sessions.add(session);
@@ -43,7 +47,9 @@ export class GrpcListener {
     });
     server.on('stream', (stream, headers) => void this.#call(stream, headers, handler));
     await new Promise<void>((resolve, reject) => {
-      server.once('error', (err: NodeJS.ErrnoException) => reject(new OktelError('ERR_LISTEN', `cannot listen on ${this.config.endpoint}: ${err.code ?? err.message}`, { cause: err })));
+      server.once('error', (err: NodeJS.ErrnoException) =>
+        reject(new OktelError('ERR_LISTEN', `cannot listen on ${this.config.endpoint}: ${err.code ?? err.message}`, { cause: err })),
+      );
       server.listen(port, host, () => resolve());
     });
     this.#server = server;
@@ -86,7 +92,8 @@ export class GrpcListener {
       if (frame.length < 5) return reply({ status: GrpcStatus.INVALID_ARGUMENT, message: 'missing gRPC message frame' });
       const compressed = frame[0] === 1;
       const length = frame.readUInt32BE(1);
-      if (frame.length !== 5 + length) return reply({ status: GrpcStatus.INVALID_ARGUMENT, message: 'gRPC frame length does not match (one unary message expected)' });
+      if (frame.length !== 5 + length)
+        return reply({ status: GrpcStatus.INVALID_ARGUMENT, message: 'gRPC frame length does not match (one unary message expected)' });
       let body = frame.subarray(5);
       if (compressed) {
         const encoding = String(headers['grpc-encoding'] ?? 'identity');
@@ -95,7 +102,10 @@ export class GrpcListener {
           body = gunzipSync(body, { maxOutputLength: limit });
         } catch (err) {
           const tooBig = (err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || /larger than|maxOutputLength/i.test(String(err));
-          return reply({ status: tooBig ? GrpcStatus.RESOURCE_EXHAUSTED : GrpcStatus.INVALID_ARGUMENT, message: tooBig ? `message larger than max_request_body_size (${limit} bytes)` : 'cannot gunzip the message' });
+          return reply({
+            status: tooBig ? GrpcStatus.RESOURCE_EXHAUSTED : GrpcStatus.INVALID_ARGUMENT,
+            message: tooBig ? `message larger than max_request_body_size (${limit} bytes)` : 'cannot gunzip the message',
+          });
         }
       }
       reply(await handler(String(headers[':path']), body, headers));
@@ -150,6 +160,7 @@ function isAuthorizedGrpc(headers: IncomingHttpHeaders, auth: HttpServerConfig['
 /** grpc-message encoding (PROTOCOL-HTTP2.md): bytes outside 0x20-0x7E, and '%', as %XX. */
 function percentEncode(text: string): string {
   let out = '';
-  for (const byte of Buffer.from(text, 'utf8')) out += byte >= 0x20 && byte <= 0x7e && byte !== 0x25 ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  for (const byte of Buffer.from(text, 'utf8'))
+    out += byte >= 0x20 && byte <= 0x7e && byte !== 0x25 ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
   return out;
 }

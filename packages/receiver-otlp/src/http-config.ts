@@ -32,7 +32,9 @@ export function httpServerShape(defaults: { endpoint: string; maxBody: string })
       .regex(/^(\[[0-9a-fA-F:]+\]|[^:\s]+):\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:4318 or 0.0.0.0:4318')
       .default(defaults.endpoint)
       .describe(`host:port to listen on. Loopback by default, as the Collector does; use 0.0.0.0:port to accept from other hosts (then set auth and tls).`),
-    max_request_body_size: size().prefault(defaults.maxBody).describe('Largest request body accepted, compressed and after decompression; larger bodies get 413.'),
+    max_request_body_size: size()
+      .prefault(defaults.maxBody)
+      .describe('Largest request body accepted, compressed and after decompression; larger bodies get 413.'),
     tls: tlsSchema,
     auth: authSchema,
   };

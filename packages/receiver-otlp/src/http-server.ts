@@ -27,7 +27,9 @@ export class HttpListener {
     server.requestTimeout = 60_000;
     server.headersTimeout = 30_000;
     await new Promise<void>((resolve, reject) => {
-      server.once('error', (err: NodeJS.ErrnoException) => reject(new OktelError('ERR_LISTEN', `cannot listen on ${this.config.endpoint}: ${err.code ?? err.message}`, { cause: err })));
+      server.once('error', (err: NodeJS.ErrnoException) =>
+        reject(new OktelError('ERR_LISTEN', `cannot listen on ${this.config.endpoint}: ${err.code ?? err.message}`, { cause: err })),
+      );
       server.listen(port, host, () => resolve());
     });
     this.#server = server;
@@ -94,7 +96,9 @@ export class UnsupportedEncodingError extends PermanentError {
 export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? NaN);
   if (declared > limit) throw new BodyTooLargeError(limit);
-  const encoding = String(req.headers['content-encoding'] ?? 'identity').toLowerCase().trim();
+  const encoding = String(req.headers['content-encoding'] ?? 'identity')
+    .toLowerCase()
+    .trim();
   let stream: NodeJS.ReadableStream = req;
   if (encoding === 'gzip' || encoding === 'x-gzip') stream = req.pipe(createGunzip());
   else if (encoding === 'deflate') stream = req.pipe(createInflate());

@@ -49,8 +49,17 @@ export function emptyScopeLogs(): OtlpScopeLogs {
 
 export function emptyLogRecord(): OtlpLogRecord {
   return {
-    timeUnixNano: 0n, observedTimeUnixNano: 0n, severityNumber: 0, severityText: '', body: undefined, attributes: {},
-    droppedAttributesCount: 0, flags: 0, traceId: new Uint8Array(0), spanId: new Uint8Array(0), eventName: '',
+    timeUnixNano: 0n,
+    observedTimeUnixNano: 0n,
+    severityNumber: 0,
+    severityText: '',
+    body: undefined,
+    attributes: {},
+    droppedAttributesCount: 0,
+    flags: 0,
+    traceId: new Uint8Array(0),
+    spanId: new Uint8Array(0),
+    eventName: '',
   };
 }
 

@@ -68,10 +68,12 @@ export class OtlpReceiver implements Receiver {
   }
 
   async #handleGrpc(method: string, message: Buffer): Promise<GrpcReply> {
-    if (method !== '/opentelemetry.proto.collector.logs.v1.LogsService/Export') return { status: GrpcStatus.UNIMPLEMENTED, message: `unknown method ${method}` };
+    if (method !== '/opentelemetry.proto.collector.logs.v1.LogsService/Export')
+      return { status: GrpcStatus.UNIMPLEMENTED, message: `unknown method ${method}` };
     const retryAfterMs = this.#config.retry_after;
     if (this.#stopping) return { status: GrpcStatus.UNAVAILABLE, message: 'receiver is shutting down', retryAfterMs };
-    if (this.#inFlight >= this.#config.max_concurrent_requests) return { status: GrpcStatus.RESOURCE_EXHAUSTED, message: 'too many requests in flight', retryAfterMs };
+    if (this.#inFlight >= this.#config.max_concurrent_requests)
+      return { status: GrpcStatus.RESOURCE_EXHAUSTED, message: 'too many requests in flight', retryAfterMs };
     this.#inFlight++;
     try {
       let request: OtlpLogsRequest;
@@ -83,7 +85,12 @@ export class OtlpReceiver implements Receiver {
       }
       const outcome = await ingest(request, this.#settings, this.#next);
       if (outcome.kind === 'refused') return { status: GrpcStatus.INVALID_ARGUMENT, message: outcome.reason };
-      if (outcome.kind === 'push_back') return { status: outcome.throttle ? GrpcStatus.RESOURCE_EXHAUSTED : GrpcStatus.UNAVAILABLE, message: outcome.reason, retryAfterMs: outcome.retryAfterMs ?? retryAfterMs };
+      if (outcome.kind === 'push_back')
+        return {
+          status: outcome.throttle ? GrpcStatus.RESOURCE_EXHAUSTED : GrpcStatus.UNAVAILABLE,
+          message: outcome.reason,
+          retryAfterMs: outcome.retryAfterMs ?? retryAfterMs,
+        };
       return { status: GrpcStatus.OK, body: successAnswer('proto', outcome.rejected, outcome.problem).body };
     } finally {
       this.#inFlight--;
@@ -97,8 +104,12 @@ export class OtlpReceiver implements Receiver {
     const path = (req.url ?? '/').split('?')[0];
     if (path !== http.logs_url_path) return send(errorAnswer(encoding, 404, `no OTLP endpoint at ${path}; logs are accepted at ${http.logs_url_path}`));
     if (req.method !== 'POST') return send(errorAnswer(encoding, 405, 'use POST', { allow: 'POST' }));
-    if (!isAuthorized(req, http.auth)) return send(errorAnswer(encoding, 401, 'missing or wrong credentials', http.auth?.bearer_token !== undefined ? { 'www-authenticate': 'Bearer' } : {}));
-    const type = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    if (!isAuthorized(req, http.auth))
+      return send(errorAnswer(encoding, 401, 'missing or wrong credentials', http.auth?.bearer_token !== undefined ? { 'www-authenticate': 'Bearer' } : {}));
+    const type = String(req.headers['content-type'] ?? '')
+      .split(';')[0]!
+      .trim()
+      .toLowerCase();
     if (type !== 'application/x-protobuf' && type !== 'application/json') {
       return send(errorAnswer(encoding, 415, `unsupported Content-Type "${type}": send application/x-protobuf or application/json`));
     }

@@ -18,7 +18,13 @@ export class WireReader {
   readonly #view: DataView;
   readonly #buffer: Buffer;
 
-  constructor(readonly bytes: Uint8Array, start = 0, end = bytes.length, buffer?: Buffer, view?: DataView) {
+  constructor(
+    readonly bytes: Uint8Array,
+    start = 0,
+    end = bytes.length,
+    buffer?: Buffer,
+    view?: DataView,
+  ) {
     this.#pos = start;
     this.#end = end;
     this.#buffer = buffer ?? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);

@@ -20,12 +20,15 @@ const str = (n: number, s: string) => bytes(n, [...Buffer.from(s)]);
 function request(): Uint8Array {
   const anyString = str(1, 'hello');
   const logRecord = [
-    ...field(1, 1), ...Array.from(Buffer.from(new BigUint64Array([1_764_000_000_123_456_789n]).buffer)),
-    ...field(2, 0), ...varint(9),
+    ...field(1, 1),
+    ...Array.from(Buffer.from(new BigUint64Array([1_764_000_000_123_456_789n]).buffer)),
+    ...field(2, 0),
+    ...varint(9),
     ...str(3, 'INFO'),
     ...bytes(5, anyString),
     ...bytes(6, [...str(1, 'k'), ...bytes(2, [...field(3, 0), ...varint(42)])]),
-    ...field(99, 0), ...varint(7), // a field from a future OTLP version: skipped
+    ...field(99, 0),
+    ...varint(7), // a field from a future OTLP version: skipped
     ...str(12, 'user.session.start'),
   ];
   const scopeLogs = [...bytes(1, str(1, 'scope')), ...bytes(2, logRecord)];

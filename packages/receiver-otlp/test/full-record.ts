@@ -24,7 +24,6 @@ export function fullRecord(): ReadableLogRecord {
   } as ReadableLogRecord;
 }
 
-
 export function expectEveryField(record: LogRecord): void {
   expect(record.hrTime).to.deep.equal([1_764_000_000, 123_456_789]);
   expect(record.hrTimeObserved).to.deep.equal([1_764_000_001, 987_654_321]);
@@ -38,4 +37,3 @@ export function expectEveryField(record: LogRecord): void {
   expect(record.instrumentationScope).to.deep.equal({ name: '@acme/okta-forwarder', version: '1.2.3', schemaUrl: 'https://opentelemetry.io/schemas/1.26.0' });
   expect(record.droppedAttributesCount).to.equal(3);
 }
-

@@ -4,7 +4,11 @@ import { testHost, testSettings, type TestSettings } from '@oktel/testkit';
 import type { LogBatch, LogsConsumer } from '@oktel/core';
 
 /** A started receiver on an ephemeral loopback port. */
-export async function startReceiver(next: LogsConsumer, http: Record<string, unknown> = {}, extra: Record<string, unknown> = {}): Promise<{ receiver: OtlpReceiver; settings: TestSettings; logsUrl: string }> {
+export async function startReceiver(
+  next: LogsConsumer,
+  http: Record<string, unknown> = {},
+  extra: Record<string, unknown> = {},
+): Promise<{ receiver: OtlpReceiver; settings: TestSettings; logsUrl: string }> {
   const settings = testSettings('receiver', 'otlp');
   const config = otlpReceiverConfigSchema.parse({ protocols: { http: { endpoint: '127.0.0.1:0', ...http } }, ...extra });
   const receiver = new OtlpReceiver(settings, config, next);
@@ -37,10 +41,12 @@ export async function post(url: string, body: Buffer | string, headers: Record<s
 
 export function jsonRequest(records: Record<string, unknown>[], resource: Record<string, string> = { 'service.name': 'okta' }): string {
   return JSON.stringify({
-    resourceLogs: [{
-      resource: { attributes: Object.entries(resource).map(([key, v]) => ({ key, value: { stringValue: v } })) },
-      scopeLogs: [{ scope: { name: 'test' }, logRecords: records }],
-    }],
+    resourceLogs: [
+      {
+        resource: { attributes: Object.entries(resource).map(([key, v]) => ({ key, value: { stringValue: v } })) },
+        scopeLogs: [{ scope: { name: 'test' }, logRecords: records }],
+      },
+    ],
   });
 }
 

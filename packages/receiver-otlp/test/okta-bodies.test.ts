@@ -20,12 +20,15 @@ describe('otlp receiver: Okta events forwarded by other pipelines', () => {
     const sink = new LogsSink();
     const { receiver, logsUrl } = await startReceiver(sink);
     try {
-      const body = jsonRequest([
-        { timeUnixNano: '1795183407481000000', body: asAnyValue(event) },
-        { timeUnixNano: '1795183407481000000', body: { stringValue: JSON.stringify(event) } },
-        { timeUnixNano: '1795183407481000000', body: { stringValue: 'GET /healthz 200' } },
-        { timeUnixNano: '1795183407481000000', body: { stringValue: '{"msg":"json app log without an Okta eventType"}' } },
-      ], { 'service.name': 'okta', 'okta.domain': 'acme.okta.com' });
+      const body = jsonRequest(
+        [
+          { timeUnixNano: '1795183407481000000', body: asAnyValue(event) },
+          { timeUnixNano: '1795183407481000000', body: { stringValue: JSON.stringify(event) } },
+          { timeUnixNano: '1795183407481000000', body: { stringValue: 'GET /healthz 200' } },
+          { timeUnixNano: '1795183407481000000', body: { stringValue: '{"msg":"json app log without an Okta eventType"}' } },
+        ],
+        { 'service.name': 'okta', 'okta.domain': 'acme.okta.com' },
+      );
       expect((await post(logsUrl, body, { 'content-type': 'application/json' })).status).to.equal(200);
       const [fromMap, fromString, freeText, appJson] = sink.records.map((r) => logEventOf(r));
       expect(fromMap?.uuid).to.equal(event.uuid);

@@ -44,7 +44,7 @@ describe('otlp receiver over gRPC', () => {
     expectEveryField(sink.records[0]!);
   });
 
-  it('answers UNAVAILABLE with google.rpc.RetryInfo when the pipeline pushes back, and accepts the sender\'s retry', async () => {
+  it("answers UNAVAILABLE with google.rpc.RetryInfo when the pipeline pushes back, and accepts the sender's retry", async () => {
     // The JS gRPC exporter (0.223.1) does not retry by itself; the Collector's exporters do, on
     // UNAVAILABLE and on RESOURCE_EXHAUSTED with RetryInfo. The test plays the sender's retry.
     const sink = new LogsSink();
@@ -81,7 +81,29 @@ describe('otlp receiver over gRPC', () => {
     stops.push(async () => dir.cleanup());
     const cert = join(dir.path, 'cert.pem');
     const key = join(dir.path, 'key.pem');
-    const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1', '-keyout', key, '-out', cert], { encoding: 'utf8' });
+    const made = spawnSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=localhost',
+        '-addext',
+        'subjectAltName=DNS:localhost,IP:127.0.0.1',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+      ],
+      { encoding: 'utf8' },
+    );
     expect(made.status, made.stderr).to.equal(0);
     const sink = new LogsSink();
     const { receiver } = await started(sink, { tls: { cert_file: cert, key_file: key } });

@@ -102,7 +102,10 @@ describe('otlp receiver', () => {
     const bomb = gzipSync(big);
     expect(bomb.length).to.be.lessThan(64 * 1024);
     expect((await post(logsUrl, bomb, { 'content-type': 'application/json', 'content-encoding': 'gzip' })).status).to.equal(413);
-    expect((await post(logsUrl, gzipSync(jsonRequest([{ body: { stringValue: 'small' } }])), { 'content-type': 'application/json', 'content-encoding': 'gzip' })).status).to.equal(200);
+    expect(
+      (await post(logsUrl, gzipSync(jsonRequest([{ body: { stringValue: 'small' } }])), { 'content-type': 'application/json', 'content-encoding': 'gzip' }))
+        .status,
+    ).to.equal(200);
     expect(sink.count).to.equal(1);
   });
 
@@ -199,17 +202,43 @@ describe('otlp receiver', () => {
     stops.push(async () => dir.cleanup());
     const cert = join(dir.path, 'cert.pem');
     const key = join(dir.path, 'key.pem');
-    const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', cert], { encoding: 'utf8' });
+    const made = spawnSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+      ],
+      { encoding: 'utf8' },
+    );
     expect(made.status, made.stderr).to.equal(0);
     const sink = new LogsSink();
     const { receiver } = await started(sink, { tls: { cert_file: cert, key_file: key } });
     expect(receiver.url).to.match(/^https:\/\/127\.0\.0\.1:\d+$/);
     const { readFileSync } = await import('node:fs');
     const status = await new Promise<number>((resolve, reject) => {
-      const req = httpsRequest(`${receiver.url}/v1/logs`, { method: 'POST', agent: new Agent({ ca: readFileSync(cert) }), headers: { 'content-type': 'application/json' } }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
+      const req = httpsRequest(
+        `${receiver.url}/v1/logs`,
+        { method: 'POST', agent: new Agent({ ca: readFileSync(cert) }), headers: { 'content-type': 'application/json' } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
       req.on('error', reject);
       req.end(jsonRequest([{ body: { stringValue: 'over tls' } }]));
     });

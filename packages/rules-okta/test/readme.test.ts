@@ -6,7 +6,10 @@ import { OKTA_RULES_DIR } from '@oktel/rules-okta';
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 const ids = new Set((loadRules([OKTA_RULES_DIR]).loaded?.rules ?? []).map((r) => r.definition.id));
 const coverage = readme.slice(readme.indexOf('<!-- coverage:start -->'), readme.indexOf('<!-- coverage:end -->'));
-const rows = coverage.split('\n').filter((l) => /^\| (Okta|Sigma|Elastic|Splunk|Panther) \|/.test(l)).map((l) => l.split('|').map((c) => c.trim()));
+const rows = coverage
+  .split('\n')
+  .filter((l) => /^\| (Okta|Sigma|Elastic|Splunk|Panther) \|/.test(l))
+  .map((l) => l.split('|').map((c) => c.trim()));
 
 describe('rules-okta README', () => {
   it('lists every rule of the pack', () => {

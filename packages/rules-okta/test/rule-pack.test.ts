@@ -16,7 +16,11 @@ describe('okta rule pack', () => {
 
   it('has the seed detections under their ids', () => {
     expect(rules.map((r) => r.definition.id)).to.include.members([
-      'okta-identity-verification-denied', 'okta-push-denied-then-login', 'okta-threatinsight-unknown-users-spike', 'okta-unauthorized-app-access', 'okta-verify-push-source-response-mismatch',
+      'okta-identity-verification-denied',
+      'okta-push-denied-then-login',
+      'okta-threatinsight-unknown-users-spike',
+      'okta-unauthorized-app-access',
+      'okta-verify-push-source-response-mismatch',
     ]);
   });
 
@@ -36,7 +40,13 @@ describe('okta rule pack', () => {
   describe('against generated org activity', () => {
     const context = { resource: oktaResource({ domain: 'example.okta.com' }), scope: { name: 'test' } };
     const alertsFor = (scenarios: readonly (typeof SCENARIOS)[number][]) => {
-      const engine = new DetectionEngine({ rules, suppressionWindowMs: 3_600_000, maxAlertEventUuids: 20, maxSuppressionEntries: 10_000, errorMode: 'propagate' });
+      const engine = new DetectionEngine({
+        rules,
+        suppressionWindowMs: 3_600_000,
+        maxAlertEventUuids: 20,
+        maxSuppressionEntries: 10_000,
+        errorMode: 'propagate',
+      });
       const { events, injected } = generateActivity({ seed: 99, start: Date.parse('2026-11-20T08:00:00Z'), signIns: 400, meanGapMs: 60_000, scenarios });
       const alerts = events.flatMap((e) => engine.evaluate(logEventToRecord(e, context)).alerts).concat(engine.flush());
       return { alerts, injected };
@@ -54,12 +64,20 @@ describe('okta rule pack', () => {
         const uuids = alert.attributes['oktel.alert.event_uuids'] as string[];
         // Rules that compare a user's sign-ins with each other carry the victim's own sign-in as the
         // other half of the evidence; every other alert is made of attack events only.
-        if (COMPARES_WITH_USER_BASELINE.has(String(alert.attributes['security_rule.uuid']))) expect(uuids.some((u) => attackUuids.has(u)), String(alert.body)).to.equal(true);
+        if (COMPARES_WITH_USER_BASELINE.has(String(alert.attributes['security_rule.uuid'])))
+          expect(
+            uuids.some((u) => attackUuids.has(u)),
+            String(alert.body),
+          ).to.equal(true);
         else for (const uuid of uuids) expect(attackUuids.has(uuid), String(alert.body)).to.equal(true);
       }
       const fired = new Set(alerts.map((a) => a.attributes['security_rule.uuid']));
       expect([...fired]).to.include.members([
-        'okta-identity-verification-denied', 'okta-threatinsight-unknown-users-spike', 'okta-unauthorized-app-access', 'okta-push-denied-then-login', 'okta-verify-push-source-response-mismatch',
+        'okta-identity-verification-denied',
+        'okta-threatinsight-unknown-users-spike',
+        'okta-unauthorized-app-access',
+        'okta-push-denied-then-login',
+        'okta-verify-push-source-response-mismatch',
       ]);
     });
   });

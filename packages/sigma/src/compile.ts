@@ -74,7 +74,11 @@ const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is
 function nativeId(doc: SigmaDocument): string {
   const id = text(doc.value.id)?.toLowerCase();
   if (id && /^[a-z0-9][a-z0-9-]{2,99}$/.test(id)) return id;
-  const slug = (text(doc.value.title) ?? `${doc.file}-${doc.index}`).toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 90);
+  const slug = (text(doc.value.title) ?? `${doc.file}-${doc.index}`)
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 90);
   return `sigma-${slug || doc.index}`;
 }
 
@@ -105,7 +109,13 @@ export function compileSigma(documents: readonly SigmaDocument[], options: Sigma
   const skip = new Set((options.skipStatuses ?? DEFAULT_SKIP_STATUSES).map((s) => s.toLowerCase()));
   const products = new Set((options.logsource?.products ?? ['okta']).map((s) => s.toLowerCase()));
   const services = new Set((options.logsource?.services ?? ['okta']).map((s) => s.toLowerCase()));
-  const entries: Entry[] = documents.map((doc) => ({ doc, kind: sigmaKind(doc.value)!, title: text(doc.value.title) ?? `(untitled document ${doc.index + 1})`, warnings: [], usedBy: [] }));
+  const entries: Entry[] = documents.map((doc) => ({
+    doc,
+    kind: sigmaKind(doc.value)!,
+    title: text(doc.value.title) ?? `(untitled document ${doc.index + 1})`,
+    warnings: [],
+    usedBy: [],
+  }));
 
   for (const entry of entries) {
     const v = entry.doc.value;
@@ -120,8 +130,14 @@ export function compileSigma(documents: readonly SigmaDocument[], options: Sigma
     const product = text(logsource.product)?.toLowerCase();
     const service = text(logsource.service)?.toLowerCase();
     if (!(product && products.has(product)) && !(service && services.has(service))) {
-      const said = Object.entries(logsource).map(([k, x]) => `${k}=${String(x)}`).join(' ') || 'none';
-      entry.outcome = { outcome: 'skipped', reason: `logsource ${said} is not this pipeline's (product or service: ${[...new Set([...products, ...services])].join(', ')})` };
+      const said =
+        Object.entries(logsource)
+          .map(([k, x]) => `${k}=${String(x)}`)
+          .join(' ') || 'none';
+      entry.outcome = {
+        outcome: 'skipped',
+        reason: `logsource ${said} is not this pipeline's (product or service: ${[...new Set([...products, ...services])].join(', ')})`,
+      };
       continue;
     }
     try {
@@ -133,7 +149,8 @@ export function compileSigma(documents: readonly SigmaDocument[], options: Sigma
   }
 
   const rules: CompiledSigmaRule[] = [];
-  const byRef = (ref: string): Entry | undefined => entries.find((e) => text(e.doc.value.name) === ref) ?? entries.find((e) => text(e.doc.value.id)?.toLowerCase() === ref.toLowerCase());
+  const byRef = (ref: string): Entry | undefined =>
+    entries.find((e) => text(e.doc.value.name) === ref) ?? entries.find((e) => text(e.doc.value.id)?.toLowerCase() === ref.toLowerCase());
   // Meta-filters (Sigma filters specification): the filter's condition is ANDed to each named
   // rule, before any correlation uses that rule — pySigma's semantics, so exclusions say `not`.
   for (const filter of entries) {
@@ -156,15 +173,19 @@ export function compileSigma(documents: readonly SigmaDocument[], options: Sigma
   const sources: CorrelationSource = {
     resolve(ref) {
       const found = byRef(ref);
-      if (!found) throw new SigmaUnsupported(`correlation names rule "${ref}", which is not among the loaded Sigma rules (by name or id)`, ['correlation', 'rules']);
-      if (found.outcome) throw new SigmaUnsupported(`correlation needs rule "${ref}", which was ${found.outcome.outcome}: ${found.outcome.reason}`, ['correlation', 'rules']);
+      if (!found)
+        throw new SigmaUnsupported(`correlation names rule "${ref}", which is not among the loaded Sigma rules (by name or id)`, ['correlation', 'rules']);
+      if (found.outcome)
+        throw new SigmaUnsupported(`correlation needs rule "${ref}", which was ${found.outcome.outcome}: ${found.outcome.reason}`, ['correlation', 'rules']);
       // Filters are always refused above, so a found, usable document is a rule or a correlation.
       return { value: found.doc.value, match: found.match, kind: found.kind === 'correlation' ? 'correlation' : 'rule', name: text(found.doc.value.name) };
     },
   };
   const correlations: { entry: Entry; rule: CompiledSigmaRule }[] = [];
   const generates = (used: Entry): boolean =>
-    entries.some((c) => c.kind === 'correlation' && (c.doc.value.correlation as Record<string, unknown> | undefined)?.generate === true && used.usedBy.includes(c.title));
+    entries.some(
+      (c) => c.kind === 'correlation' && (c.doc.value.correlation as Record<string, unknown> | undefined)?.generate === true && used.usedBy.includes(c.title),
+    );
   for (const entry of entries) {
     if (entry.kind !== 'correlation' || entry.outcome) continue;
     try {
@@ -173,7 +194,10 @@ export function compileSigma(documents: readonly SigmaDocument[], options: Sigma
       for (const ref of parts.references) byRef(ref)?.usedBy.push(entry.title);
       const level = entry.doc.value.level ?? parts.levels.sort((a, b) => LEVEL_ORDER.indexOf(b) - LEVEL_ORDER.indexOf(a))[0];
       const tags = strings(entry.doc.value.tags).length > 0 ? strings(entry.doc.value.tags) : parts.tags;
-      correlations.push({ entry, rule: build(entry, { match: parts.match, group_by: parts.groupBy, correlate: parts.correlate, level, tags }, parts.aliases, options) });
+      correlations.push({
+        entry,
+        rule: build(entry, { match: parts.match, group_by: parts.groupBy, correlate: parts.correlate, level, tags }, parts.aliases, options),
+      });
     } catch (err) {
       refuse(entry, err);
     }
@@ -191,11 +215,27 @@ export function compileSigma(documents: readonly SigmaDocument[], options: Sigma
   }
 
   const outcomes: SigmaOutcome[] = entries.map((e) => {
-    const base = { file: e.doc.file, line: e.doc.line(e.refusedAt ?? []), title: e.title, ...(text(e.doc.value.id) ? { id: text(e.doc.value.id)! } : {}), warnings: e.warnings };
+    const base = {
+      file: e.doc.file,
+      line: e.doc.line(e.refusedAt ?? []),
+      title: e.title,
+      ...(text(e.doc.value.id) ? { id: text(e.doc.value.id)! } : {}),
+      warnings: e.warnings,
+    };
     if (e.outcome) return { ...base, ...e.outcome };
     const alsoAlone = generates(e);
-    if (e.kind === 'filter') return { ...base, outcome: 'loaded' as const, reason: `filter applied to ${e.usedBy.length === 0 ? 'no rule' : e.usedBy.map((t) => `"${t}"`).join(', ')}` };
-    if (e.usedBy.length > 0) return { ...base, outcome: 'loaded' as const, reason: `${alsoAlone ? 'on its own and ' : 'only '}as part of correlation ${e.usedBy.map((t) => `"${t}"`).join(', ')}` };
+    if (e.kind === 'filter')
+      return {
+        ...base,
+        outcome: 'loaded' as const,
+        reason: `filter applied to ${e.usedBy.length === 0 ? 'no rule' : e.usedBy.map((t) => `"${t}"`).join(', ')}`,
+      };
+    if (e.usedBy.length > 0)
+      return {
+        ...base,
+        outcome: 'loaded' as const,
+        reason: `${alsoAlone ? 'on its own and ' : 'only '}as part of correlation ${e.usedBy.map((t) => `"${t}"`).join(', ')}`,
+      };
     return { ...base, outcome: 'loaded' as const };
   });
   return { rules, outcomes };
@@ -203,7 +243,12 @@ export function compileSigma(documents: readonly SigmaDocument[], options: Sigma
 
 const LEVEL_ORDER = ['informational', 'low', 'medium', 'high', 'critical'];
 
-function build(entry: Entry, logic: { match: Logic; group_by: string[]; correlate?: Record<string, unknown>; level: unknown; tags: string[] }, aliases: GroupAlias[], options: SigmaOptions): CompiledSigmaRule {
+function build(
+  entry: Entry,
+  logic: { match: Logic; group_by: string[]; correlate?: Record<string, unknown>; level: unknown; tags: string[] },
+  aliases: GroupAlias[],
+  options: SigmaOptions,
+): CompiledSigmaRule {
   const v = entry.doc.value;
   const warn = (m: string): void => void entry.warnings.push(m);
   const { threat, otherTags } = threatOf(logic.tags, options.attack, warn);

@@ -10,7 +10,8 @@ export type ConditionNode =
 type Tok = { t: 'word'; v: string } | { t: '(' } | { t: ')' };
 
 function tokenize(text: string, at: readonly (string | number)[]): Tok[] {
-  if (text.includes('|')) throw new SigmaUnsupported('the pipe aggregation syntax in conditions (count(), near) is obsolete in Sigma v2: write a correlation rule', at);
+  if (text.includes('|'))
+    throw new SigmaUnsupported('the pipe aggregation syntax in conditions (count(), near) is obsolete in Sigma v2: write a correlation rule', at);
   const out: Tok[] = [];
   for (const m of text.matchAll(/\s*(\(|\)|[^\s()]+)/g)) {
     const v = m[1]!;
@@ -88,6 +89,11 @@ export function parseCondition(text: string, at: readonly (string | number)[]): 
 /** Identifiers an `x of` pattern names: `them` is every identifier not starting with `_`. */
 export function expandPattern(pattern: string, identifiers: readonly string[]): string[] {
   if (pattern.toLowerCase() === 'them') return identifiers.filter((id) => !id.startsWith('_'));
-  const re = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  const re = new RegExp(
+    `^${pattern
+      .split('*')
+      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
   return identifiers.filter((id) => re.test(id));
 }

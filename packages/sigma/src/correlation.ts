@@ -90,7 +90,8 @@ export function correlationParts(value: Record<string, unknown>, sources: Correl
   const refs = Array.isArray(spec.rules) ? spec.rules : typeof spec.rules === 'string' ? [spec.rules] : [];
   if (refs.length === 0 || refs.some((r) => typeof r !== 'string')) fail('correlation.rules must name one or more rules by name or id', [...AT, 'rules']);
   const timespan = spec.timespan;
-  if (typeof timespan !== 'string' || !/^\d+[smhd]$/.test(timespan)) fail(`timespan ${JSON.stringify(timespan)}: write a number and s, m, h or d (like 10m)`, [...AT, 'timespan']);
+  if (typeof timespan !== 'string' || !/^\d+[smhd]$/.test(timespan))
+    fail(`timespan ${JSON.stringify(timespan)}: write a number and s, m, h or d (like 10m)`, [...AT, 'timespan']);
   const groupByRaw = spec['group-by'] ?? [];
   if (!Array.isArray(groupByRaw) || groupByRaw.some((g) => typeof g !== 'string')) fail('group-by must be a list of field names', [...AT, 'group-by']);
   if ((groupByRaw as string[]).length === 0) warn('no group-by: every event counts in one group');
@@ -106,11 +107,13 @@ export function correlationParts(value: Record<string, unknown>, sources: Correl
     if (found.kind === 'rule') return { ref, name, match: found.match, min: 1 };
     // A chained correlation: only a counting one can become a step of another.
     const inner = (found.value.correlation ?? {}) as Record<string, unknown>;
-    if (inner.type !== 'event_count') fail(`correlation "${ref}" of type ${String(inner.type)} cannot be chained into another correlation (only event_count can)`, [...AT, 'rules']);
+    if (inner.type !== 'event_count')
+      fail(`correlation "${ref}" of type ${String(inner.type)} cannot be chained into another correlation (only event_count can)`, [...AT, 'rules']);
     const innerParts = correlationParts(found.value, sources, warn);
     const min = innerParts.correlate.type === 'threshold' ? (innerParts.correlate.count as number) : undefined;
     if (min === undefined) fail(`chained correlation "${ref}" needs a gte or gt condition`, [...AT, 'rules']);
-    if (JSON.stringify(innerParts.groupBy) !== JSON.stringify(groupByRaw) || innerParts.aliases.length > 0) fail(`chained correlation "${ref}" must group by the same fields as this one`, [...AT, 'rules']);
+    if (JSON.stringify(innerParts.groupBy) !== JSON.stringify(groupByRaw) || innerParts.aliases.length > 0)
+      fail(`chained correlation "${ref}" must group by the same fields as this one`, [...AT, 'rules']);
     if (inner.timespan !== timespan) warn(`chained correlation "${ref}": its ${String(inner.timespan)} timespan is replaced by this correlation's ${timespan}`);
     return { ref, name, match: innerParts.match, min: min! };
   });
@@ -123,7 +126,8 @@ export function correlationParts(value: Record<string, unknown>, sources: Correl
   const groupBy = (groupByRaw as string[]).map((key, k) => {
     const alias = aliasesRaw[key];
     if (alias === undefined) return eventPath(key, warn, [...AT, 'group-by', k]);
-    if (typeof alias !== 'object' || alias === null || Array.isArray(alias)) return fail(`aliases.${key} must map rule names to fields`, [...AT, 'aliases', key]);
+    if (typeof alias !== 'object' || alias === null || Array.isArray(alias))
+      return fail(`aliases.${key} must map rule names to fields`, [...AT, 'aliases', key]);
     const perRule = alias as Record<string, unknown>;
     const paths = steps.map((s) => {
       const field = perRule[s.name] ?? perRule[s.ref];
@@ -142,7 +146,10 @@ export function correlationParts(value: Record<string, unknown>, sources: Correl
       if (chainedIn) fail('an event_count over another event_count is not supported');
       const { ops } = conditionOf(spec.condition, true);
       const n = atLeast(ops);
-      correlate = n !== undefined ? { type: 'threshold', window: timespan, count: n } : { type: 'aggregate', window: timespan, aggregates: { events: { count: {} } }, condition: conditionLogic({ var: 'events' }, ops) };
+      correlate =
+        n !== undefined
+          ? { type: 'threshold', window: timespan, count: n }
+          : { type: 'aggregate', window: timespan, aggregates: { events: { count: {} } }, condition: conditionLogic({ var: 'events' }, ops) };
       if (n === undefined) warn('event_count with a condition other than gte/gt is judged per timespan-long window, when the window closes');
       break;
     }
@@ -155,9 +162,17 @@ export function correlationParts(value: Record<string, unknown>, sources: Correl
       if (Array.isArray(field ?? spec.field)) fail('value_count over several fields at once is not supported', [...AT, 'condition', 'field']);
       const n = type === 'value_count' ? atLeast(ops) : undefined;
       if (n !== undefined) correlate = { type: 'value_count', window: timespan, field: path, distinct: n };
-      else if (type === 'value_count') correlate = { type: 'aggregate', window: timespan, aggregates: { values: { distinct: path } }, condition: conditionLogic({ var: 'values' }, ops) };
-      else if (type === 'value_sum') correlate = { type: 'aggregate', window: timespan, aggregates: { total: { sum: path } }, condition: conditionLogic({ var: 'total' }, ops) };
-      else correlate = { type: 'aggregate', window: timespan, aggregates: { total: { sum: path }, events: { count: {} } }, condition: conditionLogic({ '/': [{ var: 'total' }, { var: 'events' }] }, ops) };
+      else if (type === 'value_count')
+        correlate = { type: 'aggregate', window: timespan, aggregates: { values: { distinct: path } }, condition: conditionLogic({ var: 'values' }, ops) };
+      else if (type === 'value_sum')
+        correlate = { type: 'aggregate', window: timespan, aggregates: { total: { sum: path } }, condition: conditionLogic({ var: 'total' }, ops) };
+      else
+        correlate = {
+          type: 'aggregate',
+          window: timespan,
+          aggregates: { total: { sum: path }, events: { count: {} } },
+          condition: conditionLogic({ '/': [{ var: 'total' }, { var: 'events' }] }, ops),
+        };
       if (n === undefined) warn(`${String(type)} with this condition is judged per timespan-long window, when the window closes`);
       break;
     }
@@ -175,7 +190,8 @@ export function correlationParts(value: Record<string, unknown>, sources: Correl
       if (steps.length < 2) fail('temporal_ordered needs at least two rules');
       if (spec.condition !== undefined) {
         const { ops } = conditionOf(spec.condition, false);
-        if (!(ops.length === 1 && ops[0]![0] === 'gte' && ops[0]![1] === steps.length)) fail(`temporal_ordered is supported with all its rules in order (condition gte: ${steps.length} or none)`, [...AT, 'condition']);
+        if (!(ops.length === 1 && ops[0]![0] === 'gte' && ops[0]![1] === steps.length))
+          fail(`temporal_ordered is supported with all its rules in order (condition gte: ${steps.length} or none)`, [...AT, 'condition']);
       }
       correlate = { type: 'sequence', window: timespan, steps: steps.map((s) => ({ name: s.name, match: s.match, min_count: s.min })) };
       break;

@@ -62,7 +62,8 @@ function searchLogic(definition: unknown, ctx: CompileContext, at: readonly (str
 export function detectionLogic(detection: unknown, ctx: CompileContext): Logic {
   if (!isMap(detection)) throw new SigmaUnsupported('detection must be a map of search identifiers and a condition', ['detection']);
   const { condition, timeframe, ...searches } = detection;
-  if (timeframe !== undefined) throw new SigmaUnsupported('detection.timeframe belongs to the obsolete aggregation syntax: write a correlation rule', ['detection', 'timeframe']);
+  if (timeframe !== undefined)
+    throw new SigmaUnsupported('detection.timeframe belongs to the obsolete aggregation syntax: write a correlation rule', ['detection', 'timeframe']);
   const identifiers = Object.keys(searches);
   const compiled = new Map<string, Logic>();
   const search = (name: string): Logic => {
@@ -70,11 +71,13 @@ export function detectionLogic(detection: unknown, ctx: CompileContext): Logic {
     return compiled.get(name);
   };
   const conditions = Array.isArray(condition) ? condition : [condition];
-  if (conditions.length === 0 || conditions.some((c) => typeof c !== 'string' || c.trim() === '')) throw new SigmaUnsupported('detection.condition must be a string or a list of strings', ['detection', 'condition']);
+  if (conditions.length === 0 || conditions.some((c) => typeof c !== 'string' || c.trim() === ''))
+    throw new SigmaUnsupported('detection.condition must be a string or a list of strings', ['detection', 'condition']);
   const toLogic = (node: ConditionNode, at: readonly (string | number)[]): Logic => {
     switch (node.kind) {
       case 'id':
-        if (!Object.hasOwn(searches, node.name)) throw new SigmaUnsupported(`the condition names "${node.name}", which is not a search identifier of this rule`, at);
+        if (!Object.hasOwn(searches, node.name))
+          throw new SigmaUnsupported(`the condition names "${node.name}", which is not a search identifier of this rule`, at);
         return search(node.name);
       case 'not':
         return { '!': [toLogic(node.arg, at)] };
@@ -89,7 +92,9 @@ export function detectionLogic(detection: unknown, ctx: CompileContext): Logic {
       }
     }
   };
-  const parts = conditions.map((c, i) => toLogic(parseCondition(c as string, Array.isArray(condition) ? ['detection', 'condition', i] : ['detection', 'condition']), ['detection', 'condition']));
+  const parts = conditions.map((c, i) =>
+    toLogic(parseCondition(c as string, Array.isArray(condition) ? ['detection', 'condition', i] : ['detection', 'condition']), ['detection', 'condition']),
+  );
   return parts.length === 1 ? parts[0] : { or: parts };
 }
 
@@ -102,7 +107,8 @@ export function filterLogic(filter: unknown, ctx: CompileContext): Logic {
   const { rules, ...detection } = filter;
   if (rules === undefined) throw new SigmaUnsupported('filter.rules must name the rules it tunes', ['filter']);
   const condition = detection.condition;
-  if (typeof condition === 'string' && !/\bnot\b/i.test(condition)) ctx.warn('filter condition has no "not": it keeps only the events it selects (its condition is ANDed to the rules)');
+  if (typeof condition === 'string' && !/\bnot\b/i.test(condition))
+    ctx.warn('filter condition has no "not": it keeps only the events it selects (its condition is ANDed to the rules)');
   try {
     return detectionLogic(detection, ctx);
   } catch (err) {

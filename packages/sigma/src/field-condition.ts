@@ -11,7 +11,20 @@ export interface CompileContext {
   warn(message: string): void;
 }
 
-const STRING_MODIFIERS = ['contains', 'startswith', 'endswith', 'windash', 'base64', 'base64offset', 'utf16le', 'utf16be', 'utf16', 'wide', 'expand', 'cased'] as const;
+const STRING_MODIFIERS = [
+  'contains',
+  'startswith',
+  'endswith',
+  'windash',
+  'base64',
+  'base64offset',
+  'utf16le',
+  'utf16be',
+  'utf16',
+  'wide',
+  'expand',
+  'cased',
+] as const;
 const TYPE_MODIFIERS = ['re', 'i', 'm', 's', 'cidr', 'exists', 'lt', 'lte', 'gt', 'gte', 'fieldref', 'all', 'neq'] as const;
 const TIME_MODIFIERS = new Set(['minute', 'hour', 'day', 'week', 'month', 'year']);
 /** Where each time part sits in an ISO 8601 timestamp: [start, length]. */
@@ -66,7 +79,8 @@ export function patternLogic(value: Logic, tokens: readonly Token[], cased: bool
 function windashVariants(text: string): string[] {
   const DASHES = ['-', '/', '\u2013', '\u2014', '\u2015'];
   const positions = [...text].flatMap((c, i) => (DASHES.includes(c) ? [i] : []));
-  if (positions.length > 4) throw new SigmaUnsupported(`windash on a value with ${positions.length} dash characters would make ${5 ** positions.length} variants (at most 4 dashes)`);
+  if (positions.length > 4)
+    throw new SigmaUnsupported(`windash on a value with ${positions.length} dash characters would make ${5 ** positions.length} variants (at most 4 dashes)`);
   let variants = [[...text]];
   for (const at of positions) variants = variants.flatMap((chars) => DASHES.map((d) => chars.map((c, i) => (i === at ? d : c))));
   return [...new Set(variants.map((v) => v.join('')))];
@@ -114,10 +128,17 @@ function scalarText(value: unknown, at: readonly (string | number)[]): string {
  * One `field|modifier|…: value(s)` entry of a selection map, as JsonLogic. `field` is `''` for a
  * keyword entry (`'|all': [...]`), matched over the event's text fields.
  */
-export function fieldCondition(key: string, raw: unknown, ctx: CompileContext, at: readonly (string | number)[], keywordFields: readonly ResolvedField[]): Logic {
+export function fieldCondition(
+  key: string,
+  raw: unknown,
+  ctx: CompileContext,
+  at: readonly (string | number)[],
+  keywordFields: readonly ResolvedField[],
+): Logic {
   const [name = '', ...mods] = key.split('|');
   for (const mod of mods) {
-    if (mod === 'week') throw new SigmaUnsupported('the time modifier "week" is not supported (no ISO week without date arithmetic in JsonLogic); use day or month', at);
+    if (mod === 'week')
+      throw new SigmaUnsupported('the time modifier "week" is not supported (no ISO week without date arithmetic in JsonLogic); use day or month', at);
     if (!KNOWN.has(mod) && !TIME_MODIFIERS.has(mod)) throw new SigmaUnsupported(`unknown modifier "${mod}"`, at);
   }
   const has = (m: string): boolean => mods.includes(m);
@@ -203,7 +224,8 @@ export function fieldCondition(key: string, raw: unknown, ctx: CompileContext, a
         const a = cased ? value : lower(value);
         const b = cased ? ref : lower(ref);
         // Both sides present: two absent fields are not "equal" values.
-        const op = position === 'contains' ? 'contains' : position === 'startswith' ? 'startsWith' : position === 'endswith' ? 'endsWith' : cased ? '==' : 'iequals';
+        const op =
+          position === 'contains' ? 'contains' : position === 'startswith' ? 'startsWith' : position === 'endswith' ? 'endsWith' : cased ? '==' : 'iequals';
         return { and: [{ '!=': [ref, null] }, { [op]: [a, b] }] };
       });
     });
@@ -211,7 +233,8 @@ export function fieldCondition(key: string, raw: unknown, ctx: CompileContext, a
   }
 
   const encoding = mods.find((m) => m === 'utf16le' || m === 'utf16be' || m === 'utf16' || m === 'wide');
-  if (encoding && !has('base64') && !has('base64offset')) throw new SigmaUnsupported(`${key}: ${encoding} only makes sense with base64 or base64offset (Okta events are JSON text)`, at);
+  if (encoding && !has('base64') && !has('base64offset'))
+    throw new SigmaUnsupported(`${key}: ${encoding} only makes sense with base64 or base64offset (Okta events are JSON text)`, at);
 
   const values: Value[][] = list.map((v, i) => {
     let texts = [scalarText(v, [...at, i])];
@@ -223,7 +246,10 @@ export function fieldCondition(key: string, raw: unknown, ctx: CompileContext, a
         const bytes = encode(t.replace(/\\([*?\\])/g, '$1'), encoding);
         const encoded = has('base64offset') ? base64Offsets(bytes) : [bytes.toString('base64')];
         const pos = has('base64offset') && position === 'exact' ? 'contains' : position;
-        return encoded.map((e) => ({ tokens: pos === 'contains' ? [{ kind: 'any' as const }, ...literal(e), { kind: 'any' as const }] : place(literal(e)), cased: true }));
+        return encoded.map((e) => ({
+          tokens: pos === 'contains' ? [{ kind: 'any' as const }, ...literal(e), { kind: 'any' as const }] : place(literal(e)),
+          cased: true,
+        }));
       });
     }
     return texts.map((t) => ({ tokens: place(parseSigmaString(t)), cased: has('cased') }));
@@ -235,7 +261,10 @@ export function fieldCondition(key: string, raw: unknown, ctx: CompileContext, a
       const exact = variants.every((v) => !hasWildcards(v.tokens) && !v.cased && tokensText(v.tokens) === tokensText(v.tokens).toLowerCase());
       // Okta event types are lower-case by definition: plain equality is the same match and lets
       // the engine index the rule by event type.
-      if (exact) return variants.length === 1 ? { '==': [{ var: 'eventType' }, tokensText(variants[0]!.tokens)] } : { in: [{ var: 'eventType' }, variants.map((v) => tokensText(v.tokens))] };
+      if (exact)
+        return variants.length === 1
+          ? { '==': [{ var: 'eventType' }, tokensText(variants[0]!.tokens)] }
+          : { in: [{ var: 'eventType' }, variants.map((v) => tokensText(v.tokens))] };
     }
     const parts = variants.map((v) => (name === '' ? keywordLogic(v, fields) : anyField((value) => patternLogic(value, v.tokens, v.cased))));
     return parts.length === 1 ? parts[0] : { or: parts };
@@ -264,7 +293,7 @@ function keywordLogic(value: Value, fields: readonly ResolvedField[]): Logic {
 
 function isEventTypeEquality(logic: Logic): boolean {
   const l = logic as Record<string, unknown[]>;
-  return (('==' in l && (l['=='][0] as { var?: string }).var === 'eventType') || ('in' in l && (l.in[0] as { var?: string }).var === 'eventType'));
+  return ('==' in l && (l['=='][0] as { var?: string }).var === 'eventType') || ('in' in l && (l.in[0] as { var?: string }).var === 'eventType');
 }
 
 function eventTypeValues(logic: Logic): string[] {

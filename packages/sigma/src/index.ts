@@ -1,4 +1,13 @@
-export { compileSigma, DEFAULT_SKIP_STATUSES, type CompiledSigmaRule, type GroupAlias, type NativeRuleDefinition, type SigmaCompilation, type SigmaOptions, type SigmaOutcome } from './compile.js';
+export {
+  compileSigma,
+  DEFAULT_SKIP_STATUSES,
+  type CompiledSigmaRule,
+  type GroupAlias,
+  type NativeRuleDefinition,
+  type SigmaCompilation,
+  type SigmaOptions,
+  type SigmaOutcome,
+} from './compile.js';
 export { parseCondition, type ConditionNode } from './condition.js';
 export { detectionLogic, KEYWORD_FIELDS } from './detection.js';
 export { SigmaUnsupported } from './errors.js';

@@ -20,7 +20,10 @@ export function isSigmaText(text: string): boolean {
  * Reads and compiles Sigma files together (a correlation may name rules of another file).
  * Unreadable documents are problems of their file; rules are judged one by one in `outcomes`.
  */
-export function compileSigmaFiles(files: readonly { file: string; text?: string }[], options: SigmaOptions): SigmaCompilation & { problems: SigmaFileProblem[] } {
+export function compileSigmaFiles(
+  files: readonly { file: string; text?: string }[],
+  options: SigmaOptions,
+): SigmaCompilation & { problems: SigmaFileProblem[] } {
   const documents: SigmaDocument[] = [];
   const problems: SigmaFileProblem[] = [];
   for (const { file, text } of files) {

@@ -55,7 +55,9 @@ export function threatOf(tags: readonly string[], attack: AttackTables, warn: (m
     }
     let shortname = rest.replace(/_/g, '-');
     if (RENAMED_TACTICS[shortname]) {
-      warn(`tag ${tag}: ATT&CK v${attack.version} split Defense Evasion; mapped to ${RENAMED_TACTICS[shortname]} (retag as attack.stealth or attack.defense-impairment)`);
+      warn(
+        `tag ${tag}: ATT&CK v${attack.version} split Defense Evasion; mapped to ${RENAMED_TACTICS[shortname]} (retag as attack.stealth or attack.defense-impairment)`,
+      );
       shortname = RENAMED_TACTICS[shortname]!;
     }
     const found = Object.entries(attack.tactics).find(([, t]) => t.shortname === shortname);
@@ -80,7 +82,8 @@ export function threatOf(tags: readonly string[], attack: AttackTables, warn: (m
     }
     if (id !== parent) entry.subtechniques.push({ id, name: nameOf(id) });
   }
-  if (uniqueTactics.length === 0 && techniques.length > 0) warn('ATT&CK techniques without a tactic tag: the alert carries the techniques, but native rules need a tactic (add attack.<tactic>)');
+  if (uniqueTactics.length === 0 && techniques.length > 0)
+    warn('ATT&CK techniques without a tactic tag: the alert carries the techniques, but native rules need a tactic (add attack.<tactic>)');
   const threat: NativeThreat[] = uniqueTactics.map((tactic, i) => ({ tactic, techniques: i === 0 ? techniques : [] }));
   return { threat, otherTags };
 }

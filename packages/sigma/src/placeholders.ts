@@ -36,7 +36,8 @@ export function expandPlaceholders(raw: string, placeholders: Placeholders, at: 
       continue;
     }
     const value = Object.hasOwn(placeholders, piece.name) ? placeholders[piece.name] : undefined;
-    if (value === undefined) throw new SigmaUnsupported(`placeholder %${piece.name}% has no value: set sigma.placeholders.${piece.name} in the detection processor config`, at);
+    if (value === undefined)
+      throw new SigmaUnsupported(`placeholder %${piece.name}% has no value: set sigma.placeholders.${piece.name} in the detection processor config`, at);
     const values = typeof value === 'string' ? [value] : [...value];
     if (values.length === 0) throw new SigmaUnsupported(`placeholder %${piece.name}% is configured as an empty list`, at);
     out = out.flatMap((o) => values.map((v) => o + v));

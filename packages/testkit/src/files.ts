@@ -21,7 +21,11 @@ export function writeConfig(dir: string, name: string, yaml: string): string {
  * host) must not collide on them.
  */
 export function telemetryOnAnyPort(dir: string): string {
-  return writeConfig(dir, 'telemetry-any-port.yaml', 'service:\n  telemetry:\n    metrics: { address: "127.0.0.1:0" }\n    health: { address: "127.0.0.1:0" }\n');
+  return writeConfig(
+    dir,
+    'telemetry-any-port.yaml',
+    'service:\n  telemetry:\n    metrics: { address: "127.0.0.1:0" }\n    health: { address: "127.0.0.1:0" }\n',
+  );
 }
 
 /** A config source turning /metrics and /health off, for in-process Service tests (add it after the test's own source). */

@@ -39,7 +39,13 @@ export class LogsSink implements LogsConsumer {
     if (this.count >= count) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new OktelError('ERR_TEST_TIMEOUT', `timed out waiting for ${count} records (got ${this.count})`)), timeoutMs);
-      this.#waiters.push({ count, resolve: () => { clearTimeout(timer); resolve(); } });
+      this.#waiters.push({
+        count,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      });
     });
   }
 

@@ -12,9 +12,17 @@ interface ProtoType {
 }
 
 const require = createRequire(import.meta.url);
-const root = require('otlp-proto-schema/build/src/generated/root.js') as { opentelemetry: { proto: { collector: { logs: { v1: { ExportLogsServiceRequest: ProtoType } } } } } };
+const root = require('otlp-proto-schema/build/src/generated/root.js') as {
+  opentelemetry: { proto: { collector: { logs: { v1: { ExportLogsServiceRequest: ProtoType } } } } };
+};
 const ExportLogsServiceRequest = root.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 
 export function decodeOtlpLogsProto(bytes: Uint8Array): Record<string, unknown> {
-  return ExportLogsServiceRequest.toObject(ExportLogsServiceRequest.decode(bytes), { longs: String, bytes: String, enums: Number, defaults: false, arrays: true });
+  return ExportLogsServiceRequest.toObject(ExportLogsServiceRequest.decode(bytes), {
+    longs: String,
+    bytes: String,
+    enums: Number,
+    defaults: false,
+    arrays: true,
+  });
 }

@@ -46,7 +46,9 @@ export class OtlpTestServer {
         const scripted = this.#script.shift();
         const answer = (): void => {
           if (scripted && (scripted.status < 200 || scripted.status >= 300)) {
-            res.writeHead(scripted.status, { 'content-type': 'application/json', ...(scripted.headers ?? {}) }).end(scripted.body ?? '{"code":3,"message":"rejected"}');
+            res
+              .writeHead(scripted.status, { 'content-type': 'application/json', ...(scripted.headers ?? {}) })
+              .end(scripted.body ?? '{"code":3,"message":"rejected"}');
             return;
           }
           this.requests.push({ at: Date.now(), headers: req.headers, body: req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw });

@@ -1,4 +1,13 @@
-import { createLogger, MemoryLogSink, Telemetry, type ComponentKind, type ComponentSettings, type HealthStatus, type Host, type StatusEvent } from '@oktel/core';
+import {
+  createLogger,
+  MemoryLogSink,
+  Telemetry,
+  type ComponentKind,
+  type ComponentSettings,
+  type HealthStatus,
+  type Host,
+  type StatusEvent,
+} from '@oktel/core';
 
 export interface TestSettings extends ComponentSettings {
   readonly logs: MemoryLogSink;
@@ -9,7 +18,14 @@ export interface TestSettings extends ComponentSettings {
 export function testSettings(kind: ComponentKind, id: string): TestSettings {
   const logs = new MemoryLogSink();
   const telemetryRoot = new Telemetry();
-  return { id, kind, logger: createLogger({ sink: logs, level: 'debug', component: `${kind} ${id}` }), telemetry: telemetryRoot.forComponent(kind, id), logs, telemetryRoot };
+  return {
+    id,
+    kind,
+    logger: createLogger({ sink: logs, level: 'debug', component: `${kind} ${id}` }),
+    telemetry: telemetryRoot.forComponent(kind, id),
+    logs,
+    telemetryRoot,
+  };
 }
 
 export interface TestHost extends Host {
@@ -30,7 +46,12 @@ export function testHost(extensions: Record<string, unknown> = {}): TestHost {
       const list = statuses.get(id) ?? [];
       list.push(event);
       statuses.set(id, list);
-      health.set(id, event.status === 'ok' || event.status === 'starting' || event.status === 'stopping' || event.status === 'stopped' ? { healthy: true } : { healthy: false, reason: event.reason ?? event.status });
+      health.set(
+        id,
+        event.status === 'ok' || event.status === 'starting' || event.status === 'stopping' || event.status === 'stopped'
+          ? { healthy: true }
+          : { healthy: false, reason: event.reason ?? event.status },
+      );
     },
   };
 }

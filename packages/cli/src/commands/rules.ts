@@ -62,13 +62,20 @@ export function rulesTestCommand(paths: string[], out: NodeJS.WriteStream = proc
   if (!loaded) return 1;
   const results = runRuleTests(loaded.rules);
   // Sigma has no tests in its format: a Sigma rule without the oktel `tests:` extension is not a failure.
-  const untested = loaded.rules.filter((r) => !(SIGMA_RULES.has(r) && r.definition.tests.length === 0)).flatMap((r) => missingTestKinds(r).map((m) => `${r.definition.id}: missing ${m}`));
+  const untested = loaded.rules
+    .filter((r) => !(SIGMA_RULES.has(r) && r.definition.tests.length === 0))
+    .flatMap((r) => missingTestKinds(r).map((m) => `${r.definition.id}: missing ${m}`));
   out.write(`${renderTestTable(results)}\n`);
   for (const line of untested) out.write(`FAIL  ${line}\n`);
   return results.every((r) => r.passed) && untested.length === 0 ? 0 : 1;
 }
 
-function tunedTest(values: { tuning?: string; config?: string[]; placeholder?: string[]; 'skip-status'?: string[] }, positionals: string[], out: NodeJS.WriteStream, registry: ComponentRegistry | undefined): number {
+function tunedTest(
+  values: { tuning?: string; config?: string[]; placeholder?: string[]; 'skip-status'?: string[] },
+  positionals: string[],
+  out: NodeJS.WriteStream,
+  registry: ComponentRegistry | undefined,
+): number {
   if (values.tuning !== undefined && values.config !== undefined) throw new OktelError('ERR_USAGE', 'give --tuning or --config, not both');
   const sets: { label: string; set: DetectionSet }[] = [];
   if (values.config !== undefined) {
@@ -80,7 +87,11 @@ function tunedTest(values: { tuning?: string; config?: string[]; placeholder?: s
     }
     if (sets.length === 0) throw new OktelError('ERR_USAGE', `no detection processor in ${values.config.join(', ')}`);
   } else {
-    const { set, issues } = loadDetectionSet({ rules: positionals.length > 0 ? positionals : [OKTA_RULES_DIR], sigma: sigmaConfig(values), tuning: values.tuning });
+    const { set, issues } = loadDetectionSet({
+      rules: positionals.length > 0 ? positionals : [OKTA_RULES_DIR],
+      sigma: sigmaConfig(values),
+      tuning: values.tuning,
+    });
     if (!set) {
       for (const issue of issues) out.write(`${describeIssue(issue)}\n`);
       return 1;
@@ -92,7 +103,9 @@ function tunedTest(values: { tuning?: string; config?: string[]; placeholder?: s
     const results = runTunedRuleTests(set);
     if (sets.length > 1 || values.config !== undefined) out.write(`== ${label}${set.tuningFile ? ` (tuning ${set.tuningFile})` : ' (no tuning file)'}\n`);
     out.write(`${renderTunedTestTable(results)}\n`);
-    const untested = set.untuned.filter((r) => !(SIGMA_RULES.has(r) && r.definition.tests.length === 0)).flatMap((r) => missingTestKinds(r).map((m) => `${r.definition.id}: missing ${m}`));
+    const untested = set.untuned
+      .filter((r) => !(SIGMA_RULES.has(r) && r.definition.tests.length === 0))
+      .flatMap((r) => missingTestKinds(r).map((m) => `${r.definition.id}: missing ${m}`));
     for (const line of untested) out.write(`FAIL  ${line}\n`);
     failed ||= results.some((r) => r.status === 'fail') || untested.length > 0;
   }
@@ -103,7 +116,11 @@ function tunedTest(values: { tuning?: string; config?: string[]; placeholder?: s
 function loadForLint(args: string[], out: NodeJS.WriteStream): LoadedRules | undefined {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: { ...SIGMA_OPTIONS, tuning: { type: 'string' } } });
   if (values.tuning === undefined) return load(args, out);
-  const { set, issues } = loadDetectionSet({ rules: positionals.length > 0 ? positionals : [OKTA_RULES_DIR], sigma: sigmaConfig(values), tuning: values.tuning });
+  const { set, issues } = loadDetectionSet({
+    rules: positionals.length > 0 ? positionals : [OKTA_RULES_DIR],
+    sigma: sigmaConfig(values),
+    tuning: values.tuning,
+  });
   if (!set) for (const issue of issues) out.write(`${describeIssue(issue)}\n`);
   return set ? { ...set, rules: set.untuned } : undefined;
 }
@@ -113,7 +130,9 @@ export function rulesLintCommand(paths: string[], out: NodeJS.WriteStream = proc
   const loaded = loadForLint(paths, out);
   if (!loaded) return 1;
   // Sigma rules carry no tests in their format (an oktel `tests:` extension is optional).
-  const findings = lintRules(loaded.rules).filter((f) => !(f.message.startsWith('missing a ') && loaded.rules.some((r) => r.definition.id === f.rule && SIGMA_RULES.has(r))));
+  const findings = lintRules(loaded.rules).filter(
+    (f) => !(f.message.startsWith('missing a ') && loaded.rules.some((r) => r.definition.id === f.rule && SIGMA_RULES.has(r))),
+  );
   for (const f of findings) out.write(`${f.file}: rule ${f.rule}: ${f.message}\n`);
   const sigma = loaded.sigma ?? [];
   const refused = sigma.filter((o) => o.outcome === 'refused');
@@ -124,14 +143,22 @@ export function rulesLintCommand(paths: string[], out: NodeJS.WriteStream = proc
 
 /** `oktel rules coverage [PATH…] [--format navigator|markdown] [--output FILE]`. */
 export function rulesCoverageCommand(args: string[], out: NodeJS.WriteStream = process.stdout): number {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: { format: { type: 'string', default: 'markdown' }, output: { type: 'string' } } });
-  if (values.format !== 'navigator' && values.format !== 'markdown') throw new UsageError(`--format must be navigator or markdown, not ${values.format}`, ['rules', 'coverage']);
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: { format: { type: 'string', default: 'markdown' }, output: { type: 'string' } },
+  });
+  if (values.format !== 'navigator' && values.format !== 'markdown')
+    throw new UsageError(`--format must be navigator or markdown, not ${values.format}`, ['rules', 'coverage']);
   const loaded = load(positionals, out);
   if (!loaded) return 1;
   const text = values.format === 'navigator' ? `${JSON.stringify(navigatorLayer(loaded.rules), null, 2)}\n` : `${coverageTable(loaded.rules)}\n`;
   if (values.output) {
     writeFileSync(values.output, text);
-    out.write(`Wrote ${values.format === 'navigator' ? 'an ATT&CK Navigator layer' : 'a coverage table'} for ${loaded.rules.length} rules to ${values.output}\n`);
+    out.write(
+      `Wrote ${values.format === 'navigator' ? 'an ATT&CK Navigator layer' : 'a coverage table'} for ${loaded.rules.length} rules to ${values.output}\n`,
+    );
   } else out.write(text);
   return 0;
 }
@@ -142,7 +169,12 @@ export function rulesCoverageCommand(args: string[], out: NodeJS.WriteStream = p
  * them to stdout; the per-rule report goes to stderr. Exit 1 when a rule was refused.
  */
 export function rulesConvertCommand(args: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): number {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: { from: { type: 'string' }, output: { type: 'string' }, ...SIGMA_OPTIONS } });
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: { from: { type: 'string' }, output: { type: 'string' }, ...SIGMA_OPTIONS },
+  });
   if (values.from !== 'sigma') throw new UsageError(`--from must be sigma${values.from ? `, not ${values.from}` : ''}`, ['rules', 'convert']);
   if (positionals.length === 0) throw new UsageError('name the Sigma files or directories to convert', ['rules', 'convert']);
   const { placeholders, skip_statuses: skipStatuses } = sigmaConfig(values);
@@ -155,14 +187,21 @@ export function rulesConvertCommand(args: string[], out: NodeJS.WritableStream =
     placeholders,
     skipStatuses,
   });
-  const outcomes = [...result.outcomes, ...result.problems.map((p) => ({ file: p.file, line: p.line, title: '(document)', outcome: 'refused' as const, reason: p.message, warnings: [] }))];
+  const outcomes = [
+    ...result.outcomes,
+    ...result.problems.map((p) => ({ file: p.file, line: p.line, title: '(document)', outcome: 'refused' as const, reason: p.message, warnings: [] })),
+  ];
   const texts: string[] = [];
   if (output) mkdirSync(output, { recursive: true });
   for (const rule of result.rules) {
     const yaml = toNativeYaml(rule);
     if (yaml === undefined) {
       const o = outcomes.find((x) => x.file === rule.file && x.line === rule.line);
-      if (o) Object.assign(o, { outcome: 'refused', reason: 'its group-by uses aliases with a different field per rule, which a native rule cannot express (load the Sigma file directly instead)' });
+      if (o)
+        Object.assign(o, {
+          outcome: 'refused',
+          reason: 'its group-by uses aliases with a different field per rule, which a native rule cannot express (load the Sigma file directly instead)',
+        });
       continue;
     }
     if (output) writeFileSync(join(output, `${rule.definition.id}.yaml`), yaml);

@@ -1,5 +1,15 @@
 import {
-  createLogger, deliveryOutcome, errorMessage, knownSecrets, loadConfig, lostRecords, renderOutcome, renderSummary, Service, startProgress, summarize,
+  createLogger,
+  deliveryOutcome,
+  errorMessage,
+  knownSecrets,
+  loadConfig,
+  lostRecords,
+  renderOutcome,
+  renderSummary,
+  Service,
+  startProgress,
+  summarize,
   type ComponentRegistry,
 } from '@oktel/core';
 import { EXIT, signalExitCode } from '../exit-codes.js';
@@ -67,7 +77,12 @@ export async function runCommand(options: RunOptions): Promise<number> {
       return EXIT.failed;
     }
     logger.info(`Started ${config.pipelines.length} pipeline(s) from ${config.files.join(', ')}.`);
-    const stopProgress = startProgress({ telemetry: service.telemetry, receivers: service.receivers, stream: stderr, intervalMs: config.service.telemetry.progress.interval });
+    const stopProgress = startProgress({
+      telemetry: service.telemetry,
+      receivers: service.receivers,
+      stream: stderr,
+      intervalMs: config.service.telemetry.progress.interval,
+    });
 
     const allDone = service.whenAllDone()?.then((): StopReason => ({ kind: 'end of input' }));
     const reason = await Promise.race(allDone ? [stopped, allDone] : [stopped]);

@@ -53,4 +53,3 @@ Stop with Ctrl-C.
   await sim.stop();
   return 0;
 }
-

@@ -13,10 +13,17 @@ export function validateCommand(configFiles: string[], registry: ComponentRegist
   const config = loadConfig(configFiles, registry, process.env, { unsetEnv: options.strict ? 'error' : 'warn' });
   const list = (ids: readonly string[]): string => (ids.length > 0 ? ids.join(', ') : '(none)');
   const warnings = config.warnings ?? [];
-  const lines = [`Configuration is valid${warnings.length > 0 ? ` (${warnings.length} unset variable${warnings.length === 1 ? '' : 's'}: see the warnings)` : ''}: ${config.files.join(', ')}`];
+  const lines = [
+    `Configuration is valid${warnings.length > 0 ? ` (${warnings.length} unset variable${warnings.length === 1 ? '' : 's'}: see the warnings)` : ''}: ${config.files.join(', ')}`,
+  ];
   for (const warning of warnings) lines.push(`warning: ${formatConfigIssue(warning)}`);
   for (const pipeline of config.pipelines) {
-    lines.push(`pipeline ${pipeline.id}:`, `  receivers:  ${list(pipeline.receivers)}`, `  processors: ${list(pipeline.processors)}`, `  exporters:  ${list(pipeline.exporters)}`);
+    lines.push(
+      `pipeline ${pipeline.id}:`,
+      `  receivers:  ${list(pipeline.receivers)}`,
+      `  processors: ${list(pipeline.processors)}`,
+      `  exporters:  ${list(pipeline.exporters)}`,
+    );
   }
   lines.push(`extensions: ${list(config.service.extensions)}`);
   return lines.join('\n');

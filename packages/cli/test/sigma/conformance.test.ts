@@ -98,16 +98,31 @@ describe('Sigma rules specification v2: detection', () => {
     });
     it('base64 and base64offset match the encoded value, the latter at any offset', () => {
       const encoded = Buffer.from('xx evil payload yy').toString('base64');
-      expect(matcher({ s: { 'debugContext.debugData.blob|base64': 'evil' }, condition: 's' })(E('x', { debugContext: { debugData: { blob: Buffer.from('evil').toString('base64') } } }))).to.equal(true);
+      expect(
+        matcher({ s: { 'debugContext.debugData.blob|base64': 'evil' }, condition: 's' })(
+          E('x', { debugContext: { debugData: { blob: Buffer.from('evil').toString('base64') } } }),
+        ),
+      ).to.equal(true);
       for (const prefix of ['', 'a', 'ab', 'abc']) {
         const text = Buffer.from(`${prefix}evil payload`).toString('base64');
-        expect(matcher({ s: { 'debugContext.debugData.blob|base64offset|contains': 'evil payload' }, condition: 's' })(E('x', { debugContext: { debugData: { blob: text } } })), prefix).to.equal(true);
+        expect(
+          matcher({ s: { 'debugContext.debugData.blob|base64offset|contains': 'evil payload' }, condition: 's' })(
+            E('x', { debugContext: { debugData: { blob: text } } }),
+          ),
+          prefix,
+        ).to.equal(true);
       }
-      expect(matcher({ s: { 'debugContext.debugData.blob|base64offset|contains': 'good payload' }, condition: 's' })(E('x', { debugContext: { debugData: { blob: encoded } } }))).to.equal(false);
+      expect(
+        matcher({ s: { 'debugContext.debugData.blob|base64offset|contains': 'good payload' }, condition: 's' })(
+          E('x', { debugContext: { debugData: { blob: encoded } } }),
+        ),
+      ).to.equal(false);
       expect(refusal({ s: { 'displayMessage|utf16le': 'x' }, condition: 's' })).to.match(/only makes sense with base64/);
     });
     it('exists checks presence', () => {
-      expect(matcher({ s: { 'debugContext.debugData.risk|exists': true }, condition: 's' })(E('x', { debugContext: { debugData: { risk: '{level=HIGH}' } } }))).to.equal(true);
+      expect(
+        matcher({ s: { 'debugContext.debugData.risk|exists': true }, condition: 's' })(E('x', { debugContext: { debugData: { risk: '{level=HIGH}' } } })),
+      ).to.equal(true);
       expect(matcher({ s: { 'debugContext.debugData.risk|exists': true }, condition: 's' })(E('x', {}))).to.equal(false);
       expect(matcher({ s: { 'debugContext.debugData.risk|exists': false }, condition: 's' })(E('x', {}))).to.equal(true);
     });
@@ -135,7 +150,8 @@ describe('Sigma rules specification v2: detection', () => {
     });
     it('windash matches every dash variant of a flag', () => {
       const m = matcher({ s: { 'client.userAgent.rawUserAgent|windash|contains': ' -enc ' }, condition: 's' });
-      for (const dash of ['-', '/', '\u2013', '\u2014', '\u2015']) expect(m(E('x', { client: { userAgent: { rawUserAgent: `tool ${dash}enc x` } } })), dash).to.equal(true);
+      for (const dash of ['-', '/', '\u2013', '\u2014', '\u2015'])
+        expect(m(E('x', { client: { userAgent: { rawUserAgent: `tool ${dash}enc x` } } })), dash).to.equal(true);
       expect(m(E('x', { client: { userAgent: { rawUserAgent: 'tool enc x' } } }))).to.equal(false);
     });
     it('expand fills %placeholders% from config, and refuses the rule naming an unknown one', () => {

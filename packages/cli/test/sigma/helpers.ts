@@ -14,7 +14,15 @@ export function sigma(text: string, options: Partial<SigmaOptions> = {}): SigmaC
 
 /** A one-rule Okta Sigma file around a detection block. */
 export function okta(detection: Record<string, unknown>, extra: Record<string, unknown> = {}): string {
-  return stringify({ title: 'Test rule', id: 'a0b1c2d3-0000-4000-8000-000000000001', status: 'test', logsource: { product: 'okta', service: 'okta' }, detection, level: 'medium', ...extra });
+  return stringify({
+    title: 'Test rule',
+    id: 'a0b1c2d3-0000-4000-8000-000000000001',
+    status: 'test',
+    logsource: { product: 'okta', service: 'okta' },
+    detection,
+    level: 'medium',
+    ...extra,
+  });
 }
 
 /** Whether the compiled rule matches the event (evaluated as the engine does, on the event). */

@@ -37,7 +37,12 @@ function alerts(rules: CompiledRule[], events: Record<string, unknown>[], stepMs
   return [...out, ...e.flush()];
 }
 
-const fail = (user: string, ip = '10.0.0.1') => ({ eventType: 'user.session.start', actor: { alternateId: user }, client: { ipAddress: ip }, outcome: { result: 'FAILURE' } });
+const fail = (user: string, ip = '10.0.0.1') => ({
+  eventType: 'user.session.start',
+  actor: { alternateId: user },
+  client: { ipAddress: ip },
+  outcome: { result: 'FAILURE' },
+});
 const success = (user: string) => ({ eventType: 'user.session.start', actor: { alternateId: user }, outcome: { result: 'SUCCESS' } });
 
 const BASE = `title: Failed login
@@ -85,7 +90,9 @@ function load(text: string): CompiledRule[] {
 describe('Sigma rules in the detection processor', () => {
   describe('correlations on event time', () => {
     it('event_count (gte) fires at the count per group and not one below, and hides its base rule', () => {
-      const rules = load(correlation('  type: event_count\n  rules: [failed_login]\n  group-by: [actor.alternateId]\n  timespan: 5m\n  condition: { gte: 3 }\n'));
+      const rules = load(
+        correlation('  type: event_count\n  rules: [failed_login]\n  group-by: [actor.alternateId]\n  timespan: 5m\n  condition: { gte: 3 }\n'),
+      );
       expect(rules.map((r) => r.definition.name)).to.not.include('Failed login');
       expect(alerts(rules, [fail('a'), fail('a'), fail('a')]).length).to.equal(1);
       expect(alerts(rules, [fail('a'), fail('a'), fail('b')]).length).to.equal(0);
@@ -93,24 +100,36 @@ describe('Sigma rules in the detection processor', () => {
       expect(alerts(rules, [fail('a'), fail('a'), fail('a')], 180_000).length).to.equal(0);
     });
     it('event_count with lt is judged per window (aggregate)', () => {
-      const rules = load(correlation('  type: event_count\n  rules: [failed_login]\n  group-by: [actor.alternateId]\n  timespan: 5m\n  condition: { lt: 2 }\n'));
+      const rules = load(
+        correlation('  type: event_count\n  rules: [failed_login]\n  group-by: [actor.alternateId]\n  timespan: 5m\n  condition: { lt: 2 }\n'),
+      );
       expect(alerts(rules, [fail('a')]).length).to.equal(1);
       expect(alerts(rules, [fail('a'), fail('a')]).length).to.equal(0);
     });
     it('event_count with a range (gt and lte, ANDed as the specification says) is judged per window', () => {
-      const rules = load(correlation('  type: event_count\n  rules: [failed_login]\n  group-by: [actor.alternateId]\n  timespan: 5m\n  condition: { gt: 1, lte: 2 }\n'));
+      const rules = load(
+        correlation('  type: event_count\n  rules: [failed_login]\n  group-by: [actor.alternateId]\n  timespan: 5m\n  condition: { gt: 1, lte: 2 }\n'),
+      );
       expect(alerts(rules, [fail('a')]).length).to.equal(0);
       expect(alerts(rules, [fail('a'), fail('a')]).length).to.equal(1);
       expect(alerts(rules, [fail('a'), fail('a'), fail('a')]).length).to.equal(0);
     });
     it('temporal with a condition counts how many of the rules were seen', () => {
-      const rules = load(correlation('  type: temporal\n  rules: [admin_grant, failed_login, success_login]\n  group-by: [actor.alternateId]\n  timespan: 10m\n  condition: { gte: 2 }\n'));
+      const rules = load(
+        correlation(
+          '  type: temporal\n  rules: [admin_grant, failed_login, success_login]\n  group-by: [actor.alternateId]\n  timespan: 10m\n  condition: { gte: 2 }\n',
+        ),
+      );
       const grant = { eventType: 'user.account.privilege.grant', actor: { alternateId: 'a' } };
       expect(alerts(rules, [grant, success('a')]).length).to.equal(1);
       expect(alerts(rules, [grant, grant]).length).to.equal(0);
     });
     it('value_count counts distinct values of the field per group', () => {
-      const rules = load(correlation('  type: value_count\n  rules: [failed_login]\n  group-by: [client.ipAddress]\n  timespan: 10m\n  condition: { field: actor.alternateId, gte: 3 }\n'));
+      const rules = load(
+        correlation(
+          '  type: value_count\n  rules: [failed_login]\n  group-by: [client.ipAddress]\n  timespan: 10m\n  condition: { field: actor.alternateId, gte: 3 }\n',
+        ),
+      );
       expect(alerts(rules, [fail('a'), fail('b'), fail('c')]).length).to.equal(1);
       expect(alerts(rules, [fail('a'), fail('b'), fail('a'), fail('b')]).length).to.equal(0);
     });
@@ -139,7 +158,9 @@ describe('Sigma rules in the detection processor', () => {
       expect(alerts(rules, [grant('dana'), fail('sam')]).length).to.equal(0);
     });
     it('refuses a correlation naming a rule that is not loaded, and still loads the rest', () => {
-      const { loaded } = loadRules([dir({ 'rules.yml': correlation('  type: event_count\n  rules: [nope]\n  group-by: [actor.alternateId]\n  timespan: 5m\n  condition: { gte: 3 }\n') })]);
+      const { loaded } = loadRules([
+        dir({ 'rules.yml': correlation('  type: event_count\n  rules: [nope]\n  group-by: [actor.alternateId]\n  timespan: 5m\n  condition: { gte: 3 }\n') }),
+      ]);
       const corr = loaded!.sigma!.find((o) => o.title === 'The correlation')!;
       expect(corr.outcome).to.equal('refused');
       expect(corr.reason).to.match(/"nope"/);
@@ -163,7 +184,10 @@ level: critical
 `);
       const def = rules[0]!.definition;
       expect(def.severity).to.equal('critical');
-      expect(def.threat.map((t) => [t.tactic.id, t.tactic.name])).to.deep.equal([['TA0005', 'Stealth'], ['TA0112', 'Defense Impairment']]);
+      expect(def.threat.map((t) => [t.tactic.id, t.tactic.name])).to.deep.equal([
+        ['TA0005', 'Stealth'],
+        ['TA0112', 'Defense Impairment'],
+      ]);
       const fired = alerts(rules, [{ eventType: 'user.session.start' }]);
       const a = fired[0]!.attributes;
       expect(a['security_rule.uuid']).to.equal('5f0c1a2e-8d4b-4c1e-9a57-0b3e6f1d2aff');
@@ -217,10 +241,18 @@ level: critical
     });
     it('oktel rules lint prints the same per-rule report and fails on a refused rule', () => {
       const d = dir({
-        'good.yml': okta({ sel: { eventType: 'user.session.start' }, condition: 'sel' }, { tags: ['attack.initial-access'], references: ['https://example.com'] }),
+        'good.yml': okta(
+          { sel: { eventType: 'user.session.start' }, condition: 'sel' },
+          { tags: ['attack.initial-access'], references: ['https://example.com'] },
+        ),
         'bad.yml': okta({ sel: { 'actor.alternateId|expand': '%admins%' }, condition: 'sel' }, { id: 'a0b1c2d3-0000-4000-8000-000000000009' }),
       });
-      const lint = (...extra: string[]) => spawnSync(join(ROOT, 'node_modules/.bin/tsx'), ['packages/cli/src/main.ts', 'rules', 'lint', d, ...extra], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+      const lint = (...extra: string[]) =>
+        spawnSync(join(ROOT, 'node_modules/.bin/tsx'), ['packages/cli/src/main.ts', 'rules', 'lint', d, ...extra], {
+          cwd: ROOT,
+          encoding: 'utf8',
+          timeout: 60_000,
+        });
       const refused = lint();
       expect(refused.status).to.equal(1);
       expect(refused.stdout).to.match(/REFUSED\s+\S+bad\.yml:\d+\s+Test rule \(placeholder %admins% has no value/);
@@ -231,7 +263,8 @@ level: critical
     it('applies a Sigma meta-filter to the rules it names, and says so in the report', () => {
       const d = dir({
         'rule.yml': okta({ sel: { eventType: 'user.session.start' }, condition: 'sel' }, { name: 'session_start' }),
-        'mf_service_accounts.yml': 'title: Service accounts\nlogsource: { product: okta, service: okta }\nfilter:\n  rules: [session_start]\n  selection: { actor.alternateId|startswith: svc_ }\n  condition: not selection\n',
+        'mf_service_accounts.yml':
+          'title: Service accounts\nlogsource: { product: okta, service: okta }\nfilter:\n  rules: [session_start]\n  selection: { actor.alternateId|startswith: svc_ }\n  condition: not selection\n',
       });
       const { loaded } = loadRules([d]);
       const filter = loaded!.sigma!.find((o) => o.file.endsWith('mf_service_accounts.yml'))!;
@@ -256,7 +289,20 @@ level: critical
     it('converts to native rules that load with the native loader and pass the same tests', () => {
       const out = mkdtempSync(join(tmpdir(), 'oktel-converted-'));
       mkdirSync(out, { recursive: true });
-      const args = ['packages/cli/src/main.ts', 'rules', 'convert', '--from', 'sigma', SIGMA_DIR, '--output', out, '--placeholder', 'okta_admin_accounts=admin@example.com', '--placeholder', 'okta_admin_accounts=breakglass-*@example.com'];
+      const args = [
+        'packages/cli/src/main.ts',
+        'rules',
+        'convert',
+        '--from',
+        'sigma',
+        SIGMA_DIR,
+        '--output',
+        out,
+        '--placeholder',
+        'okta_admin_accounts=admin@example.com',
+        '--placeholder',
+        'okta_admin_accounts=breakglass-*@example.com',
+      ];
       const run = spawnSync(join(ROOT, 'node_modules/.bin/tsx'), args, { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
       expect(run.status, run.stderr).to.equal(0);
       expect(run.stderr).to.match(/Sigma: 11 loaded, 1 skipped, 0 refused/);
@@ -293,7 +339,10 @@ describe('Okta-style Sigma rules covering every modifier, condition form and cor
     expect(results.filter((r) => !r.passed)).to.deep.equal([]);
   });
   it('pass the same tests after conversion to native rules', () => {
-    const { rules } = compileSigmaFiles([...readdirSync(RULES_DIR)].map((f) => ({ file: join(RULES_DIR, f) })), { attack: ATTACK });
+    const { rules } = compileSigmaFiles(
+      [...readdirSync(RULES_DIR)].map((f) => ({ file: join(RULES_DIR, f) })),
+      { attack: ATTACK },
+    );
     const out = mkdtempSync(join(tmpdir(), 'oktel-converted-'));
     for (const rule of rules) writeFileSync(join(out, `${rule.definition.id}.yaml`), toNativeYaml(rule)!);
     const { loaded, issues } = loadRules([out]);

@@ -64,7 +64,12 @@ export function zodIssues(error: z.ZodError, prefix: Path, schema?: z.ZodType): 
  * and thrown together as one ConfigError, each located by file, line and key path; nothing is
  * started from a config that fails here.
  */
-export function loadConfig(files: readonly string[], registry: ComponentRegistry, env: NodeJS.ProcessEnv = process.env, options: LoadOptions = {}): ResolvedConfig {
+export function loadConfig(
+  files: readonly string[],
+  registry: ComponentRegistry,
+  env: NodeJS.ProcessEnv = process.env,
+  options: LoadOptions = {},
+): ResolvedConfig {
   const sources: YamlSource[] = [];
   const issues: ConfigIssue[] = [];
   for (const file of files) {
@@ -76,7 +81,12 @@ export function loadConfig(files: readonly string[], registry: ComponentRegistry
   return resolveConfig(sources, registry, env, options);
 }
 
-export function resolveConfig(sources: readonly YamlSource[], registry: ComponentRegistry, env: NodeJS.ProcessEnv = process.env, options: LoadOptions = {}): ResolvedConfig {
+export function resolveConfig(
+  sources: readonly YamlSource[],
+  registry: ComponentRegistry,
+  env: NodeJS.ProcessEnv = process.env,
+  options: LoadOptions = {},
+): ResolvedConfig {
   let issues: ConfigIssue[] = [];
   const merged = mergeConfigs(sources.map((s) => s.value));
   const substituted = substituteEnv(merged, env, [], options.unsetEnv);
@@ -126,7 +136,14 @@ export function resolveConfig(sources: readonly YamlSource[], registry: Componen
   return warnings.length > 0 ? { ...resolved, warnings: warnings.map((w) => locate(w, sources)) } : resolved;
 }
 
-function resolveComponent(kind: ComponentKind, section: string, id: string, value: unknown, registry: ComponentRegistry, issues: ConfigIssue[]): ResolvedComponent | undefined {
+function resolveComponent(
+  kind: ComponentKind,
+  section: string,
+  id: string,
+  value: unknown,
+  registry: ComponentRegistry,
+  issues: ConfigIssue[],
+): ResolvedComponent | undefined {
   const parsedId = parseComponentId(id);
   if (typeof parsedId === 'string') {
     issues.push({ path: [section, id], message: parsedId });
@@ -134,7 +151,10 @@ function resolveComponent(kind: ComponentKind, section: string, id: string, valu
   }
   const factory = registry.get(kind, parsedId.type);
   if (!factory) {
-    issues.push({ path: [section, id], message: `unknown ${kind} type "${parsedId.type}" for id "${id}" (valid values: ${registry.types(kind).join(', ') || 'none'})` });
+    issues.push({
+      path: [section, id],
+      message: `unknown ${kind} type "${parsedId.type}" for id "${id}" (valid values: ${registry.types(kind).join(', ') || 'none'})`,
+    });
     return undefined;
   }
   const result = factory.configSchema.safeParse(value ?? {});
@@ -145,12 +165,18 @@ function resolveComponent(kind: ComponentKind, section: string, id: string, valu
   return { id, kind, factory, config: result.data };
 }
 
-function checkServiceReferences(service: ServiceConfig, components: Map<ComponentKind, Map<string, ResolvedComponent>>, raw: Record<string, unknown>, issues: ConfigIssue[]): void {
+function checkServiceReferences(
+  service: ServiceConfig,
+  components: Map<ComponentKind, Map<string, ResolvedComponent>>,
+  raw: Record<string, unknown>,
+  issues: ConfigIssue[],
+): void {
   const configured = (kind: ComponentKind, section: string, id: string): boolean =>
     components.get(kind)!.has(id) || Object.hasOwn((raw[section] as object | undefined) ?? {}, id);
 
   service.extensions.forEach((id, i) => {
-    if (!configured('extension', 'extensions', id)) issues.push({ path: ['service', 'extensions', i], message: `references extension "${id}" which is not configured` });
+    if (!configured('extension', 'extensions', id))
+      issues.push({ path: ['service', 'extensions', i], message: `references extension "${id}" which is not configured` });
   });
 
   for (const [pipelineId, pipeline] of Object.entries(service.pipelines)) {
@@ -169,7 +195,8 @@ function checkServiceReferences(service: ServiceConfig, components: Map<Componen
         seen.add(id);
         // A connector stands where a receiver or an exporter would.
         const isConnector = kind !== 'processor' && configured('connector', 'connectors', id);
-        if (!configured(kind, section, id) && !isConnector) issues.push({ path: [...at, section, i], message: `references ${kind} "${id}" which is not configured` });
+        if (!configured(kind, section, id) && !isConnector)
+          issues.push({ path: [...at, section, i], message: `references ${kind} "${id}" which is not configured` });
       });
     }
   }
@@ -179,12 +206,21 @@ function checkServiceReferences(service: ServiceConfig, components: Map<Componen
     for (const ref of connector.factory.pipelineRefs?.(connector.config) ?? []) {
       const target = service.pipelines[ref.pipelineId];
       if (!target) issues.push({ path: ['connectors', id, ...ref.path], message: `references pipeline "${ref.pipelineId}" which is not defined` });
-      else if (!target.receivers.includes(id)) issues.push({ path: ['connectors', id, ...ref.path], message: `routes to pipeline "${ref.pipelineId}", which does not list "${id}" among its receivers` });
+      else if (!target.receivers.includes(id))
+        issues.push({
+          path: ['connectors', id, ...ref.path],
+          message: `routes to pipeline "${ref.pipelineId}", which does not list "${id}" among its receivers`,
+        });
     }
     const asExporter = Object.values(service.pipelines).some((p) => p.exporters.includes(id));
     const asReceiver = Object.values(service.pipelines).some((p) => p.receivers.includes(id));
     if (asExporter !== asReceiver) {
-      issues.push({ path: ['connectors', id], message: asExporter ? `connector "${id}" is an exporter of a pipeline but no pipeline lists it as a receiver` : `connector "${id}" is a receiver of a pipeline but no pipeline lists it as an exporter` });
+      issues.push({
+        path: ['connectors', id],
+        message: asExporter
+          ? `connector "${id}" is an exporter of a pipeline but no pipeline lists it as a receiver`
+          : `connector "${id}" is a receiver of a pipeline but no pipeline lists it as an exporter`,
+      });
     }
   }
 
@@ -198,7 +234,8 @@ function checkServiceReferences(service: ServiceConfig, components: Map<Componen
         const path = [section, component.id, ...ref.path];
         const extension = components.get('extension')!.get(ref.extensionId);
         if (!extension) issues.push({ path, message: `references extension "${ref.extensionId}" which is not configured` });
-        else if (!service.extensions.includes(ref.extensionId)) issues.push({ path, message: `references extension "${ref.extensionId}" which is not enabled in service::extensions` });
+        else if (!service.extensions.includes(ref.extensionId))
+          issues.push({ path, message: `references extension "${ref.extensionId}" which is not enabled in service::extensions` });
         else if (extension.factory.kind === 'extension' && !extension.factory.capabilities?.includes(ref.capability)) {
           issues.push({ path, message: `extension "${ref.extensionId}" cannot be used as ${ref.capability}` });
         }

@@ -19,12 +19,37 @@ export interface SendingQueueDefaults {
 
 export function sendingQueueConfig(defaults: SendingQueueDefaults = {}) {
   return block({
-    enabled: z.boolean().default(defaults.enabled ?? true).describe('Queue batches and send them in the background; when false, consume waits for the send (with its retries).'),
-    queue_size: z.number().int().min(1).default(defaults.queue_size ?? 10_000).describe('Records the queue holds at most (memory stays bounded by this). Exposed as the queue_capacity gauge; queue_size shows the current fill.'),
-    num_consumers: z.number().int().min(1).max(64).default(defaults.num_consumers ?? 4).describe('Batches sent concurrently.'),
-    block_on_overflow: z.boolean().default(defaults.block_on_overflow ?? true).describe('When full, make the pipeline wait (the receiver slows down) instead of dropping; false drops and counts enqueue_failed.'),
-    storage: extensionId().optional().describe('Storage extension for a persistent queue: batches are written to disk before consume returns and deleted once sent, so they survive restarts and kill -9. A corrupt entry is moved aside (key corrupt-<key>) with a warning.'),
-    drain_timeout: duration().prefault(defaults.drain_timeout ?? '30s').describe('At shutdown, the longest time spent sending what is queued, whatever the backend does; then in-flight requests are aborted and the rest stays in the persistent queue (or is counted as send_failed without one).'),
+    enabled: z
+      .boolean()
+      .default(defaults.enabled ?? true)
+      .describe('Queue batches and send them in the background; when false, consume waits for the send (with its retries).'),
+    queue_size: z
+      .number()
+      .int()
+      .min(1)
+      .default(defaults.queue_size ?? 10_000)
+      .describe('Records the queue holds at most (memory stays bounded by this). Exposed as the queue_capacity gauge; queue_size shows the current fill.'),
+    num_consumers: z
+      .number()
+      .int()
+      .min(1)
+      .max(64)
+      .default(defaults.num_consumers ?? 4)
+      .describe('Batches sent concurrently.'),
+    block_on_overflow: z
+      .boolean()
+      .default(defaults.block_on_overflow ?? true)
+      .describe('When full, make the pipeline wait (the receiver slows down) instead of dropping; false drops and counts enqueue_failed.'),
+    storage: extensionId()
+      .optional()
+      .describe(
+        'Storage extension for a persistent queue: batches are written to disk before consume returns and deleted once sent, so they survive restarts and kill -9. A corrupt entry is moved aside (key corrupt-<key>) with a warning.',
+      ),
+    drain_timeout: duration()
+      .prefault(defaults.drain_timeout ?? '30s')
+      .describe(
+        'At shutdown, the longest time spent sending what is queued, whatever the backend does; then in-flight requests are aborted and the rest stays in the persistent queue (or is counted as send_failed without one).',
+      ),
   });
 }
 
@@ -35,19 +60,38 @@ export function retryOnFailureConfig() {
     max_interval: duration().prefault('30s').describe('Longest wait between attempts.'),
     max_elapsed_time: duration().prefault('0').describe('Give up on a batch after this long (0 = never: keep it until the backend is back).'),
     max_retry_after: duration().prefault('15m').describe('Longest Retry-After honoured; a server asking for more is logged and waited this long instead.'),
-    unhealthy_after: duration().prefault('1m').describe('Report the exporter as recoverable_error (/health 503) once every send has failed for this long; ok again on the next success.'),
+    unhealthy_after: duration()
+      .prefault('1m')
+      .describe('Report the exporter as recoverable_error (/health 503) once every send has failed for this long; ok again on the next success.'),
   });
 }
 
 export function timeoutConfig(defaultTimeout = '10s') {
-  return duration().prefault(defaultTimeout).describe('Total deadline of one send attempt (connection, headers and body), after which it is aborted and retried.');
+  return duration()
+    .prefault(defaultTimeout)
+    .describe('Total deadline of one send attempt (connection, headers and body), after which it is aborted and retried.');
 }
 
 export function batchConfig() {
   return block({
-    max_size: z.number().int().min(1).default(2048).describe('Records per request at most; larger batches are split. The default holds a full receiver batch (Okta pages are at most 1 000 events) together with the alerts it triggered, so they travel in one request.'),
-    max_bytes: size().prefault('4MiB').describe('Encoded bytes (before compression) per request at most, for otlp_http (the file exporter writes each consumed batch as one line whatever its size): merged batches are sent before they would pass it, and a request encoded larger is split in halves until it fits (a single record larger than this is still sent alone). 0 = no byte bound.'),
-    flush_timeout: duration().prefault('1s').describe('Without a persistent queue, small batches are merged and sent after this long at most; a batch is sent before merging would take it past max_size or max_bytes, so each consumed batch stays in one request.'),
+    max_size: z
+      .number()
+      .int()
+      .min(1)
+      .default(2048)
+      .describe(
+        'Records per request at most; larger batches are split. The default holds a full receiver batch (Okta pages are at most 1 000 events) together with the alerts it triggered, so they travel in one request.',
+      ),
+    max_bytes: size()
+      .prefault('4MiB')
+      .describe(
+        'Encoded bytes (before compression) per request at most, for otlp_http (the file exporter writes each consumed batch as one line whatever its size): merged batches are sent before they would pass it, and a request encoded larger is split in halves until it fits (a single record larger than this is still sent alone). 0 = no byte bound.',
+      ),
+    flush_timeout: duration()
+      .prefault('1s')
+      .describe(
+        'Without a persistent queue, small batches are merged and sent after this long at most; a batch is sent before merging would take it past max_size or max_bytes, so each consumed batch stays in one request.',
+      ),
   });
 }
 

@@ -12,7 +12,11 @@ import { createQueuedExporter } from './queued-exporter.js';
  * batch is passed as ReadableLogRecords and the callback becomes the push promise. Its queue
  * lives in memory only: SDK records cannot be persisted, so `sending_queue.storage` is refused.
  */
-export function fromLogRecordExporter(settings: ComponentSettings, exporter: LogRecordExporter, config: ExporterHelperConfig = exporterHelperConfigSchema.parse({})): Exporter {
+export function fromLogRecordExporter(
+  settings: ComponentSettings,
+  exporter: LogRecordExporter,
+  config: ExporterHelperConfig = exporterHelperConfigSchema.parse({}),
+): Exporter {
   return createQueuedExporter<LogBatch>(settings, config, {
     encode: (records) => records,
     records: (batch) => batch.length,

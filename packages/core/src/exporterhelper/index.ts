@@ -1,6 +1,12 @@
 export {
-  batchConfig, exporterHelperConfigSchema, exporterHelperShape, retryOnFailureConfig, sendingQueueConfig, timeoutConfig,
-  type ExporterHelperConfig, type SendingQueueDefaults,
+  batchConfig,
+  exporterHelperConfigSchema,
+  exporterHelperShape,
+  retryOnFailureConfig,
+  sendingQueueConfig,
+  timeoutConfig,
+  type ExporterHelperConfig,
+  type SendingQueueDefaults,
 } from './config.js';
 export { fromLogRecordExporter } from './from-log-record-exporter.js';
 export { SendingQueue, type QueueItem, type RequestCodec } from './queue.js';

@@ -136,9 +136,13 @@ export class SendingQueue<R> {
       const raw = await store.get(key);
       if (raw) await store.set(aside, raw);
       await store.delete(key);
-      this.#logger.warn(`Moved the unreadable persistent-queue entry "${key}" aside as "${aside}" in ${store.directory} (${errorMessage(err)}); carrying on without it.`);
+      this.#logger.warn(
+        `Moved the unreadable persistent-queue entry "${key}" aside as "${aside}" in ${store.directory} (${errorMessage(err)}); carrying on without it.`,
+      );
     } catch (moveErr) {
-      this.#logger.warn(`The persistent-queue entry "${key}" in ${store.directory} is unreadable (${errorMessage(err)}) and could not be moved aside: ${errorMessage(moveErr)}; skipping it.`);
+      this.#logger.warn(
+        `The persistent-queue entry "${key}" in ${store.directory} is unreadable (${errorMessage(err)}) and could not be moved aside: ${errorMessage(moveErr)}; skipping it.`,
+      );
     }
   }
 

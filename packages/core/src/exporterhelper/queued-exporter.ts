@@ -3,7 +3,7 @@ import { equalJitter } from '../backoff.js';
 import { formatDuration } from '../config/units.js';
 import { errorMessage, isRetryable, OktelError, PermanentError, RetryableError } from '../errors.js';
 import type { LogBatch, LogRecord } from '../record.js';
-import { storageClient } from '../storage.js';
+import { type StorageClient, storageClient } from '../storage.js';
 import type { ExporterHelperConfig } from './config.js';
 import { SendingQueue, type QueueItem, type RequestCodec } from './queue.js';
 import { abortableSleep, MAX_TIMER_MS } from './wait.js';
@@ -122,13 +122,19 @@ class QueuedExporter<R> implements Exporter {
       this.#gauges();
       return;
     }
-    let store;
+    let store: StorageClient | undefined;
     if (q.storage) {
-      if (!this.#options.codec) throw new ExporterHelperError('ERR_CONFIG', `exporter ${this.#settings.id} cannot persist its queue: sending_queue.storage is not supported by this exporter`);
+      if (!this.#options.codec)
+        throw new ExporterHelperError(
+          'ERR_CONFIG',
+          `exporter ${this.#settings.id} cannot persist its queue: sending_queue.storage is not supported by this exporter`,
+        );
       store = await storageClient(host, q.storage, 'exporter', this.#settings.id);
     }
     this.#queue = new SendingQueue<R>({
-      capacity: q.queue_size, blockOnOverflow: q.block_on_overflow, logger: this.#settings.logger,
+      capacity: q.queue_size,
+      blockOnOverflow: q.block_on_overflow,
+      logger: this.#settings.logger,
       ...(store ? { store, ...(this.#options.codec ? { codec: this.#options.codec } : {}) } : {}),
     });
     const recovered = await this.#queue.recover();
@@ -148,7 +154,11 @@ class QueuedExporter<R> implements Exporter {
       if (this.#pending.length > 0 && this.#wouldOverflow(this.#pending.length + batch.length)) await this.#flushPending();
       for (const record of batch) this.#pending.push(record);
       if (this.#wouldOverflow(this.#pending.length + 1)) await this.#flushPending();
-      else this.#flushTimer ??= setTimeout(() => void this.#flushPending().catch((err: unknown) => this.#settings.logger.error(`Flushing a batch failed: ${errorMessage(err)}`)), Math.min(this.#config.batch.flush_timeout, MAX_TIMER_MS));
+      else
+        this.#flushTimer ??= setTimeout(
+          () => void this.#flushPending().catch((err: unknown) => this.#settings.logger.error(`Flushing a batch failed: ${errorMessage(err)}`)),
+          Math.min(this.#config.batch.flush_timeout, MAX_TIMER_MS),
+        );
       return;
     }
     await this.#track(this.#enqueueOrSend(batch));
@@ -262,9 +272,11 @@ class QueuedExporter<R> implements Exporter {
     }
     if (!(await this.#queue.put(request, count))) {
       this.#settings.telemetry.add(ENQUEUE_FAILED, count, 'Records dropped because the sending queue was full or shut down');
-      this.#settings.logger.warn(this.#stopped
-        ? `Shutting down: dropped ${count} records that were waiting for room in the sending queue.`
-        : `The sending queue is full (${this.#config.sending_queue.queue_size} records); dropped ${count} records.`);
+      this.#settings.logger.warn(
+        this.#stopped
+          ? `Shutting down: dropped ${count} records that were waiting for room in the sending queue.`
+          : `The sending queue is full (${this.#config.sending_queue.queue_size} records); dropped ${count} records.`,
+      );
     }
     this.#gauges();
   }
@@ -294,7 +306,12 @@ class QueuedExporter<R> implements Exporter {
     }
     const outcome = await this.#deliver(request, false);
     if (outcome === 'interrupted') this.#leave(queue, item);
-    else await queue.done(item).catch((err: unknown) => this.#settings.logger.error(`Could not delete a sent batch from the persistent queue (it may be sent again after a restart): ${errorMessage(err)}`));
+    else
+      await queue
+        .done(item)
+        .catch((err: unknown) =>
+          this.#settings.logger.error(`Could not delete a sent batch from the persistent queue (it may be sent again after a restart): ${errorMessage(err)}`),
+        );
   }
 
   /** What shutdown could not send: kept on disk for the next run, or counted as lost. */
@@ -318,7 +335,11 @@ class QueuedExporter<R> implements Exporter {
         grace = setTimeout(() => reject(attempt.signal.reason instanceof Error ? attempt.signal.reason : new RetryableError('aborted')), ABORT_GRACE_MS);
       };
       attempt.signal.addEventListener('abort', fail, { once: true });
-      if (timeout > 0) timer = setTimeout(() => attempt.abort(new RetryableError(`no complete response within the ${formatDuration(timeout)} timeout`)), Math.min(timeout, MAX_TIMER_MS));
+      if (timeout > 0)
+        timer = setTimeout(
+          () => attempt.abort(new RetryableError(`no complete response within the ${formatDuration(timeout)} timeout`)),
+          Math.min(timeout, MAX_TIMER_MS),
+        );
     });
     try {
       return await Promise.race([this.#options.push(request, attempt.signal), deadline]);
@@ -348,7 +369,9 @@ class QueuedExporter<R> implements Exporter {
         const outOfTime = retry.max_elapsed_time > 0 && Date.now() - started >= retry.max_elapsed_time;
         if (!retryable || outOfTime) {
           this.#settings.telemetry.add(SEND_FAILED, records);
-          this.#settings.logger.error(`Dropped ${records} records${outOfTime ? ` after retrying for ${formatDuration(Date.now() - started)}` : ''}: ${errorMessage(err)}`);
+          this.#settings.logger.error(
+            `Dropped ${records} records${outOfTime ? ` after retrying for ${formatDuration(Date.now() - started)}` : ''}: ${errorMessage(err)}`,
+          );
           if (throwOnFailure) throw err;
           return 'failed';
         }
@@ -367,12 +390,15 @@ class QueuedExporter<R> implements Exporter {
     const retry = this.#config.retry_on_failure;
     let hinted = err instanceof RetryableError ? err.retryAfterMs : undefined;
     if (hinted !== undefined && !(hinted <= retry.max_retry_after)) {
-      this.#settings.logger.warn(`The backend asked to wait ${Number.isFinite(hinted) ? formatDuration(hinted) : String(hinted)} before retrying; waiting retry_on_failure.max_retry_after (${formatDuration(retry.max_retry_after)}) instead.`);
+      this.#settings.logger.warn(
+        `The backend asked to wait ${Number.isFinite(hinted) ? formatDuration(hinted) : String(hinted)} before retrying; waiting retry_on_failure.max_retry_after (${formatDuration(retry.max_retry_after)}) instead.`,
+      );
       hinted = retry.max_retry_after;
     }
     const jittered = equalJitter(step);
     const wait = Math.max(hinted ?? 0, jittered);
-    if (attempt === 1 || attempt % 10 === 0) this.#settings.logger.warn(`Export failed (attempt ${attempt}); retrying in ${formatDuration(wait)}: ${errorMessage(err)}`);
+    if (attempt === 1 || attempt % 10 === 0)
+      this.#settings.logger.warn(`Export failed (attempt ${attempt}); retrying in ${formatDuration(wait)}: ${errorMessage(err)}`);
     return wait;
   }
 
@@ -402,7 +428,11 @@ class QueuedExporter<R> implements Exporter {
     const limit = this.#config.retry_on_failure.unhealthy_after;
     if (!this.#unhealthy && now - this.#failingSince >= limit) {
       this.#unhealthy = true;
-      this.#host?.reportStatus(this.#statusId, { status: 'recoverable_error', reason: `every send has failed for ${formatDuration(now - this.#failingSince)}: ${errorMessage(err)}`, error: err });
+      this.#host?.reportStatus(this.#statusId, {
+        status: 'recoverable_error',
+        reason: `every send has failed for ${formatDuration(now - this.#failingSince)}: ${errorMessage(err)}`,
+        error: err,
+      });
     }
   }
 
@@ -427,10 +457,13 @@ class QueuedExporter<R> implements Exporter {
     if (this.#stopped) return;
     this.#stopped = true;
     const drainTimeout = this.#config.sending_queue.drain_timeout;
-    const deadline = setTimeout(() => {
-      this.#abort.abort();
-      this.#queue?.close();
-    }, Math.min(drainTimeout, MAX_TIMER_MS));
+    const deadline = setTimeout(
+      () => {
+        this.#abort.abort();
+        this.#queue?.close();
+      },
+      Math.min(drainTimeout, MAX_TIMER_MS),
+    );
     try {
       await this.#flushPending().catch((err: unknown) => this.#settings.logger.error(`Shutting down: could not queue the last records: ${errorMessage(err)}`));
       await this.#encodeTail;
@@ -440,9 +473,11 @@ class QueuedExporter<R> implements Exporter {
       clearTimeout(deadline);
     }
     if (this.#abort.signal.aborted) {
-      this.#settings.logger.warn(this.#config.sending_queue.storage
-        ? `Shutting down after the ${formatDuration(drainTimeout)} drain_timeout with records unsent; they stay in the persistent queue for the next start.`
-        : `Shutting down after the ${formatDuration(drainTimeout)} drain_timeout with records unsent; they are lost (configure sending_queue.storage to keep them).`);
+      this.#settings.logger.warn(
+        this.#config.sending_queue.storage
+          ? `Shutting down after the ${formatDuration(drainTimeout)} drain_timeout with records unsent; they stay in the persistent queue for the next start.`
+          : `Shutting down after the ${formatDuration(drainTimeout)} drain_timeout with records unsent; they are lost (configure sending_queue.storage to keep them).`,
+      );
     }
     this.#abort.abort();
     this.#gauges();

@@ -18,7 +18,10 @@ function listen(server: Server, address: string, what: string, key: string): Pro
   const { host, port } = splitAddress(address);
   return new Promise((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException): void => {
-      const hint = err.code === 'EADDRINUSE' ? `${address} is already in use (another oktel, or a Collector, on this host?): set ${key} to a free port, or port 0 for any` : (err.code ?? err.message);
+      const hint =
+        err.code === 'EADDRINUSE'
+          ? `${address} is already in use (another oktel, or a Collector, on this host?): set ${key} to a free port, or port 0 for any`
+          : (err.code ?? err.message);
       reject(new OktelError('ERR_LISTEN', `cannot serve ${what} on ${address}: ${hint}`, { cause: err }));
     };
     server.once('error', onError);

@@ -57,7 +57,10 @@ export class ExporterFailureWatch {
       if (track.failingSince !== undefined && !track.reported && now - track.failingSince >= this.timeoutMs && this.current(key) === 'ok') {
         track.reported = true;
         const queued = telemetry.get(Counters.exporterQueueSize);
-        this.report(key, { status: 'recoverable_error', reason: `no record delivered for ${Math.round((now - track.failingSince) / 1000)}s; ${failed} failed so far${queued > 0 ? `, ${queued} waiting in the queue` : ''} (service.telemetry.health.exporter_failure_timeout)` });
+        this.report(key, {
+          status: 'recoverable_error',
+          reason: `no record delivered for ${Math.round((now - track.failingSince) / 1000)}s; ${failed} failed so far${queued > 0 ? `, ${queued} waiting in the queue` : ''} (service.telemetry.health.exporter_failure_timeout)`,
+        });
       }
     }
   }

@@ -85,7 +85,9 @@ export function startProgress(options: ProgressOptions): () => void {
     const oldest = samples[0]!;
     const secs = (current.t - oldest.t) / 1000;
     samples.push(current);
-    const parts = [`received ${current.received} (${rate(current.received, oldest.received, secs)})${current.failedIn > 0 ? `, ${current.failedIn} refused or malformed` : ''}`];
+    const parts = [
+      `received ${current.received} (${rate(current.received, oldest.received, secs)})${current.failedIn > 0 ? `, ${current.failedIn} refused or malformed` : ''}`,
+    ];
     for (const [id, [sent, failed]] of current.exporters) {
       const [pastSent] = oldest.exporters.get(id) ?? [0, 0];
       parts.push(`exporter ${id}: sent ${sent} (${rate(sent, pastSent, secs)}), failed ${failed}`);

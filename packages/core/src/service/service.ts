@@ -1,7 +1,18 @@
 import type { Server } from 'node:http';
 import type {
-  Component, ComponentKind, ComponentSettings, ComponentStatus, ConnectorFactory, ExporterFactory, ExtensionFactory, Host, Processor,
-  ProcessorFactory, Receiver, ReceiverFactory, StatusEvent,
+  Component,
+  ComponentKind,
+  ComponentSettings,
+  ComponentStatus,
+  ConnectorFactory,
+  ExporterFactory,
+  ExtensionFactory,
+  Host,
+  Processor,
+  ProcessorFactory,
+  Receiver,
+  ReceiverFactory,
+  StatusEvent,
 } from '../component.js';
 import type { ResolvedComponent, ResolvedConfig } from '../config/loader.js';
 import { fanout, type LogsConsumer } from '../consumer.js';
@@ -109,7 +120,12 @@ export class Service {
     this.#state = 'running';
     const timeout = this.#config.service.telemetry.health.exporter_failure_timeout;
     if (timeout > 0 && this.#exporterTelemetry.size > 0) {
-      this.#watch = new ExporterFailureWatch(this.#exporterTelemetry, timeout, (id, event) => this.#reportStatus(id, event), (id) => this.#status.get(id)?.status);
+      this.#watch = new ExporterFailureWatch(
+        this.#exporterTelemetry,
+        timeout,
+        (id, event) => this.#reportStatus(id, event),
+        (id) => this.#status.get(id)?.status,
+      );
     }
   }
 
@@ -157,7 +173,12 @@ export class Service {
     for (const [id, entry] of this.#status) {
       const healthy = !FAILING.has(entry.status);
       failing ||= !healthy;
-      components[id] = { healthy, status: entry.status, since: new Date(entry.since).toISOString(), ...(entry.reason === undefined ? {} : { reason: entry.reason }) };
+      components[id] = {
+        healthy,
+        status: entry.status,
+        since: new Date(entry.since).toISOString(),
+        ...(entry.reason === undefined ? {} : { reason: entry.reason }),
+      };
     }
     return { healthy: this.#state === 'running' && !failing, status: this.#state, components };
   }
@@ -258,7 +279,8 @@ export class Service {
     const buildPipeline = async (pipeline: (typeof pipelines)[number]): Promise<LogsConsumer> => {
       const built = pipelineHeads.get(pipeline.id);
       if (built) return built;
-      if (building.has(pipeline.id)) throw new PermanentError(`pipelines form a cycle through connectors at "${pipeline.id}"`, { code: 'ERR_CONFIG', context: { pipeline: pipeline.id } });
+      if (building.has(pipeline.id))
+        throw new PermanentError(`pipelines form a cycle through connectors at "${pipeline.id}"`, { code: 'ERR_CONFIG', context: { pipeline: pipeline.id } });
       building.add(pipeline.id);
       const ends: LogsConsumer[] = [];
       for (const id of pipeline.exporters) ends.push(isConnector(id) ? await buildConnector(id) : exporters.get(id)!);
@@ -278,7 +300,8 @@ export class Service {
       if (existing) return existing;
       const settings = this.#settings('connector', id);
       const targets = new Map<string, LogsConsumer>();
-      for (const fed of pipelines.filter((p) => p.receivers.includes(id))) targets.set(fed.id, countingProcessorOutput(settings.telemetry, await buildPipeline(fed)));
+      for (const fed of pipelines.filter((p) => p.receivers.includes(id)))
+        targets.set(fed.id, countingProcessorOutput(settings.telemetry, await buildPipeline(fed)));
       const { factory, config } = resolved('connector', id);
       const connector = (factory as ConnectorFactory<unknown>).create(settings, config, targets);
       await this.#startOne(host, 'connector', id, connector);
@@ -325,7 +348,9 @@ export class Service {
         const finished = await withDeadline(component.shutdown(), budget);
         if (!finished) {
           this.#abandoned.push(key);
-          this.#logger.error(`The ${kind} ${id} did not finish shutting down within service.drain_timeout; leaving it behind (what it still held is lost unless it persisted it).`);
+          this.#logger.error(
+            `The ${kind} ${id} did not finish shutting down within service.drain_timeout; leaving it behind (what it still held is lost unless it persisted it).`,
+          );
           continue;
         }
       } catch (err) {

@@ -70,7 +70,12 @@ export class Telemetry {
 
   /** One series per component and status, 1 for the current status (the Collector's component status as a metric). */
   setStatus(componentId: string, status: string): void {
-    this.#statusGauge ??= new Gauge({ name: 'oktel_component_status', help: 'Current status of each component: 1 for the status it is in, 0 for the others', labelNames: ['component', 'status'], registers: [this.registry] });
+    this.#statusGauge ??= new Gauge({
+      name: 'oktel_component_status',
+      help: 'Current status of each component: 1 for the status it is in, 0 for the others',
+      labelNames: ['component', 'status'],
+      registers: [this.registry],
+    });
     for (const s of STATUSES) this.#statusGauge.set({ component: componentId, status: s }, s === status ? 1 : 0);
   }
 
@@ -88,7 +93,12 @@ export class Telemetry {
     const metric = `oktel_${kind}_${name}_total`;
     let counter = this.#counters.get(metric);
     if (!counter) {
-      counter = new Counter({ name: metric, help: help ?? `${kind} ${name.replace(/_/g, ' ')}`, labelNames: [kind, ...extraLabels], registers: [this.registry] });
+      counter = new Counter({
+        name: metric,
+        help: help ?? `${kind} ${name.replace(/_/g, ' ')}`,
+        labelNames: [kind, ...extraLabels],
+        registers: [this.registry],
+      });
       this.#counters.set(metric, counter);
     }
     return counter;

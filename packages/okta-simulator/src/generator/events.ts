@@ -24,11 +24,19 @@ export function appTarget(app: OrgApp): OktaActor {
 }
 
 export function verifyTarget(random: Random): OktaActor {
-  return { id: random.id('pfd', 17), type: 'AuthenticatorEnrollment', alternateId: 'unknown', displayName: 'Okta Verify', detailEntry: { methodTypeUsed: 'Get a push notification', methodUsedVerifiedProperties: '[DEVICE_BOUND, HARDWARE_PROTECTED]' } };
+  return {
+    id: random.id('pfd', 17),
+    type: 'AuthenticatorEnrollment',
+    alternateId: 'unknown',
+    displayName: 'Okta Verify',
+    detailEntry: { methodTypeUsed: 'Get a push notification', methodUsedVerifiedProperties: '[DEVICE_BOUND, HARDWARE_PROTECTED]' },
+  };
 }
 
-export const BENIGN_BEHAVIORS = '{New Geo-Location=NEGATIVE, New Device=NEGATIVE, New IP=NEGATIVE, New State=NEGATIVE, New Country=NEGATIVE, Velocity=NEGATIVE, New City=NEGATIVE}';
-export const HOSTILE_BEHAVIORS = '{New Geo-Location=POSITIVE, New Device=POSITIVE, New IP=POSITIVE, New State=POSITIVE, New Country=POSITIVE, Velocity=POSITIVE, New City=POSITIVE}';
+export const BENIGN_BEHAVIORS =
+  '{New Geo-Location=NEGATIVE, New Device=NEGATIVE, New IP=NEGATIVE, New State=NEGATIVE, New Country=NEGATIVE, Velocity=NEGATIVE, New City=NEGATIVE}';
+export const HOSTILE_BEHAVIORS =
+  '{New Geo-Location=POSITIVE, New Device=POSITIVE, New IP=POSITIVE, New State=POSITIVE, New Country=POSITIVE, Velocity=POSITIVE, New City=POSITIVE}';
 
 export interface EventSpec {
   at: number;
@@ -51,12 +59,25 @@ export function buildEvent(random: Random, spec: EventSpec): OktaLogEvent {
   const requestId = random.id('', 27);
   const o = spec.origin;
   const geo = o
-    ? { city: o.place.city, state: o.place.state, country: o.place.country, postalCode: o.place.postalCode, geolocation: { lat: o.place.lat, lon: o.place.lon } }
+    ? {
+        city: o.place.city,
+        state: o.place.state,
+        country: o.place.country,
+        postalCode: o.place.postalCode,
+        geolocation: { lat: o.place.lat, lon: o.place.lon },
+      }
     : null;
   return {
     actor: spec.actor,
     client: o
-      ? { userAgent: { rawUserAgent: o.userAgent, os: o.os, browser: o.browser }, zone: 'null', device: 'Computer', id: null, ipAddress: o.ip, geographicalContext: geo }
+      ? {
+          userAgent: { rawUserAgent: o.userAgent, os: o.os, browser: o.browser },
+          zone: 'null',
+          device: 'Computer',
+          id: null,
+          ipAddress: o.ip,
+          geographicalContext: geo,
+        }
       : { userAgent: null, zone: null, device: null, id: null, ipAddress: null, geographicalContext: null },
     device: null,
     authenticationContext: {
@@ -73,7 +94,9 @@ export function buildEvent(random: Random, spec: EventSpec): OktaLogEvent {
     eventType: spec.eventType,
     outcome: { result: spec.result, reason: spec.reason ?? null },
     published: new Date(spec.at).toISOString(),
-    securityContext: o ? { asNumber: 64496 + (o.ip.charCodeAt(o.ip.length - 1) % 50), asOrg: o.place.asOrg, isp: o.place.asOrg, domain: 'example.net', isProxy: false } : { asNumber: null, asOrg: null, isp: null, domain: null, isProxy: null },
+    securityContext: o
+      ? { asNumber: 64496 + (o.ip.charCodeAt(o.ip.length - 1) % 50), asOrg: o.place.asOrg, isp: o.place.asOrg, domain: 'example.net', isProxy: false }
+      : { asNumber: null, asOrg: null, isp: null, domain: null, isProxy: null },
     severity: spec.severity ?? 'INFO',
     debugContext: { debugData: { requestId, requestUri: '/idp/idx/identify', url: '/idp/idx/identify?', ...(spec.debugData ?? {}) } },
     legacyEventType: spec.legacyEventType ?? null,

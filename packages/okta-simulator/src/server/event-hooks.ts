@@ -52,7 +52,11 @@ export class EventHookDelivery {
 
   constructor(options: EventHookOptions) {
     const ineligible = options.eventTypes.filter((t) => NOT_HOOK_ELIGIBLE.has(t));
-    if (ineligible.length > 0) throw new PermanentError(`event types not eligible for event hooks: ${ineligible.join(', ')}`, { code: 'ERR_EVENT_HOOK_INELIGIBLE', context: { ineligible } });
+    if (ineligible.length > 0)
+      throw new PermanentError(`event types not eligible for event hooks: ${ineligible.join(', ')}`, {
+        code: 'ERR_EVENT_HOOK_INELIGIBLE',
+        context: { ineligible },
+      });
     this.#options = { maxEventsPerCall: 50, timeoutMs: 3000, retryDelayMs: 1000, ...options };
   }
 
@@ -64,7 +68,11 @@ export class EventHookDelivery {
   async verify(): Promise<boolean> {
     const challenge = randomUUID().replace(/-/g, '');
     try {
-      const res = await fetch(this.#options.url, { method: 'GET', headers: { 'x-okta-verification-challenge': challenge, ...this.#authHeader() }, signal: AbortSignal.timeout(this.#options.timeoutMs) });
+      const res = await fetch(this.#options.url, {
+        method: 'GET',
+        headers: { 'x-okta-verification-challenge': challenge, ...this.#authHeader() },
+        signal: AbortSignal.timeout(this.#options.timeoutMs),
+      });
       const body = (await res.json().catch(() => undefined)) as { verification?: unknown } | undefined;
       this.#verified = res.status === 200 && body?.verification === challenge;
     } catch {
@@ -78,7 +86,8 @@ export class EventHookDelivery {
    * Resolves to the number of events whose call (first or retried) got a 2xx.
    */
   async deliver(events: readonly OktaLogEvent[]): Promise<number> {
-    if (!this.#verified) throw new PermanentError('Okta sends nothing to an event hook that has not passed verification', { code: 'ERR_EVENT_HOOK_UNVERIFIED' });
+    if (!this.#verified)
+      throw new PermanentError('Okta sends nothing to an event hook that has not passed verification', { code: 'ERR_EVENT_HOOK_UNVERIFIED' });
     const subscribed = new Set(this.#options.eventTypes);
     const wanted = events.filter((e) => subscribed.has(e.eventType));
     let delivered = 0;
@@ -109,7 +118,12 @@ export class EventHookDelivery {
 
   async #post(body: string): Promise<number> {
     try {
-      const res = await fetch(this.#options.url, { method: 'POST', body, headers: { 'content-type': 'application/json', accept: 'application/json', ...this.#authHeader() }, signal: AbortSignal.timeout(this.#options.timeoutMs) });
+      const res = await fetch(this.#options.url, {
+        method: 'POST',
+        body,
+        headers: { 'content-type': 'application/json', accept: 'application/json', ...this.#authHeader() },
+        signal: AbortSignal.timeout(this.#options.timeoutMs),
+      });
       await res.arrayBuffer();
       return res.status;
     } catch {

@@ -22,7 +22,11 @@ interface IssuedToken {
 export type TokenResponse = { status: number; body: Record<string, unknown>; headers?: Record<string, string> };
 
 const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
-const oauthError = (status: number, error: string, description: string, headers?: Record<string, string>): TokenResponse => ({ status, body: { error, error_description: description }, ...(headers ? { headers } : {}) });
+const oauthError = (status: number, error: string, description: string, headers?: Record<string, string>): TokenResponse => ({
+  status,
+  body: { error, error_description: description },
+  ...(headers ? { headers } : {}),
+});
 
 /**
  * Okta's org authorization server for service apps: client_credentials with a private_key_jwt
@@ -40,8 +44,10 @@ export class OAuthServer {
   constructor(readonly tokenUrl: () => string) {}
 
   async token(form: URLSearchParams, dpopHeader: string | undefined, now: number): Promise<TokenResponse> {
-    if (form.get('grant_type') !== 'client_credentials') return oauthError(400, 'unsupported_grant_type', 'The authorization server supports only client_credentials for service apps.');
-    if (form.get('client_assertion_type') !== ASSERTION_TYPE || !form.get('client_assertion')) return oauthError(401, 'invalid_client', 'Client authentication failed: a private_key_jwt client assertion is required.');
+    if (form.get('grant_type') !== 'client_credentials')
+      return oauthError(400, 'unsupported_grant_type', 'The authorization server supports only client_credentials for service apps.');
+    if (form.get('client_assertion_type') !== ASSERTION_TYPE || !form.get('client_assertion'))
+      return oauthError(401, 'invalid_client', 'Client authentication failed: a private_key_jwt client assertion is required.');
     const assertion = form.get('client_assertion')!;
     const claimedId = decodeClaim(assertion, 'iss');
     const client = claimedId ? this.clients.get(claimedId) : undefined;
@@ -58,24 +64,36 @@ export class OAuthServer {
     }
     const requested = (form.get('scope') ?? '').split(' ').filter(Boolean);
     const missing = requested.filter((s) => !client.scopes.includes(s));
-    if (requested.length === 0 || missing.length > 0) return oauthError(400, 'invalid_scope', `The following scopes are not granted to the client: ${missing.join(' ') || '(none requested)'}`);
+    if (requested.length === 0 || missing.length > 0)
+      return oauthError(400, 'invalid_scope', `The following scopes are not granted to the client: ${missing.join(' ') || '(none requested)'}`);
 
     let jkt: string | undefined;
     if (client.requireDpop) {
       if (!dpopHeader) return oauthError(400, 'invalid_dpop_proof', 'The DPoP proof JWT header is missing.');
       const proof = await this.#verifyProof(dpopHeader, 'POST', this.tokenUrl(), now);
       if (typeof proof === 'string') return oauthError(400, 'invalid_dpop_proof', proof);
-      if (proof.nonce !== this.nonce) return oauthError(400, 'use_dpop_nonce', 'Authorization server requires nonce in DPoP proof.', { 'dpop-nonce': this.nonce });
+      if (proof.nonce !== this.nonce)
+        return oauthError(400, 'use_dpop_nonce', 'Authorization server requires nonce in DPoP proof.', { 'dpop-nonce': this.nonce });
       jkt = proof.jkt;
     }
     const accessToken = randomBytes(32).toString('base64url');
     this.#tokens.set(accessToken, { clientId: client.clientId, scopes: requested, expiresAt: now + this.tokenLifetimeSec * 1000, jkt });
     this.tokensIssued++;
-    return { status: 200, body: { token_type: jkt ? 'DPoP' : 'Bearer', expires_in: this.tokenLifetimeSec, access_token: accessToken, scope: requested.join(' ') } };
+    return {
+      status: 200,
+      body: { token_type: jkt ? 'DPoP' : 'Bearer', expires_in: this.tokenLifetimeSec, access_token: accessToken, scope: requested.join(' ') },
+    };
   }
 
   /** Checks an API call's Authorization (and DPoP) headers; returns a reason when refused. */
-  async authorizeApiCall(authorization: string, dpopHeader: string | undefined, method: string, url: URL, scope: string, now: number): Promise<{ ok: true } | { ok: false; status: 400 | 401 | 403; reason: string }> {
+  async authorizeApiCall(
+    authorization: string,
+    dpopHeader: string | undefined,
+    method: string,
+    url: URL,
+    scope: string,
+    now: number,
+  ): Promise<{ ok: true } | { ok: false; status: 400 | 401 | 403; reason: string }> {
     const [scheme, token] = authorization.split(' ', 2) as [string, string | undefined];
     const issued = token ? this.#tokens.get(token) : undefined;
     if (!issued || issued.expiresAt <= now) return { ok: false, status: 401, reason: 'The access token is invalid or expired.' };
@@ -85,7 +103,8 @@ export class OAuthServer {
       const proof = await this.#verifyProof(dpopHeader, method, `${url.origin}${url.pathname}`, now);
       if (typeof proof === 'string') return { ok: false, status: 401, reason: proof };
       if (proof.jkt !== issued.jkt) return { ok: false, status: 401, reason: 'The DPoP proof key does not match the key the token is bound to.' };
-      if (proof.ath !== createHash('sha256').update(token!).digest('base64url')) return { ok: false, status: 401, reason: "The DPoP proof 'ath' claim does not match the access token." };
+      if (proof.ath !== createHash('sha256').update(token!).digest('base64url'))
+        return { ok: false, status: 401, reason: "The DPoP proof 'ath' claim does not match the access token." };
     } else if (scheme !== 'Bearer') {
       return { ok: false, status: 401, reason: `Unexpected authorization scheme ${scheme}.` };
     }

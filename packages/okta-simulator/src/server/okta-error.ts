@@ -10,7 +10,13 @@ export interface OktaErrorBody {
 }
 
 export function oktaError(errorCode: string, errorSummary: string, causes: string[] = []): OktaErrorBody {
-  return { errorCode, errorSummary, errorLink: errorCode, errorId: `oae${randomBytes(11).toString('base64url')}`, errorCauses: causes.map((c) => ({ errorSummary: c })) };
+  return {
+    errorCode,
+    errorSummary,
+    errorLink: errorCode,
+    errorId: `oae${randomBytes(11).toString('base64url')}`,
+    errorCauses: causes.map((c) => ({ errorSummary: c })),
+  };
 }
 
 export const ERRORS = {

@@ -32,7 +32,14 @@ export class RecordingServer {
         const value = req.headers[name];
         return Array.isArray(value) ? value[0] : value;
       };
-      this.requests.push({ at: Date.now(), method: req.method ?? 'GET', url: req.url ?? '/', host: req.headers.host, authorization: header('authorization'), dpop: header('dpop') });
+      this.requests.push({
+        at: Date.now(),
+        method: req.method ?? 'GET',
+        url: req.url ?? '/',
+        host: req.headers.host,
+        authorization: header('authorization'),
+        dpop: header('dpop'),
+      });
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(this.body));
     });
     await new Promise<void>((resolve) => this.#server!.listen(0, '127.0.0.1', resolve));

@@ -68,12 +68,18 @@ export function parseFilter(text: string): Predicate {
       return v === undefined || v === null ? undefined : String(v);
     };
     switch (op) {
-      case 'eq': return (e) => str(e) === value;
-      case 'ne': return (e) => str(e) !== value;
-      case 'co': return (e) => str(e)?.includes(value) ?? false;
-      case 'sw': return (e) => str(e)?.startsWith(value) ?? false;
-      case 'ew': return (e) => str(e)?.endsWith(value) ?? false;
-      default: throw new ScimFilterError(`unsupported operator ${op}`);
+      case 'eq':
+        return (e) => str(e) === value;
+      case 'ne':
+        return (e) => str(e) !== value;
+      case 'co':
+        return (e) => str(e)?.includes(value) ?? false;
+      case 'sw':
+        return (e) => str(e)?.startsWith(value) ?? false;
+      case 'ew':
+        return (e) => str(e)?.endsWith(value) ?? false;
+      default:
+        throw new ScimFilterError(`unsupported operator ${op}`);
     }
   };
   const and = (): Predicate => {

@@ -102,7 +102,18 @@ export class OktaSimulator {
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.#origin);
     const now = Date.now();
-    const record: RecordedRequest = { at: now, method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), status: 0, remaining: undefined, limit: undefined, authorization: req.headers.authorization, host: req.headers.host, answered: false };
+    const record: RecordedRequest = {
+      at: now,
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      status: 0,
+      remaining: undefined,
+      limit: undefined,
+      authorization: req.headers.authorization,
+      host: req.headers.host,
+      answered: false,
+    };
     this.requests.push(record);
     res.on('finish', () => (record.answered = true));
     const send = (status: number, body: unknown, headers: Record<string, string | string[]> = {}): void => {
@@ -117,7 +128,13 @@ export class OktaSimulator {
       return;
     }
     if (url.pathname !== '/api/v1/logs' || req.method !== 'GET') {
-      send(404, { errorCode: 'E0000022', errorSummary: 'The endpoint does not support the provided HTTP method', errorLink: 'E0000022', errorId: 'x', errorCauses: [] });
+      send(404, {
+        errorCode: 'E0000022',
+        errorSummary: 'The endpoint does not support the provided HTTP method',
+        errorLink: 'E0000022',
+        errorId: 'x',
+        errorCauses: [],
+      });
       return;
     }
 
@@ -166,7 +183,11 @@ export class OktaSimulator {
     send(200, page.events, { ...rateHeaders, link: links });
   }
 
-  async #authenticate(req: IncomingMessage, url: URL, now: number): Promise<{ status: number; body: OktaErrorBody | Record<string, unknown>; headers: Record<string, string> } | undefined> {
+  async #authenticate(
+    req: IncomingMessage,
+    url: URL,
+    now: number,
+  ): Promise<{ status: number; body: OktaErrorBody | Record<string, unknown>; headers: Record<string, string> } | undefined> {
     const authorization = req.headers.authorization ?? '';
     if (authorization.startsWith('SSWS ')) {
       const token = authorization.slice(5);
@@ -179,7 +200,11 @@ export class OktaSimulator {
       if (result.ok) return undefined;
       const scheme = authorization.split(' ')[0]!;
       const error = result.status === 403 ? 'insufficient_scope' : 'invalid_token';
-      return { status: result.status, body: result.status === 403 ? ERRORS.accessDenied() : ERRORS.invalidToken(), headers: { 'www-authenticate': `${scheme} error="${error}", error_description="${result.reason}"` } };
+      return {
+        status: result.status,
+        body: result.status === 403 ? ERRORS.accessDenied() : ERRORS.invalidToken(),
+        headers: { 'www-authenticate': `${scheme} error="${error}", error_description="${result.reason}"` },
+      };
     }
     return { status: 401, body: ERRORS.invalidToken(), headers: {} };
   }
@@ -219,7 +244,14 @@ export class OktaSimulator {
   }
 
   /** True when the fault consumed the request. */
-  async #applyFault(fault: Fault, req: IncomingMessage, res: ServerResponse, record: RecordedRequest, rateHeaders: Record<string, string>, url: URL): Promise<boolean> {
+  async #applyFault(
+    fault: Fault,
+    req: IncomingMessage,
+    res: ServerResponse,
+    record: RecordedRequest,
+    rateHeaders: Record<string, string>,
+    url: URL,
+  ): Promise<boolean> {
     switch (fault.kind) {
       case 'status':
         record.status = fault.status;
@@ -232,21 +264,30 @@ export class OktaSimulator {
       case 'rate_limited': {
         record.status = 429;
         const headers: Record<string, string> = { 'content-type': 'application/json' };
-        if (fault.resetEpochSeconds !== undefined) Object.assign(headers, { 'x-rate-limit-limit': '120', 'x-rate-limit-remaining': '0', 'x-rate-limit-reset': String(fault.resetEpochSeconds) });
+        if (fault.resetEpochSeconds !== undefined)
+          Object.assign(headers, { 'x-rate-limit-limit': '120', 'x-rate-limit-remaining': '0', 'x-rate-limit-reset': String(fault.resetEpochSeconds) });
         if (fault.retryAfter !== undefined) headers['retry-after'] = fault.retryAfter;
         res.writeHead(429, headers).end(JSON.stringify(ERRORS.rateLimited()));
         return true;
       }
       case 'stuck_page':
         record.status = 200;
-        res.writeHead(200, { 'content-type': 'application/json', ...rateHeaders, link: [`<${url.href}>; rel="self"`, `<${url.href}>; rel="next"`] }).end(fault.body);
+        res
+          .writeHead(200, { 'content-type': 'application/json', ...rateHeaders, link: [`<${url.href}>; rel="self"`, `<${url.href}>; rel="next"`] })
+          .end(fault.body);
         return true;
       case 'page': {
         record.status = 200;
         const next = new URL(url.href);
         next.searchParams.delete('since');
         next.searchParams.set('after', `0_${++this.#scriptedCursor}`);
-        res.writeHead(200, { 'content-type': 'application/json', ...rateHeaders, link: [`<${url.href}>; rel="self"`, `<${fault.next ?? next.href}>; rel="next"`] }).end(fault.body);
+        res
+          .writeHead(200, {
+            'content-type': 'application/json',
+            ...rateHeaders,
+            link: [`<${url.href}>; rel="self"`, `<${fault.next ?? next.href}>; rel="next"`],
+          })
+          .end(fault.body);
         return true;
       }
       case 'next_link':

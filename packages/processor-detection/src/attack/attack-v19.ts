@@ -10,10 +10,14 @@ export { ATTACK_VERSION };
 export const TACTICS: Readonly<Record<string, { name: string; shortname: string }>> = ATTACK_TACTICS;
 
 /** Technique and sub-technique id → name. */
-export const TECHNIQUES: Readonly<Record<string, string>> = Object.freeze(Object.fromEntries(Object.entries(ATTACK_TECHNIQUES).map(([id, [name]]) => [id, name])));
+export const TECHNIQUES: Readonly<Record<string, string>> = Object.freeze(
+  Object.fromEntries(Object.entries(ATTACK_TECHNIQUES).map(([id, [name]]) => [id, name])),
+);
 
 /** Technique id → the tactic ids whose column contains it (a sub-technique's are its parent's). */
-export const TECHNIQUE_TACTICS: Readonly<Record<string, readonly string[]>> = Object.freeze(Object.fromEntries(Object.entries(ATTACK_TECHNIQUES).map(([id, [, tactics]]) => [id, tactics])));
+export const TECHNIQUE_TACTICS: Readonly<Record<string, readonly string[]>> = Object.freeze(
+  Object.fromEntries(Object.entries(ATTACK_TECHNIQUES).map(([id, [, tactics]]) => [id, tactics])),
+);
 
 /** v18 technique ids revoked in v19 → their replacement. */
 export const RENUMBERED: Readonly<Record<string, string>> = ATTACK_RENUMBERED;

@@ -87,7 +87,13 @@ export class ThresholdCorrelator implements Correlator {
     while (drop < ev.length && (ev[drop] as number) < item.ms - window) drop += 2;
     if (drop > 0) ev.splice(0, drop);
     if (ev.length / 2 < count) return undefined;
-    const result: Fire = { groupKey: item.groupKey, count: ev.length / 2, firstMs: ev[0] as number, lastMs: item.ms, uuids: uuidsOf(ev, 2, 1, this.shape.limits.maxUuids) };
+    const result: Fire = {
+      groupKey: item.groupKey,
+      count: ev.length / 2,
+      firstMs: ev[0] as number,
+      lastMs: item.ms,
+      uuids: uuidsOf(ev, 2, 1, this.shape.limits.maxUuids),
+    };
     this.ev = NO_EVENTS as (number | string)[];
     return result;
   }
@@ -164,7 +170,13 @@ export class ValueCountCorrelator implements Correlator {
     while (drop < ev.length && (ev[drop + 1] as number) < item.ms - window) drop += 3;
     if (drop > 0) ev.splice(0, drop);
     if (ev.length / 3 < distinct) return undefined;
-    const result: Fire = { groupKey: item.groupKey, count: ev.length / 3, firstMs: ev[1] as number, lastMs: item.ms, uuids: uuidsOf(ev, 3, 2, this.shape.limits.maxUuids) };
+    const result: Fire = {
+      groupKey: item.groupKey,
+      count: ev.length / 3,
+      firstMs: ev[1] as number,
+      lastMs: item.ms,
+      uuids: uuidsOf(ev, 3, 2, this.shape.limits.maxUuids),
+    };
     this.ev = NO_EVENTS as (number | string)[];
     return result;
   }
@@ -190,7 +202,9 @@ export class ValueCountCorrelator implements Correlator {
     }
     return { values, times, uuids };
   }
-  static readonly state = z.strictObject({ values: z.array(z.string()), times: z.array(z.number()), uuids: z.array(z.string()) }).refine((s) => s.values.length === s.times.length && s.times.length === s.uuids.length, 'values, times and uuids differ in length');
+  static readonly state = z
+    .strictObject({ values: z.array(z.string()), times: z.array(z.number()), uuids: z.array(z.string()) })
+    .refine((s) => s.values.length === s.times.length && s.times.length === s.uuids.length, 'values, times and uuids differ in length');
   restore(state: z.output<typeof ValueCountCorrelator.state>): void {
     const keep = Math.max(0, state.values.length - this.shape.spec.distinct);
     const ev: (number | string)[] = [];
@@ -212,7 +226,10 @@ export class SequenceCorrelator implements Correlator {
   lastMs = 0;
   total = 0;
   uuids: string[] = [];
-  constructor(readonly spec: Extract<Correlate, { type: 'sequence' }>, readonly limits: GroupLimits) {}
+  constructor(
+    readonly spec: Extract<Correlate, { type: 'sequence' }>,
+    readonly limits: GroupLimits,
+  ) {}
   add(item: CorrelationItem): Fire | undefined {
     const steps = item.facts as number[];
     const n = this.spec.steps.length;
@@ -255,11 +272,25 @@ export class SequenceCorrelator implements Correlator {
   snapshot() {
     return { at: this.at, counts: this.counts, firstMs: this.firstMs, lastMs: this.lastMs, total: this.total, uuids: this.uuids };
   }
-  static readonly state = z.strictObject({ at: z.number().int().min(-1), counts: z.array(z.number().int().nonnegative()), firstMs: z.number(), lastMs: z.number(), total: z.number().int().nonnegative(), uuids: z.array(z.string()) });
+  static readonly state = z.strictObject({
+    at: z.number().int().min(-1),
+    counts: z.array(z.number().int().nonnegative()),
+    firstMs: z.number(),
+    lastMs: z.number(),
+    total: z.number().int().nonnegative(),
+    uuids: z.array(z.string()),
+  });
   restore(state: z.output<typeof SequenceCorrelator.state>): void {
     const n = this.spec.steps.length;
     if (state.at >= n || (state.at >= 0 && state.counts.length !== n)) return;
-    Object.assign(this, { at: state.at, counts: state.counts, firstMs: state.firstMs, lastMs: state.lastMs, total: state.total, uuids: state.uuids.slice(-this.limits.maxUuids) });
+    Object.assign(this, {
+      at: state.at,
+      counts: state.counts,
+      firstMs: state.firstMs,
+      lastMs: state.lastMs,
+      total: state.total,
+      uuids: state.uuids.slice(-this.limits.maxUuids),
+    });
   }
 }
 
@@ -280,7 +311,11 @@ export class AggregateCorrelator implements Correlator {
   acc: Accumulator[] = [];
   key = '';
   readonly #kinds: string[];
-  constructor(readonly spec: Extract<Correlate, { type: 'aggregate' }>, readonly condition: Evaluator, readonly limits: GroupLimits) {
+  constructor(
+    readonly spec: Extract<Correlate, { type: 'aggregate' }>,
+    readonly condition: Evaluator,
+    readonly limits: GroupLimits,
+  ) {
     this.#kinds = Object.values(spec.aggregates).map((a: AggregateSpec) => Object.keys(a)[0]!);
   }
 
@@ -343,7 +378,6 @@ export class AggregateCorrelator implements Correlator {
     return result;
   }
 
-
   deadline(): number {
     return this.start >= 0 ? this.start + this.spec.window : Number.NEGATIVE_INFINITY;
   }
@@ -360,7 +394,14 @@ export class AggregateCorrelator implements Correlator {
   snapshot() {
     return { start: this.start, count: this.count, firstMs: this.firstMs, lastMs: this.lastMs, uuids: this.uuids, acc: this.acc };
   }
-  static readonly state = z.strictObject({ start: z.number(), count: z.number().int().nonnegative(), firstMs: z.number(), lastMs: z.number(), uuids: z.array(z.string()), acc: z.array(z.union([z.number(), z.null(), z.array(z.string())])) });
+  static readonly state = z.strictObject({
+    start: z.number(),
+    count: z.number().int().nonnegative(),
+    firstMs: z.number(),
+    lastMs: z.number(),
+    uuids: z.array(z.string()),
+    acc: z.array(z.union([z.number(), z.null(), z.array(z.string())])),
+  });
   restore(state: z.output<typeof AggregateCorrelator.state>): void {
     if (state.start >= 0 && state.acc.length !== this.#kinds.length) return;
     const ok = state.acc.every((a, i) => {
@@ -368,6 +409,13 @@ export class AggregateCorrelator implements Correlator {
       return kind === 'distinct' || kind === 'values' ? Array.isArray(a) : !Array.isArray(a) && (a !== null || kind === 'min' || kind === 'max');
     });
     if (!ok) return;
-    Object.assign(this, { start: state.start, count: state.count, firstMs: state.firstMs, lastMs: state.lastMs, uuids: state.uuids.slice(-this.limits.maxUuids), acc: state.acc.map((a) => (Array.isArray(a) ? a.slice(0, this.limits.maxDistinct) : a)) });
+    Object.assign(this, {
+      start: state.start,
+      count: state.count,
+      firstMs: state.firstMs,
+      lastMs: state.lastMs,
+      uuids: state.uuids.slice(-this.limits.maxUuids),
+      acc: state.acc.map((a) => (Array.isArray(a) ? a.slice(0, this.limits.maxDistinct) : a)),
+    });
   }
 }

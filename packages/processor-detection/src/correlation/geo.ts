@@ -13,5 +13,13 @@ export function greatCircleKm(lat1: number, lon1: number, lat2: number, lon2: nu
 
 /** A latitude/longitude pair that can be a place on Earth (Okta sends 0/0 or nothing when it does not know). */
 export function isCoordinate(lat: unknown, lon: unknown): lat is number {
-  return typeof lat === 'number' && typeof lon === 'number' && Number.isFinite(lat) && Number.isFinite(lon) && Math.abs(lat) <= 90 && Math.abs(lon) <= 180 && !(lat === 0 && lon === 0);
+  return (
+    typeof lat === 'number' &&
+    typeof lon === 'number' &&
+    Number.isFinite(lat) &&
+    Number.isFinite(lon) &&
+    Math.abs(lat) <= 90 &&
+    Math.abs(lon) <= 180 &&
+    !(lat === 0 && lon === 0)
+  );
 }

@@ -25,7 +25,9 @@ export function travelFacts(event: unknown): TravelFacts | null {
   const tunnels = e?.debugContext?.debugData?.tunnels;
   // Okta flags anonymizers in securityContext.isProxy, and names VPN/Tor/proxy tunnels in debugData.tunnels.
   const proxy = e?.securityContext?.isProxy === true || (typeof tunnels === 'string' && tunnels.trim() !== '' && tunnels.trim() !== '[]');
-  const place = [geo?.city, geo?.country].filter((p): p is string => typeof p === 'string' && p !== '' && p.toLowerCase() !== 'unknown' && p.toLowerCase() !== 'null').join(', ');
+  const place = [geo?.city, geo?.country]
+    .filter((p): p is string => typeof p === 'string' && p !== '' && p.toLowerCase() !== 'unknown' && p.toLowerCase() !== 'null')
+    .join(', ');
   const address = typeof e?.client?.ipAddress === 'string' ? e.client.ipAddress : '';
   return [lat, lon as number, proxy ? 1 : 0, place, address];
 }
@@ -64,7 +66,16 @@ export class ImpossibleTravelCorrelator implements Correlator {
       const km = greatCircleKm(this.lat, this.lon, lat, lon);
       const speed = elapsed === 0 ? Number.POSITIVE_INFINITY : km / (elapsed / 3_600_000);
       if (km >= this.spec.min_distance_km && speed > this.spec.max_speed_kmh) {
-        const [first, second] = item.ms >= this.ms ? [{ place: this.place, address: this.address, ms: this.ms, uuid: this.uuid }, { place, address, ms: item.ms, uuid: item.uuid }] : [{ place, address, ms: item.ms, uuid: item.uuid }, { place: this.place, address: this.address, ms: this.ms, uuid: this.uuid }];
+        const [first, second] =
+          item.ms >= this.ms
+            ? [
+                { place: this.place, address: this.address, ms: this.ms, uuid: this.uuid },
+                { place, address, ms: item.ms, uuid: item.uuid },
+              ]
+            : [
+                { place, address, ms: item.ms, uuid: item.uuid },
+                { place: this.place, address: this.address, ms: this.ms, uuid: this.uuid },
+              ];
         const kmh = Number.isFinite(speed) ? Math.round(speed) : -1;
         fire = {
           groupKey: item.groupKey,
@@ -105,7 +116,14 @@ export class ImpossibleTravelCorrelator implements Correlator {
     return { ms: Number.isFinite(this.ms) ? this.ms : null, lat: this.lat, lon: this.lon, place: this.place, address: this.address, uuid: this.uuid };
   }
 
-  static readonly state = z.strictObject({ ms: z.number().nullable(), lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180), place: z.string(), address: z.string(), uuid: z.string() });
+  static readonly state = z.strictObject({
+    ms: z.number().nullable(),
+    lat: z.number().min(-90).max(90),
+    lon: z.number().min(-180).max(180),
+    place: z.string(),
+    address: z.string(),
+    uuid: z.string(),
+  });
 
   restore(state: z.output<typeof ImpossibleTravelCorrelator.state>): void {
     Object.assign(this, { ...state, ms: state.ms ?? Number.NEGATIVE_INFINITY });

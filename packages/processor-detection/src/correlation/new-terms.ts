@@ -36,7 +36,11 @@ export class NewTermsCorrelator implements Correlator {
   readonly terms = new Map<string, number>();
   newest = Number.NEGATIVE_INFINITY;
 
-  constructor(readonly spec: NewTermsSpec, readonly clock: LearningClock, readonly onTermEvict?: () => void) {}
+  constructor(
+    readonly spec: NewTermsSpec,
+    readonly clock: LearningClock,
+    readonly onTermEvict?: () => void,
+  ) {}
 
   add(item: CorrelationItem): Fire | undefined {
     const term = item.facts;
@@ -54,7 +58,9 @@ export class NewTermsCorrelator implements Correlator {
     }
     if (!fresh || item.ms < this.clock.since + learning) return undefined;
     const terms = termValues(this.spec.fields, term);
-    const described = Object.entries(terms).map(([f, v]) => `${f}=${v}`).join(', ');
+    const described = Object.entries(terms)
+      .map(([f, v]) => `${f}=${v}`)
+      .join(', ');
     return {
       groupKey: item.groupKey,
       count: 1,
@@ -62,7 +68,11 @@ export class NewTermsCorrelator implements Correlator {
       lastMs: item.ms,
       uuids: [item.uuid],
       terms,
-      attributes: { 'oktel.alert.new_terms.fields': [...this.spec.fields], 'oktel.alert.new_terms.values': Object.values(terms), 'oktel.alert.new_terms.known_terms': this.terms.size - 1 },
+      attributes: {
+        'oktel.alert.new_terms.fields': [...this.spec.fields],
+        'oktel.alert.new_terms.values': Object.values(terms),
+        'oktel.alert.new_terms.known_terms': this.terms.size - 1,
+      },
       summary: `first seen with ${described} within ${Math.round(history / 86_400_000)}d (${this.terms.size - 1} other known)`,
     };
   }

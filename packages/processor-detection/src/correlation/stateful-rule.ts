@@ -4,7 +4,16 @@ import { z } from 'zod';
 import type { RuleContext } from '../rules/rule-context.js';
 import { ruleScope } from '../rules/rule-context.js';
 import type { Correlate } from '../rules/rule-schema.js';
-import { AggregateCorrelator, SequenceCorrelator, ThresholdCorrelator, ValueCountCorrelator, boundTo, type Correlator, type GroupLimits, type RuleShape } from './correlators.js';
+import {
+  AggregateCorrelator,
+  SequenceCorrelator,
+  ThresholdCorrelator,
+  ValueCountCorrelator,
+  boundTo,
+  type Correlator,
+  type GroupLimits,
+  type RuleShape,
+} from './correlators.js';
 import type { CorrelationItem, Fire } from './item.js';
 import { MinHeap } from './min-heap.js';
 import { TUNING_OPERATIONS } from '../tuning/in-list.js';
@@ -167,8 +176,7 @@ export class StatefulRule {
       if (done) {
         this.#groups.delete(correlator.key);
         this.#entities.delete(correlator.key);
-      }
-      else later.push(correlator);
+      } else later.push(correlator);
     }
     for (const entry of later) this.#schedule(entry);
     return fires;
@@ -383,7 +391,13 @@ function factReader(spec: Correlate): FactReader {
     case 'new_terms': {
       const fields = spec.fields.map((f) => pathReader(f, null));
       // Absent values ("unknown", "null", empty) are no term.
-      return (ctx) => termOf(fields.map((r) => { const v = r((ctx as RuleContext).event); return isAbsent(v) ? null : v; }));
+      return (ctx) =>
+        termOf(
+          fields.map((r) => {
+            const v = r((ctx as RuleContext).event);
+            return isAbsent(v) ? null : v;
+          }),
+        );
     }
     case 'impossible_travel':
       return (ctx) => travelFacts((ctx as RuleContext).event);

@@ -7,7 +7,11 @@ import type { Logger } from '@oktel/core';
  */
 export class WarnLimiter {
   readonly #last = new Map<string, { at: number; suppressed: number }>();
-  constructor(readonly logger: Logger, readonly intervalMs = 60_000, readonly now: () => number = Date.now) {}
+  constructor(
+    readonly logger: Logger,
+    readonly intervalMs = 60_000,
+    readonly now: () => number = Date.now,
+  ) {}
 
   warn(kind: string, message: () => string): void {
     const now = this.now();

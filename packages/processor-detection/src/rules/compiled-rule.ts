@@ -20,7 +20,11 @@ export interface CompiledRule {
 
 /** A JsonLogic fault somewhere in a rule: `field` is where the expression sits (match, a step, the condition). */
 export class RuleLogicError extends PermanentError {
-  constructor(readonly field: (string | number)[], readonly logicPath: string, readonly reason: string) {
+  constructor(
+    readonly field: (string | number)[],
+    readonly logicPath: string,
+    readonly reason: string,
+  ) {
     super(reason, { code: 'ERR_RULE_LOGIC', context: { field, logicPath } });
   }
 }
@@ -40,7 +44,8 @@ export function compileRule(definition: RuleDefinition, file: string): CompiledR
   if (c?.type === 'sequence') c.steps.forEach((s, i) => compileAt(s.match, ['correlate', 'steps', i, 'match'], true));
   if (c?.type === 'aggregate') {
     compileAt(c.condition, ['correlate', 'condition'], false);
-    for (const [name, a] of Object.entries(c.aggregates)) if ('count' in a && a.count.match !== undefined) compileAt(a.count.match, ['correlate', 'aggregates', name, 'count', 'match'], true);
+    for (const [name, a] of Object.entries(c.aggregates))
+      if ('count' in a && a.count.match !== undefined) compileAt(a.count.match, ['correlate', 'aggregates', name, 'count', 'match'], true);
   }
   const tactics = definition.threat.map((t) => t.tactic);
   const techniques = definition.threat.flatMap((t) => t.techniques.flatMap((tech) => [tech, ...tech.subtechniques]));

@@ -49,7 +49,9 @@ export function navigatorLayer(rules: readonly CompiledRule[], name = 'oktel Okt
 export function coverageTable(rules: readonly CompiledRule[]): string {
   const lines = ['| tactic | technique | rules |', '|---|---|---|'];
   for (const c of coverage(rules)) {
-    lines.push(`| ${c.tacticId} ${TACTICS[c.tacticId]?.name ?? ''} | ${c.techniqueId} ${TECHNIQUES[c.techniqueId] ?? ''} | ${c.rules.map((r) => `\`${r}\``).join(', ')} |`);
+    lines.push(
+      `| ${c.tacticId} ${TACTICS[c.tacticId]?.name ?? ''} | ${c.techniqueId} ${TECHNIQUES[c.techniqueId] ?? ''} | ${c.rules.map((r) => `\`${r}\``).join(', ')} |`,
+    );
   }
   return lines.join('\n');
 }

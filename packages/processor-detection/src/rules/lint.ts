@@ -33,7 +33,8 @@ export function unreachable(logic: unknown, at = 'match'): string[] {
       const path = varPath(cargs[0]) ?? varPath(cargs[1]);
       const value = varPath(cargs[0]) ? cargs[1] : cargs[0];
       if (!path || typeof value === 'object') continue;
-      if (pinned.has(path) && pinned.get(path) !== value) found.push(`${at}: "and" requires ${path} to be both ${JSON.stringify(pinned.get(path))} and ${JSON.stringify(value)}`);
+      if (pinned.has(path) && pinned.get(path) !== value)
+        found.push(`${at}: "and" requires ${path} to be both ${JSON.stringify(pinned.get(path))} and ${JSON.stringify(value)}`);
       pinned.set(path, value);
     }
   }
@@ -49,13 +50,16 @@ export function lintRules(rules: readonly CompiledRule[]): LintFinding[] {
     for (const threat of def.threat) {
       const tactic = TACTICS[threat.tactic.id];
       if (!tactic) add(`unknown ATT&CK v${ATTACK_VERSION} tactic ${threat.tactic.id}`);
-      else if (tactic.name !== threat.tactic.name) add(`tactic ${threat.tactic.id} is "${tactic.name}" in ATT&CK v${ATTACK_VERSION}, not "${threat.tactic.name}"`);
+      else if (tactic.name !== threat.tactic.name)
+        add(`tactic ${threat.tactic.id} is "${tactic.name}" in ATT&CK v${ATTACK_VERSION}, not "${threat.tactic.name}"`);
       for (const parent of threat.techniques) {
         for (const technique of [parent, ...parent.subtechniques]) {
           const name = TECHNIQUES[technique.id];
           if (!name) {
             const replacement = RENUMBERED[technique.id];
-            add(`unknown ATT&CK v${ATTACK_VERSION} technique ${technique.id}${replacement ? ` (revoked in v${ATTACK_VERSION}: use ${replacement} ${TECHNIQUES[replacement] ?? ''})` : ''}`);
+            add(
+              `unknown ATT&CK v${ATTACK_VERSION} technique ${technique.id}${replacement ? ` (revoked in v${ATTACK_VERSION}: use ${replacement} ${TECHNIQUES[replacement] ?? ''})` : ''}`,
+            );
             continue;
           }
           if (name !== technique.name) add(`technique ${technique.id} is "${name}" in ATT&CK v${ATTACK_VERSION}, not "${technique.name}"`);
@@ -70,7 +74,8 @@ export function lintRules(rules: readonly CompiledRule[]): LintFinding[] {
     for (const problem of unreachable(def.match)) add(problem);
     if (def.correlate?.type === 'sequence') def.correlate.steps.forEach((s, i) => unreachable(s.match, `correlate.steps[${i}].match`).forEach(add));
     // Travel is between one person's sign-ins: without an entity every user's sign-ins would be compared with everyone's.
-    if (def.correlate?.type === 'impossible_travel' && def.group_by.length === 0) add('impossible_travel without group_by compares every sign-in with the previous one of anyone: group by the user (actor.alternateId)');
+    if (def.correlate?.type === 'impossible_travel' && def.group_by.length === 0)
+      add('impossible_travel without group_by compares every sign-in with the previous one of anyone: group by the user (actor.alternateId)');
     for (const missing of missingTestKinds(rule)) add(`missing ${missing}`);
     if (def.references.length === 0) add('no references: say where the logic comes from');
   }

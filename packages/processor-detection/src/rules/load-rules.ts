@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, type Stats, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { globSync } from 'tinyglobby';
 import { formatKeyPath, YamlSource, zodIssues, type ConfigIssue } from '@oktel/core';
@@ -23,19 +23,26 @@ export function expandRuleSources(sources: readonly string[]): { files: string[]
   const issues: ConfigIssue[] = [];
   sources.forEach((source, i) => {
     if (/[*?[\]{}]/.test(source)) {
-      const found = globSync(source, { absolute: true }).filter((f) => RULE_FILE.test(f)).sort();
+      const found = globSync(source, { absolute: true })
+        .filter((f) => RULE_FILE.test(f))
+        .sort();
       if (found.length === 0) issues.push({ path: [i], message: `no rule files match ${source}` });
       files.push(...found);
       return;
     }
-    let info;
+    let info: Stats;
     try {
       info = statSync(source);
     } catch {
       issues.push({ path: [i], message: `${source} does not exist` });
       return;
     }
-    if (info.isDirectory()) files.push(...globSync('**/*', { cwd: source, absolute: true, dot: true }).filter((f) => RULE_FILE.test(f)).sort(byPathSegments));
+    if (info.isDirectory())
+      files.push(
+        ...globSync('**/*', { cwd: source, absolute: true, dot: true })
+          .filter((f) => RULE_FILE.test(f))
+          .sort(byPathSegments),
+      );
     else files.push(resolve(source));
   });
   return { files: [...new Set(files)], issues };
@@ -74,7 +81,8 @@ export function loadRules(sources: readonly string[], sigmaConfig?: SigmaConfig)
     const label = typeof idOf === 'string' ? `rule ${idOf}: ` : '';
     const parsed = ruleSchema.safeParse(source.value);
     if (!parsed.success) {
-      for (const issue of zodIssues(parsed.error, [], ruleSchema)) issues.push({ ...issue, file, line: locate(issue.path), message: `${label}${issue.message}` });
+      for (const issue of zodIssues(parsed.error, [], ruleSchema))
+        issues.push({ ...issue, file, line: locate(issue.path), message: `${label}${issue.message}` });
       continue;
     }
     const definition = parsed.data;
@@ -90,7 +98,12 @@ export function loadRules(sources: readonly string[], sigmaConfig?: SigmaConfig)
       if (!(err instanceof RuleLogicError)) throw err;
       const path = [...err.field, ...logicPathSegments(err.logicPath)];
       const field = formatKeyPath(err.field).replace(/::/g, '.');
-      issues.push({ path, file, line: locate(path) ?? locate(err.field), message: `rule ${definition.id}: ${field}${err.logicPath ? ` at ${err.logicPath}` : ''}: ${err.reason}` });
+      issues.push({
+        path,
+        file,
+        line: locate(path) ?? locate(err.field),
+        message: `rule ${definition.id}: ${field}${err.logicPath ? ` at ${err.logicPath}` : ''}: ${err.reason}`,
+      });
     }
   }
   const sigma = sigmaFiles.length > 0 ? loadSigmaRules(sigmaFiles, sigmaConfig, seen) : { rules: [], outcomes: [] };

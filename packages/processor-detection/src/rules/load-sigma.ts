@@ -13,8 +13,13 @@ export const sigmaConfigSchema = z
     placeholders: z
       .record(z.string(), z.union([z.string(), z.array(z.string())]))
       .default({})
-      .describe('Values for Sigma placeholders (`field|expand: %name%`): a string or a list (OR-ed). A rule using a placeholder not listed here is refused, naming it.'),
-    skip_statuses: z.array(z.string()).default([...DEFAULT_SKIP_STATUSES]).describe('Sigma rules with one of these `status` values are skipped (counted in the load report).'),
+      .describe(
+        'Values for Sigma placeholders (`field|expand: %name%`): a string or a list (OR-ed). A rule using a placeholder not listed here is refused, naming it.',
+      ),
+    skip_statuses: z
+      .array(z.string())
+      .default([...DEFAULT_SKIP_STATUSES])
+      .describe('Sigma rules with one of these `status` values are skipped (counted in the load report).'),
   })
   .describe('Sigma rules found among `rules:` (detected by content): placeholders and the status filter.');
 
@@ -55,13 +60,20 @@ function withSigma(rule: CompiledRule, sigma: CompiledSigmaRule): CompiledRule {
  * document gets an outcome (loaded / skipped / refused, with file, line and reason): a refused
  * rule is reported, never fatal, so the others still run.
  */
-export function loadSigmaRules(files: readonly { file: string; text: string }[], config: SigmaConfig | undefined, seen: Map<string, string>): { rules: CompiledRule[]; outcomes: SigmaOutcome[] } {
+export function loadSigmaRules(
+  files: readonly { file: string; text: string }[],
+  config: SigmaConfig | undefined,
+  seen: Map<string, string>,
+): { rules: CompiledRule[]; outcomes: SigmaOutcome[] } {
   const compiled = compileSigmaFiles(files, {
     attack: { version: ATTACK_VERSION, tactics: TACTICS, techniques: TECHNIQUES },
     placeholders: (config?.placeholders ?? {}) as Placeholders,
     skipStatuses: config?.skip_statuses ?? DEFAULT_SKIP_STATUSES,
   });
-  const outcomes = [...compiled.outcomes, ...compiled.problems.map((p): SigmaOutcome => ({ file: p.file, line: p.line, title: '(document)', outcome: 'refused', reason: p.message, warnings: [] }))];
+  const outcomes = [
+    ...compiled.outcomes,
+    ...compiled.problems.map((p): SigmaOutcome => ({ file: p.file, line: p.line, title: '(document)', outcome: 'refused', reason: p.message, warnings: [] })),
+  ];
   const refuse = (sigma: CompiledSigmaRule, reason: string): void => {
     const outcome = outcomes.find((o) => o.file === sigma.file && o.title === sigma.sigma.title && o.outcome === 'loaded');
     if (outcome) Object.assign(outcome, { outcome: 'refused', reason });

@@ -20,7 +20,7 @@ export const RESOURCE_PREFIX = '@resource.';
 function flatKey(source: (ctx: RuleContext) => Readonly<Record<string, unknown>>, key: string, notFound: unknown): PathReader {
   return (ctx) => {
     const map = source(ctx as RuleContext);
-    const value = Object.prototype.hasOwnProperty.call(map, key) ? map[key] : undefined;
+    const value = Object.hasOwn(map, key) ? map[key] : undefined;
     return value === undefined ? notFound : value;
   };
 }

@@ -6,7 +6,9 @@ import { impossibleTravelSchema, newTermsSchema } from './correlation-types-sche
 const technique = z.strictObject({
   id: z.string().regex(/^T\d{4}$/, 'a technique id looks like T1078'),
   name: z.string().min(1),
-  subtechniques: z.array(z.strictObject({ id: z.string().regex(/^T\d{4}\.\d{3}$/, 'a sub-technique id looks like T1078.004'), name: z.string().min(1) })).default([]),
+  subtechniques: z
+    .array(z.strictObject({ id: z.string().regex(/^T\d{4}\.\d{3}$/, 'a sub-technique id looks like T1078.004'), name: z.string().min(1) }))
+    .default([]),
 });
 
 export const threatSchema = z.strictObject({
@@ -46,7 +48,12 @@ export const correlateSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('threshold'), window: duration(), count: z.number().int().min(1) }),
   z.strictObject({ type: z.literal('value_count'), window: duration(), field: z.string().min(1), distinct: z.number().int().min(1) }),
   z.strictObject({ type: z.literal('sequence'), window: duration(), steps: z.array(step).min(2, 'a sequence needs at least two steps') }),
-  z.strictObject({ type: z.literal('aggregate'), window: duration(), aggregates: z.record(z.string().regex(/^[a-z_][a-z0-9_]*$/), aggregateSpec), condition: jsonLogic }),
+  z.strictObject({
+    type: z.literal('aggregate'),
+    window: duration(),
+    aggregates: z.record(z.string().regex(/^[a-z_][a-z0-9_]*$/), aggregateSpec),
+    condition: jsonLogic,
+  }),
   newTermsSchema,
   impossibleTravelSchema,
 ]);

@@ -34,7 +34,14 @@ export interface RuleTestOptions {
 export function runRuleTest(rule: CompiledRule, test: RuleTest, options: RuleTestOptions = {}): RuleTestResult {
   const base = { rule: rule.definition.id, file: rule.file, test: test.name, expect: test.expect };
   try {
-    const engine = new DetectionEngine({ rules: [rule], suppressionWindowMs: 3_600_000, maxAlertEventUuids: 20, maxSuppressionEntries: 10_000, errorMode: 'propagate', ...(options.excludes ? { excludes: options.excludes } : {}) });
+    const engine = new DetectionEngine({
+      rules: [rule],
+      suppressionWindowMs: 3_600_000,
+      maxAlertEventUuids: 20,
+      maxSuppressionEntries: 10_000,
+      errorMode: 'propagate',
+      ...(options.excludes ? { excludes: options.excludes } : {}),
+    });
     const records = toRecords(test.events);
     const matches = records.map((r) => engine.evaluate(r));
     const alerts = [...matches.flatMap((m) => m.alerts), ...engine.flush()];
@@ -48,7 +55,9 @@ export function runRuleTest(rule: CompiledRule, test: RuleTest, options: RuleTes
         return { ...base, passed: alerts.length === 0, detail: `${alerts.length} alerts` };
       case 'alert': {
         if (alerts.length === 0) return { ...base, passed: false, detail: 'no alert' };
-        const mismatch = Object.entries(test.group ?? {}).find(([path, value]) => !alerts.some((a) => (a.attributes[groupAttributeName(path)] as AnyValue) === value));
+        const mismatch = Object.entries(test.group ?? {}).find(
+          ([path, value]) => !alerts.some((a) => (a.attributes[groupAttributeName(path)] as AnyValue) === value),
+        );
         return mismatch
           ? { ...base, passed: false, detail: `no alert has ${groupAttributeName(mismatch[0])}=${JSON.stringify(mismatch[1])}` }
           : { ...base, passed: true, detail: `${alerts.length} alert(s)` };

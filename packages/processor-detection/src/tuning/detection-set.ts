@@ -43,5 +43,17 @@ export function loadDetectionSet(sources: DetectionSetSources): { set?: Detectio
   if (!loaded) return { issues, rulesFailed: true };
   const { tuned, issues: tuningIssues } = applyTuning(loaded.rules, tuning);
   if (!tuned) return { issues: tuningIssues };
-  return { set: { ...loaded, rules: tuned.rules, exceptions: tuned.exceptions, disabled: tuned.disabled, lists: tuning.lists, tuningFile: tuning.file, untuned: loaded.rules, sourceFiles: [...loaded.files, ...(tuning.file ? [tuning.file, ...tuning.listFiles] : [])] }, issues: [] };
+  return {
+    set: {
+      ...loaded,
+      rules: tuned.rules,
+      exceptions: tuned.exceptions,
+      disabled: tuned.disabled,
+      lists: tuning.lists,
+      tuningFile: tuning.file,
+      untuned: loaded.rules,
+      sourceFiles: [...loaded.files, ...(tuning.file ? [tuning.file, ...tuning.listFiles] : [])],
+    },
+    issues: [],
+  };
 }

@@ -44,7 +44,11 @@ export function simpleMatchLogic(match: NonNullable<ExceptionSpec['match']>): un
 
 /** An exception whose condition or expiry does not compile: reported at load with its key and JsonLogic path. */
 export class ExceptionCompileError extends OktelError {
-  constructor(readonly key: 'match' | 'when' | 'expires', readonly logicPath: string, readonly reason: string) {
+  constructor(
+    readonly key: 'match' | 'when' | 'expires',
+    readonly logicPath: string,
+    readonly reason: string,
+  ) {
     super('DETECTION_EXCEPTION_INVALID', reason, { context: { key, logicPath } });
   }
 }
@@ -52,9 +56,13 @@ export class ExceptionCompileError extends OktelError {
 /** Compiles one exception; lists must be in scope (withLists). Throws ExceptionCompileError. */
 export function compileException(spec: ExceptionSpec): CompiledException {
   const expiresMs = expiryOf(spec.expires);
-  if (expiresMs === undefined) throw new ExceptionCompileError('expires', '', `${JSON.stringify(spec.expires)} is not a date (use 2026-12-31 or an ISO timestamp)`);
+  if (expiresMs === undefined)
+    throw new ExceptionCompileError('expires', '', `${JSON.stringify(spec.expires)} is not a date (use 2026-12-31 or an ISO timestamp)`);
   const parts: Evaluator[] = [];
-  for (const [key, logic] of [['match', spec.match === undefined ? undefined : simpleMatchLogic(spec.match)], ['when', spec.when]] as const) {
+  for (const [key, logic] of [
+    ['match', spec.match === undefined ? undefined : simpleMatchLogic(spec.match)],
+    ['when', spec.when],
+  ] as const) {
     if (logic === undefined) continue;
     try {
       parts.push(compile(logic, { scope: ruleScope, operations: TUNING_OPERATIONS }));

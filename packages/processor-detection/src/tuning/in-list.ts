@@ -28,10 +28,12 @@ export const IN_LIST: CustomOperation = {
   description: 'in_list: [value, "name"]: the value (or any element of an array) is in the named shared list (strings, CIDR ranges or globs)',
   prepare(raw, logicPath) {
     const name = raw[1];
-    if (raw.length !== 2 || typeof name !== 'string') throw new JsonLogicCompileError(`${logicPath}[1]`, 'in_list takes [value, "list name"] with the name as a literal string');
+    if (raw.length !== 2 || typeof name !== 'string')
+      throw new JsonLogicCompileError(`${logicPath}[1]`, 'in_list takes [value, "list name"] with the name as a literal string');
     const list = inScope?.get(name);
     if (!list) {
-      const known = inScope && inScope.size > 0 ? `known lists: ${[...inScope.keys()].join(', ')}` : 'no lists are configured (lists: in the detection tuning file)';
+      const known =
+        inScope && inScope.size > 0 ? `known lists: ${[...inScope.keys()].join(', ')}` : 'no lists are configured (lists: in the detection tuning file)';
       throw new JsonLogicCompileError(`${logicPath}[1]`, `unknown list "${name}" (${known})`);
     }
     return (value: unknown) => (Array.isArray(value) ? value.some((v) => list.has(v)) : list.has(value));

@@ -14,10 +14,18 @@ export class IpRangeSet {
   readonly size: number;
 
   constructor(v4: [number, number][], v6: [bigint, bigint][]) {
-    const m4 = merge(v4, (a, b) => a - b, (end) => end + 1);
+    const m4 = merge(
+      v4,
+      (a, b) => a - b,
+      (end) => end + 1,
+    );
     this.#v4Start = Float64Array.from(m4.map((r) => r[0]));
     this.#v4End = Float64Array.from(m4.map((r) => r[1]));
-    const m6 = merge(v6, (a, b) => (a < b ? -1 : a > b ? 1 : 0), (end) => end + 1n);
+    const m6 = merge(
+      v6,
+      (a, b) => (a < b ? -1 : a > b ? 1 : 0),
+      (end) => end + 1n,
+    );
     this.#v6Start = m6.map((r) => r[0]);
     this.#v6End = m6.map((r) => r[1]);
     this.size = v4.length + v6.length;
@@ -83,7 +91,7 @@ export function parseIPv6(text: string): bigint | undefined {
     tailV4 = parseIPv4(head.slice(lastColon + 1));
     head = `${head.slice(0, lastColon + 1)}0:0`;
   }
-  const [left, right] = head.includes('::') ? head.split('::') as [string, string] : [head, undefined];
+  const [left, right] = head.includes('::') ? (head.split('::') as [string, string]) : [head, undefined];
   const l = left ? left.split(':') : [];
   const r = right === undefined ? [] : right ? right.split(':') : [];
   const groups = right === undefined ? l : [...l, ...Array<string>(8 - l.length - r.length).fill('0'), ...r];

@@ -7,9 +7,16 @@ import { IpRangeSet, parseCidr } from './ip-ranges.js';
 
 export const listSpecSchema = z
   .strictObject({
-    file: z.string().min(1).optional().describe('File holding the values, relative to the tuning file: one value per line (# comments), a CSV column, or a YAML sequence.'),
+    file: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('File holding the values, relative to the tuning file: one value per line (# comments), a CSV column, or a YAML sequence.'),
     values: z.array(z.string()).optional().describe('Values given inline (added to those of file).'),
-    kind: z.enum(['string', 'cidr', 'pattern']).default('string').describe('string: exact values (a Set); cidr: IPv4/IPv6 ranges or addresses (sorted ranges, binary search); pattern: globs with * and ?.'),
+    kind: z
+      .enum(['string', 'cidr', 'pattern'])
+      .default('string')
+      .describe('string: exact values (a Set); cidr: IPv4/IPv6 ranges or addresses (sorted ranges, binary search); pattern: globs with * and ?.'),
     format: z.enum(['lines', 'csv', 'yaml']).optional().describe('How file is read; default from its extension (.csv, .yaml/.yml, anything else: lines).'),
     column: z.string().min(1).optional().describe('CSV: the header of the column to read (default: the first column).'),
     case_insensitive: z.boolean().default(false).describe('string and pattern lists: compare without regard to case.'),
@@ -90,12 +97,16 @@ function splitCsv(line: string): string[] {
   for (let i = 0; i < line.length; i++) {
     const c = line[i]!;
     if (quoted) {
-      if (c === '"' && line[i + 1] === '"') (field += '"'), i++;
-      else if (c === '"') quoted = false;
+      if (c === '"' && line[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
       else field += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') fields.push(field), (field = '');
-    else field += c;
+    else if (c === ',') {
+      fields.push(field);
+      field = '';
+    } else field += c;
   }
   fields.push(field);
   return fields;
@@ -114,7 +125,12 @@ export function loadList(name: string, spec: ListSpec, file: string | undefined)
   return buildList(name, spec, entries, where);
 }
 
-export function buildList(name: string, spec: Pick<ListSpec, 'kind' | 'case_insensitive'>, entries: readonly Entry[], where: string): { list?: SharedList; issues: ListIssue[] } {
+export function buildList(
+  name: string,
+  spec: Pick<ListSpec, 'kind' | 'case_insensitive'>,
+  entries: readonly Entry[],
+  where: string,
+): { list?: SharedList; issues: ListIssue[] } {
   const issues: ListIssue[] = [];
   if (spec.kind === 'cidr') {
     const v4: [number, number][] = [];
@@ -122,7 +138,12 @@ export function buildList(name: string, spec: Pick<ListSpec, 'kind' | 'case_inse
     for (const e of entries) {
       const range = parseCidr(e.value);
       if (!range) {
-        if (issues.length < 10) issues.push({ file: where, ...(e.line ? { line: e.line } : {}), message: `list ${name}: ${JSON.stringify(e.value)} is not an IP address or CIDR range` });
+        if (issues.length < 10)
+          issues.push({
+            file: where,
+            ...(e.line ? { line: e.line } : {}),
+            message: `list ${name}: ${JSON.stringify(e.value)} is not an IP address or CIDR range`,
+          });
         continue;
       }
       if (range.v4) v4.push(range.v4);

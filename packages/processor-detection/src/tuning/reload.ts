@@ -8,7 +8,11 @@ import { correlationFingerprint } from './overrides.js';
  * correlate) are unchanged. A rule whose threshold, window or match changed starts empty, since
  * its saved counts would mean something else under the new settings.
  */
-export function carriedState(snapshot: EngineSnapshot, before: readonly CompiledRule[], after: readonly CompiledRule[]): { snapshot: EngineSnapshot; kept: number; reset: number } {
+export function carriedState(
+  snapshot: EngineSnapshot,
+  before: readonly CompiledRule[],
+  after: readonly CompiledRule[],
+): { snapshot: EngineSnapshot; kept: number; reset: number } {
   const old = new Map(before.map((r) => [r.definition.id, correlationFingerprint(r)]));
   const unchanged = new Set<string>();
   let reset = 0;

@@ -41,7 +41,12 @@ export function runTunedRuleTests(set: DetectionSet): TunedTestResult[] {
           continue;
         }
         const reasons = [...[...excludedBy].map((id) => `exception ${id}`), ...(rule !== shipped ? ['override'] : [])];
-        results.push({ ...withTuning, status: 'turned_off', by: reasons.join(', ') || 'tuning', detail: `passes as shipped; with tuning: ${withTuning.detail}` });
+        results.push({
+          ...withTuning,
+          status: 'turned_off',
+          by: reasons.join(', ') || 'tuning',
+          detail: `passes as shipped; with tuning: ${withTuning.detail}`,
+        });
       }
     }
   });
@@ -55,5 +60,9 @@ export function renderTunedTestTable(results: readonly TunedTestResult[]): strin
   const widths = [8, ...[1, 2, 3].map((i) => Math.min(60, Math.max(...rows.map((row) => row[i]!.length), 4)))];
   const lines = rows.map((row) => row.map((c, i) => (i < 4 ? c.slice(0, widths[i]).padEnd(widths[i]!) : c)).join('  '));
   const n = (s: TunedTestResult['status']): number => results.filter((r) => r.status === s).length;
-  return [...lines, '', `${n('pass')} passed, ${n('fail')} failed, ${n('turned_off')} turned off by tuning (OFF), ${n('disabled')} in rules the tuning disables`].join('\n');
+  return [
+    ...lines,
+    '',
+    `${n('pass')} passed, ${n('fail')} failed, ${n('turned_off')} turned off by tuning (OFF), ${n('disabled')} in rules the tuning disables`,
+  ].join('\n');
 }

@@ -18,7 +18,13 @@ export interface Tuning {
   readonly locate: (path: readonly (string | number)[]) => number | undefined;
 }
 
-export const EMPTY_TUNING: Tuning = { file: undefined, spec: { lists: {}, exceptions: [], overrides: {} }, lists: new Map(), listFiles: [], locate: () => undefined };
+export const EMPTY_TUNING: Tuning = {
+  file: undefined,
+  spec: { lists: {}, exceptions: [], overrides: {} },
+  lists: new Map(),
+  listFiles: [],
+  locate: () => undefined,
+};
 
 /** Reads and validates a tuning file and loads its lists; issues name file, line and key path. */
 export function readTuning(file: string): { tuning?: Tuning; issues: ConfigIssue[] } {
@@ -40,7 +46,13 @@ export function readTuning(file: string): { tuning?: Tuning; issues: ConfigIssue
     const listFile = spec.file === undefined ? undefined : resolve(dirname(file), spec.file);
     if (listFile) listFiles.push(listFile);
     const { list, issues: listIssues } = loadList(name, spec, listFile);
-    for (const i of listIssues) issues.push({ path: ['lists', name], file: i.file === '(inline)' ? file : i.file, line: i.line ?? (i.file === '(inline)' ? locate(['lists', name]) : undefined), message: i.message });
+    for (const i of listIssues)
+      issues.push({
+        path: ['lists', name],
+        file: i.file === '(inline)' ? file : i.file,
+        line: i.line ?? (i.file === '(inline)' ? locate(['lists', name]) : undefined),
+        message: i.message,
+      });
     if (list) lists.set(name, list);
   }
   return issues.length > 0 ? { issues } : { tuning: { file, spec: parsed.data, lists, listFiles, locate }, issues };
@@ -70,7 +82,8 @@ export function applyTuning(rules: readonly CompiledRule[], tuning: Tuning): { t
     tuning.spec.exceptions.forEach((spec, i) => {
       if (seen.has(spec.id)) issues.push(at(['exceptions', i, 'id'], `exception id ${spec.id} is used twice`));
       seen.add(spec.id);
-      for (const [j, id] of (spec.rules ?? []).entries()) if (id !== '*' && !ids.has(id)) issues.push(at(['exceptions', i, 'rules', j], `exception ${spec.id}: no rule ${id} is loaded`));
+      for (const [j, id] of (spec.rules ?? []).entries())
+        if (id !== '*' && !ids.has(id)) issues.push(at(['exceptions', i, 'rules', j], `exception ${spec.id}: no rule ${id} is loaded`));
       try {
         exceptions.push(compileException(spec));
       } catch (err) {
@@ -90,7 +103,10 @@ export function applyTuning(rules: readonly CompiledRule[], tuning: Tuning): { t
     }
     const problems: OverrideProblem[] = [];
     const tuned = withLists(tuning.lists, () => applyOverride(rule, override, problems));
-    for (const p of problems) issues.push(at(['overrides', rule.definition.id, ...p.path], `${formatKeyPath(['overrides', rule.definition.id, ...p.path]).replace(/::/g, '.')}: ${p.message}`));
+    for (const p of problems)
+      issues.push(
+        at(['overrides', rule.definition.id, ...p.path], `${formatKeyPath(['overrides', rule.definition.id, ...p.path]).replace(/::/g, '.')}: ${p.message}`),
+      );
     if (tuned) out.push(tuned);
     else disabled.push(rule.definition.id);
   }

@@ -12,7 +12,10 @@ const jsonLogic = z.custom<unknown>((v) => v !== undefined && v !== null, 'a Jso
 
 export const exceptionSchema = z
   .strictObject({
-    id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/, 'an exception id is letters, digits, dot, dash, underscore (it is a metric label)').describe('Name of the exception: the `exception` label of excluded_matches.'),
+    id: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/, 'an exception id is letters, digits, dot, dash, underscore (it is a metric label)')
+      .describe('Name of the exception: the `exception` label of excluded_matches.'),
     rules: z.array(z.string().min(1)).min(1).optional().describe('Rule ids it applies to; "*" for every rule.'),
     tags: z.array(z.string().min(1)).min(1).optional().describe('Or: every rule carrying one of these tags.'),
     match: simpleMatch.optional().describe('Simple form: field: value(s) or field: { in_list: name }; every field must hold.'),
@@ -29,7 +32,7 @@ export const overrideSchema = z.strictObject({
   enabled: z.boolean().optional().describe('false: the rule is not loaded.'),
   severity: ruleSchema.shape.severity.optional(),
   risk_score: ruleSchema.shape.risk_score,
-  tags: ruleSchema.shape.tags.optional().describe('Extra tags, added to the rule\'s own.'),
+  tags: ruleSchema.shape.tags.optional().describe("Extra tags, added to the rule's own."),
   suppression: z.strictObject({ window: duration() }).optional(),
   correlate: z
     .strictObject({

@@ -79,7 +79,13 @@ export class OAuthAuthenticator implements Authenticator {
       let response: Response;
       try {
         // Never follow a redirect: the assertion and DPoP proof are for the org's token endpoint only.
-        response = await fetch(this.#options.tokenUrl, { method: 'POST', headers, body, redirect: 'manual', signal: AbortSignal.any([signal, AbortSignal.timeout(this.#options.timeoutMs)]) });
+        response = await fetch(this.#options.tokenUrl, {
+          method: 'POST',
+          headers,
+          body,
+          redirect: 'manual',
+          signal: AbortSignal.any([signal, AbortSignal.timeout(this.#options.timeoutMs)]),
+        });
       } catch (err) {
         throw new RetryableError(`the token endpoint could not be reached: ${errorMessage((err as Error).cause ?? err)}`);
       }
@@ -97,7 +103,10 @@ export class OAuthAuthenticator implements Authenticator {
         continue;
       }
       if (response.status >= 500 || response.status === 429) throw new RetryableError(`the token endpoint answered ${response.status}`);
-      throw new OktaAuthError(describeTokenError(response.status, error, typeof json?.error_description === 'string' ? json.error_description : text.slice(0, 200), this.#options), response.status);
+      throw new OktaAuthError(
+        describeTokenError(response.status, error, typeof json?.error_description === 'string' ? json.error_description : text.slice(0, 200), this.#options),
+        response.status,
+      );
     }
     throw new OktaAuthError('the token endpoint asked for a new DPoP nonce twice in a row');
   }
@@ -116,7 +125,10 @@ export class OAuthAuthenticator implements Authenticator {
   }
 
   async #proof(htm: string, htu: string, extra: Record<string, string>): Promise<string> {
-    this.#dpopKey ??= generateKeyPair('ES256', { extractable: true }).then(async ({ privateKey, publicKey }) => ({ privateKey, publicJwk: await exportJWK(publicKey) }));
+    this.#dpopKey ??= generateKeyPair('ES256', { extractable: true }).then(async ({ privateKey, publicKey }) => ({
+      privateKey,
+      publicJwk: await exportJWK(publicKey),
+    }));
     const { privateKey, publicJwk } = await this.#dpopKey;
     return new SignJWT({ htm, htu, ...extra })
       .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk: publicJwk })

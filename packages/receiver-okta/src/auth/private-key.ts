@@ -21,7 +21,8 @@ export function loadSigningKey(options: { file?: string; inline?: string; keyId?
     key = createPrivateKey(text);
   }
   const alg = key.asymmetricKeyType === 'rsa' ? 'RS256' : key.asymmetricKeyType === 'ec' ? ecAlg(key) : undefined;
-  if (!alg) throw new PermanentError(`unsupported key type ${key.asymmetricKeyType ?? 'unknown'}: use an RSA or EC (P-256/384/521) key`, { code: 'ERR_OKTA_KEY' });
+  if (!alg)
+    throw new PermanentError(`unsupported key type ${key.asymmetricKeyType ?? 'unknown'}: use an RSA or EC (P-256/384/521) key`, { code: 'ERR_OKTA_KEY' });
   return { key, alg, kid };
 }
 

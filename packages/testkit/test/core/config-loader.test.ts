@@ -65,7 +65,9 @@ service:
 
   it('names the file, line and key path of an unknown key, with the valid keys', () => {
     const messages = failures(VALID.replace('path: ./in', 'path: ./in\n    pol_interval: 5s'));
-    expect(messages).to.deep.equal(['oktel.yaml:4: receivers::poller/a::pol_interval: unknown key "pol_interval" (valid keys: path, poll_interval, max_size, token, retry, storage)']);
+    expect(messages).to.deep.equal([
+      'oktel.yaml:4: receivers::poller/a::pol_interval: unknown key "pol_interval" (valid keys: path, poll_interval, max_size, token, retry, storage)',
+    ]);
   });
 
   it('reports a wrong type and a bad duration at their lines, all at once', () => {
@@ -81,7 +83,9 @@ service:
   });
 
   it('lists the known types when a component type is unknown', () => {
-    expect(failures(VALID.replace('sink:', 'kafka:').replace('[sink]', '[kafka]'))).to.deep.equal(['oktel.yaml:5: exporters::kafka: unknown exporter type "kafka" for id "kafka" (valid values: sink)']);
+    expect(failures(VALID.replace('sink:', 'kafka:').replace('[sink]', '[kafka]'))).to.deep.equal([
+      'oktel.yaml:5: exporters::kafka: unknown exporter type "kafka" for id "kafka" (valid values: sink)',
+    ]);
   });
 
   it('rejects a pipeline that references a component that is not configured', () => {
@@ -98,7 +102,9 @@ service:
   });
 
   it('rejects an invalid component id', () => {
-    expect(failures(VALID.replace('poller/a:', '"poller/":').replace('[poller/a]', '["poller/"]'))[0]).to.match(/receivers::poller\/: "poller\/" is not a valid component id/);
+    expect(failures(VALID.replace('poller/a:', '"poller/":').replace('[poller/a]', '["poller/"]'))[0]).to.match(
+      /receivers::poller\/: "poller\/" is not a valid component id/,
+    );
   });
 
   it('checks that a referenced storage extension is configured and enabled', () => {
@@ -122,7 +128,10 @@ service:
 
   describe('environment substitution', () => {
     it('types a whole-value reference and splices one inside a string', () => {
-      const config = load(VALID.replace('path: ./in', () => 'path: ${env:BASE}/in-$${literal}\n    retry:\n      attempts: ${env:ATTEMPTS}'), { BASE: '/var/okta', ATTEMPTS: '7' });
+      const config = load(
+        VALID.replace('path: ./in', () => 'path: ${env:BASE}/in-$${literal}\n    retry:\n      attempts: ${env:ATTEMPTS}'),
+        { BASE: '/var/okta', ATTEMPTS: '7' },
+      );
       expect(config.components.get('receiver')!.get('poller/a')!.config).to.include({ path: '/var/okta/in-${literal}' });
       expect((config.components.get('receiver')!.get('poller/a')!.config as { retry: unknown }).retry).to.deep.equal({ attempts: 7 });
     });
@@ -143,14 +152,23 @@ service:
     const base = writeConfig(dir.path, 'base.yaml', VALID);
     const override = writeConfig(dir.path, 'override.yaml', 'receivers:\n  poller/a:\n    poll_interval: 1s\n    bogus: 1\n');
     const messages = issuesOf(() => loadConfig([base, override], registry(), {})).map((m) => m.replace(`${dir.path}/`, ''));
-    expect(messages).to.deep.equal(['override.yaml:4: receivers::poller/a::bogus: unknown key "bogus" (valid keys: path, poll_interval, max_size, token, retry, storage)']);
+    expect(messages).to.deep.equal([
+      'override.yaml:4: receivers::poller/a::bogus: unknown key "bogus" (valid keys: path, poll_interval, max_size, token, retry, storage)',
+    ]);
     const fixed = writeConfig(dir.path, 'override.yaml', 'receivers:\n  poller/a:\n    poll_interval: 1s\n');
     const config = loadConfig([base, fixed], registry(), {});
     expect(config.components.get('receiver')!.get('poller/a')!.config).to.include({ path: './in', poll_interval: 1000 });
   });
 
   it('merges several files: a list in a later file replaces the earlier list, it is not appended to', () => {
-    const base = writeConfig(dir.path, 'base.yaml', VALID.replace('receivers:\n  poller/a:\n    path: ./in', 'receivers:\n  poller/a:\n    path: ./in\n  poller/b:\n    path: ./other').replace('receivers: [poller/a]', 'receivers: [poller/a, poller/b]'));
+    const base = writeConfig(
+      dir.path,
+      'base.yaml',
+      VALID.replace('receivers:\n  poller/a:\n    path: ./in', 'receivers:\n  poller/a:\n    path: ./in\n  poller/b:\n    path: ./other').replace(
+        'receivers: [poller/a]',
+        'receivers: [poller/a, poller/b]',
+      ),
+    );
     const override = writeConfig(dir.path, 'override.yaml', 'service:\n  pipelines:\n    logs:\n      receivers: [poller/b]\n');
     const config = loadConfig([base, override], registry(), {});
     expect(config.pipelines.map((p) => p.receivers)).to.deep.equal([['poller/b']]);

@@ -18,7 +18,11 @@ describe('config loader: unset environment variables', () => {
   let file: string;
   beforeEach(() => {
     dir = tempDir();
-    file = writeConfig(dir.path, 'oktel.yaml', 'receivers:\n  poller:\n    token: ${env:POLL_TOKEN}\n    port: ${env:POLL_PORT}\nexporters:\n  sink: {}\nservice:\n  pipelines:\n    logs: { receivers: [poller], exporters: [sink] }\n');
+    file = writeConfig(
+      dir.path,
+      'oktel.yaml',
+      'receivers:\n  poller:\n    token: ${env:POLL_TOKEN}\n    port: ${env:POLL_PORT}\nexporters:\n  sink: {}\nservice:\n  pipelines:\n    logs: { receivers: [poller], exporters: [sink] }\n',
+    );
   });
   afterEach(() => dir.cleanup());
 
@@ -43,7 +47,11 @@ describe('config loader: unset environment variables', () => {
   });
 
   it("with unsetEnv 'warn', still fails on a problem that does not come from an unset variable", () => {
-    const broken = writeConfig(dir.path, 'broken.yaml', 'receivers:\n  poller:\n    token: ${env:POLL_TOKEN}\n    port: 80\n    level: c\nexporters:\n  sink: {}\nservice:\n  pipelines:\n    logs: { receivers: [poller], exporters: [sink] }\n');
+    const broken = writeConfig(
+      dir.path,
+      'broken.yaml',
+      'receivers:\n  poller:\n    token: ${env:POLL_TOKEN}\n    port: 80\n    level: c\nexporters:\n  sink: {}\nservice:\n  pipelines:\n    logs: { receivers: [poller], exporters: [sink] }\n',
+    );
     expect(() => loadConfig([broken], registry(), {}, { unsetEnv: 'warn' })).to.throw(ConfigError, /receivers::poller::level/);
   });
 });

@@ -1,16 +1,33 @@
 import { expect } from 'chai';
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
-import { abortableSleep, createQueuedExporter, exporterHelperConfigSchema, fromLogRecordExporter, PermanentError, RetryableError, type LogRecord } from '@oktel/core';
+import {
+  abortableSleep,
+  createQueuedExporter,
+  exporterHelperConfigSchema,
+  fromLogRecordExporter,
+  PermanentError,
+  RetryableError,
+  type LogRecord,
+} from '@oktel/core';
 import { OtlpTestServer, testHost, testSettings, waitUntil } from '@oktel/testkit';
 
-const record = (n: number): LogRecord => ({
-  hrTime: [1_795_183_407, n], hrTimeObserved: [1_795_183_407, n], body: `record ${n}`, attributes: {}, droppedAttributesCount: 0,
-  resource: { attributes: {} } as never, instrumentationScope: { name: 'test' },
-} as unknown as LogRecord);
+const record = (n: number): LogRecord =>
+  ({
+    hrTime: [1_795_183_407, n],
+    hrTimeObserved: [1_795_183_407, n],
+    body: `record ${n}`,
+    attributes: {},
+    droppedAttributesCount: 0,
+    resource: { attributes: {} } as never,
+    instrumentationScope: { name: 'test' },
+  }) as unknown as LogRecord;
 
-const helperConfig = (extra: Record<string, unknown> = {}) => exporterHelperConfigSchema.parse({
-  retry_on_failure: { initial_interval: '20ms', max_interval: '50ms' }, sending_queue: { drain_timeout: '500ms' }, ...extra,
-});
+const helperConfig = (extra: Record<string, unknown> = {}) =>
+  exporterHelperConfigSchema.parse({
+    retry_on_failure: { initial_interval: '20ms', max_interval: '50ms' },
+    sending_queue: { drain_timeout: '500ms' },
+    ...extra,
+  });
 
 describe('exporterhelper', () => {
   it('waits longer than 2^31-1 ms instead of firing at once, and can be aborted', async () => {
@@ -33,7 +50,11 @@ describe('exporterhelper', () => {
       const exporter = fromLogRecordExporter(settings, new OTLPLogExporter({ url: server.url }), helperConfig());
       await exporter.start(testHost());
       await exporter.consume([record(1), record(2)]);
-      await waitUntil(() => settings.telemetry.get('sent_log_records') === 2, 10_000, () => 'delivery after two failures');
+      await waitUntil(
+        () => settings.telemetry.get('sent_log_records') === 2,
+        10_000,
+        () => 'delivery after two failures',
+      );
       await exporter.shutdown();
       expect(server.jsonRecords()).to.have.length(2);
     } finally {
@@ -42,7 +63,11 @@ describe('exporterhelper', () => {
   });
 
   it('refuses sending_queue.storage for an exporter that cannot persist its requests', async () => {
-    const exporter = fromLogRecordExporter(testSettings('exporter', 'sdk'), { export: () => undefined, shutdown: async () => undefined } as never, helperConfig({ sending_queue: { storage: 'file_storage' } }));
+    const exporter = fromLogRecordExporter(
+      testSettings('exporter', 'sdk'),
+      { export: () => undefined, shutdown: async () => undefined } as never,
+      helperConfig({ sending_queue: { storage: 'file_storage' } }),
+    );
     let error: unknown;
     await exporter.start(testHost()).catch((err: unknown) => (error = err));
     expect(String(error)).to.contain('sending_queue.storage is not supported');
@@ -61,7 +86,11 @@ describe('exporterhelper', () => {
     });
     await exporter.start(testHost());
     await exporter.consume([record(1)]);
-    await waitUntil(() => attempts >= 2, 5000, () => 'a second attempt after the deadline');
+    await waitUntil(
+      () => attempts >= 2,
+      5000,
+      () => 'a second attempt after the deadline',
+    );
     const started = Date.now();
     await exporter.shutdown();
     expect(Date.now() - started).to.be.below(500 + 2000);
@@ -91,7 +120,9 @@ describe('exporterhelper', () => {
 
 describe('exporterhelper batching', () => {
   type Request = { ids: number[]; bytes: number };
-  const encodeIds = (bytesPerRecord: number) => (records: readonly LogRecord[]): Request => ({ ids: records.map((r) => r.hrTime[1]), bytes: records.length * bytesPerRecord });
+  const encodeIds =
+    (bytesPerRecord: number) =>
+    (records: readonly LogRecord[]): Request => ({ ids: records.map((r) => r.hrTime[1]), bytes: records.length * bytesPerRecord });
   const batchOf = (from: number, n: number) => Array.from({ length: n }, (_, i) => record(from + i));
 
   let encodes = 0;
@@ -125,7 +156,12 @@ describe('exporterhelper batching', () => {
   it('bounds requests by batch.max_bytes: merging stops short of it once record sizes are known, and an oversized request is split in halves', async () => {
     // 1 KiB per record, max_bytes 600 KiB: the first 1000 records (a full max_size) encode too
     // large and are halved; after that, batches are merged up to 600 records and no further.
-    const sent = await run({ batch: { max_size: 1000, max_bytes: '600KiB', flush_timeout: '5s' } }, 1024, [batchOf(0, 1000), batchOf(2000, 300), batchOf(3000, 300), batchOf(4000, 300)]);
+    const sent = await run({ batch: { max_size: 1000, max_bytes: '600KiB', flush_timeout: '5s' } }, 1024, [
+      batchOf(0, 1000),
+      batchOf(2000, 300),
+      batchOf(3000, 300),
+      batchOf(4000, 300),
+    ]);
     for (const ids of sent) expect(ids.length * 1024).to.be.at.most(600 * 1024);
     expect(sent.map((ids) => ids.length)).to.deep.equal([500, 500, 600, 300]);
     expect(sent.flat()).to.have.length(1900);
@@ -142,18 +178,22 @@ describe('exporterhelper batching', () => {
     const sent: number[] = [];
     let encoding = 0;
     let overlapped = false;
-    const exporter = createQueuedExporter<number>(testSettings('exporter', 'async-encode'), helperConfig({ sending_queue: { num_consumers: 1, drain_timeout: '2s' } }), {
-      // Later batches finish encoding sooner: order must come from the helper, not from timing.
-      encode: async (records) => {
-        encoding++;
-        if (encoding > 1) overlapped = true;
-        await new Promise((r) => setTimeout(r, 30 - (records[0]!.hrTime[1] % 30)));
-        encoding--;
-        return records[0]!.hrTime[1];
+    const exporter = createQueuedExporter<number>(
+      testSettings('exporter', 'async-encode'),
+      helperConfig({ sending_queue: { num_consumers: 1, drain_timeout: '2s' } }),
+      {
+        // Later batches finish encoding sooner: order must come from the helper, not from timing.
+        encode: async (records) => {
+          encoding++;
+          if (encoding > 1) overlapped = true;
+          await new Promise((r) => setTimeout(r, 30 - (records[0]!.hrTime[1] % 30)));
+          encoding--;
+          return records[0]!.hrTime[1];
+        },
+        records: () => 1,
+        push: async (first) => void sent.push(first),
       },
-      records: () => 1,
-      push: async (first) => void sent.push(first),
-    });
+    );
     await exporter.start(testHost());
     for (let i = 0; i < 10; i++) await exporter.consume([record(i * 7)]);
     await exporter.shutdown();

@@ -3,7 +3,14 @@ import { renderOutcome, renderSummary, deliveryOutcome, startProgress, summarize
 import { waitUntil } from '@oktel/testkit';
 
 function fakeStream(isTTY: boolean): NodeJS.WriteStream & { text: string } {
-  const stream = { isTTY, text: '', write(chunk: string) { stream.text += chunk; return true; } };
+  const stream = {
+    isTTY,
+    text: '',
+    write(chunk: string) {
+      stream.text += chunk;
+      return true;
+    },
+  };
   return stream as unknown as NodeJS.WriteStream & { text: string };
 }
 
@@ -17,7 +24,12 @@ describe('progress and summary', () => {
   it('prints periodic one-line status with the share read when not on a terminal', async () => {
     const stream = fakeStream(false);
     const stop = startProgress({ telemetry, receivers: new Map([['file', receiver]]), stream, intervalMs: 20 });
-    await waitUntil(() => stream.text.includes('\n'), 5_000, () => 'a status line', 10);
+    await waitUntil(
+      () => stream.text.includes('\n'),
+      5_000,
+      () => 'a status line',
+      10,
+    );
     stop();
     expect(stream.text).to.match(/^progress: 25% read, received 90 \(\d+\/s\), 3 refused or malformed; exporter debug: sent 90 \(\d+\/s\), failed 0\n/);
   });
@@ -25,7 +37,12 @@ describe('progress and summary', () => {
   it('draws a bar on a terminal and clears it when stopped', async () => {
     const stream = fakeStream(true);
     const stop = startProgress({ telemetry, receivers: new Map([['file', receiver]]), stream, intervalMs: 0 });
-    await waitUntil(() => stream.text.includes('received 90'), 5_000, () => 'a drawn bar', 10);
+    await waitUntil(
+      () => stream.text.includes('received 90'),
+      5_000,
+      () => 'a drawn bar',
+      10,
+    );
     stop();
     expect(stream.text).to.contain('[########......................]  25% received 90');
     expect(stream.text.endsWith('\r\x1b[2K')).to.equal(true);
@@ -48,7 +65,12 @@ describe('progress and summary', () => {
       otlp.add('sent_log_records', 5);
       if (t % 10 === 0) {
         const lines = stream.text.split('\n').length;
-        await waitUntil(() => stream.text.split('\n').length > lines, 5_000, () => 'a status line', 1);
+        await waitUntil(
+          () => stream.text.split('\n').length > lines,
+          5_000,
+          () => 'a status line',
+          1,
+        );
       }
     }
     stop();
@@ -61,10 +83,28 @@ describe('progress and summary', () => {
   it('says how far behind real time a live receiver is', async () => {
     const now = Date.parse('2026-11-20T12:00:00Z');
     const okta: Receiver = { start: async () => undefined, shutdown: async () => undefined, lag: () => ({ newestEventTime: now - 8_000, caughtUp: true }) };
-    const behind: Receiver = { start: async () => undefined, shutdown: async () => undefined, lag: () => ({ newestEventTime: now - 3 * 3_600_000, caughtUp: false }) };
+    const behind: Receiver = {
+      start: async () => undefined,
+      shutdown: async () => undefined,
+      lag: () => ({ newestEventTime: now - 3 * 3_600_000, caughtUp: false }),
+    };
     const stream = fakeStream(false);
-    const stop = startProgress({ telemetry: new Telemetry(), receivers: new Map([['okta', okta], ['okta/backfill', behind]]), stream, intervalMs: 5, now: () => now });
-    await waitUntil(() => stream.text.includes('\n'), 5_000, () => 'a status line', 5);
+    const stop = startProgress({
+      telemetry: new Telemetry(),
+      receivers: new Map([
+        ['okta', okta],
+        ['okta/backfill', behind],
+      ]),
+      stream,
+      intervalMs: 5,
+      now: () => now,
+    });
+    await waitUntil(
+      () => stream.text.includes('\n'),
+      5_000,
+      () => 'a status line',
+      5,
+    );
     stop();
     expect(stream.text).to.contain('receiver okta: caught up; newest event 8s old; receiver okta/backfill: catching up; newest event 3h old');
   });
@@ -85,6 +125,8 @@ describe('progress and summary', () => {
     lossy.forComponent('exporter', 'otlp').add('sent_log_records', 10);
     lossy.forComponent('exporter', 'otlp').add('send_failed_log_records', 4);
     lossy.forComponent('exporter', 'otlp').add('enqueue_failed_log_records', 2);
-    expect(renderOutcome(deliveryOutcome(lossy))).to.equal('Result: exporter otlp delivered 10; 6 records lost: 4 failed to export, 2 dropped by a full queue.');
+    expect(renderOutcome(deliveryOutcome(lossy))).to.equal(
+      'Result: exporter otlp delivered 10; 6 records lost: 4 failed to export, 2 dropped by a full queue.',
+    );
   });
 });

@@ -3,14 +3,38 @@ import { z } from 'zod';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
-  ComponentRegistry, createLogger, ExporterFailureWatch, hrTimeFromMillis, MemoryLogSink, resolveConfig, Service, Telemetry, withAttributes, YamlSource,
-  type ComponentTelemetry, type Exporter, type ExporterFactory, type Host, type LogBatch, type LogRecord, type ProcessorFactory, type ReceiverFactory,
+  ComponentRegistry,
+  createLogger,
+  ExporterFailureWatch,
+  hrTimeFromMillis,
+  MemoryLogSink,
+  resolveConfig,
+  Service,
+  Telemetry,
+  withAttributes,
+  YamlSource,
+  type ComponentTelemetry,
+  type Exporter,
+  type ExporterFactory,
+  type Host,
+  type LogBatch,
+  type LogRecord,
+  type ProcessorFactory,
+  type ReceiverFactory,
 } from '@oktel/core';
 import { batchesReceiverFactory, LogsSink, noTelemetryEndpoints, sinkExporterFactory } from '@oktel/testkit';
 
 const resource = { attributes: { 'service.name': 'test' } } as unknown as LogRecord['resource'];
 function record(n: number): LogRecord {
-  return { hrTime: hrTimeFromMillis(1_700_000_000_000 + n), hrTimeObserved: hrTimeFromMillis(1_700_000_000_000), body: `record ${n}`, attributes: { n }, resource, instrumentationScope: { name: 'test' }, droppedAttributesCount: 0 };
+  return {
+    hrTime: hrTimeFromMillis(1_700_000_000_000 + n),
+    hrTimeObserved: hrTimeFromMillis(1_700_000_000_000),
+    body: `record ${n}`,
+    attributes: { n },
+    resource,
+    instrumentationScope: { name: 'test' },
+    droppedAttributesCount: 0,
+  };
 }
 function batches(count: number, size: number): LogBatch[] {
   return Array.from({ length: count }, (_, b) => Array.from({ length: size }, (_, i) => record(b * size + i)));
@@ -50,10 +74,11 @@ describe('service', () => {
   it('fans one pipeline out to two exporters, each receiving every record', async () => {
     const a = new LogsSink();
     const b = new LogsSink();
-    const service = build(
-      'receivers: { src: {} }\nexporters: { a: {}, b: {} }\nservice: { pipelines: { logs: { receivers: [src], exporters: [a, b] } } }',
-      [batchesReceiverFactory('src', () => batches(5, 10)), sinkExporterFactory('a', a), sinkExporterFactory('b', b)],
-    );
+    const service = build('receivers: { src: {} }\nexporters: { a: {}, b: {} }\nservice: { pipelines: { logs: { receivers: [src], exporters: [a, b] } } }', [
+      batchesReceiverFactory('src', () => batches(5, 10)),
+      sinkExporterFactory('a', a),
+      sinkExporterFactory('b', b),
+    ]);
     await service.start();
     await service.whenAllDone();
     await service.shutdown();
@@ -92,10 +117,21 @@ service:
     sink.delayMs = 30;
     const events: string[] = [];
     const src = batchesReceiverFactory('src', () => batches(4, 5));
-    const observed = { ...src, create: (...args: Parameters<typeof src.create>) => {
-      const receiver = src.create(...args);
-      return { ...receiver, whenDone: () => receiver.whenDone?.(), shutdown: async () => { events.push('shutdown src begins'); await receiver.shutdown(); events.push(`shutdown src done, exporter has ${sink.count}`); } };
-    } };
+    const observed = {
+      ...src,
+      create: (...args: Parameters<typeof src.create>) => {
+        const receiver = src.create(...args);
+        return {
+          ...receiver,
+          whenDone: () => receiver.whenDone?.(),
+          shutdown: async () => {
+            events.push('shutdown src begins');
+            await receiver.shutdown();
+            events.push(`shutdown src done, exporter has ${sink.count}`);
+          },
+        };
+      },
+    };
     const service = build(
       'receivers: { src: {} }\nprocessors: { tag: {} }\nexporters: { a: {} }\nservice: { pipelines: { logs: { receivers: [src], processors: [tag], exporters: [a] } } }',
       [observed, taggingProcessor(events, 10), sinkExporterFactory('a', sink)],
@@ -139,7 +175,15 @@ service:
   it('stops what it started when a component fails to start', async () => {
     const events: string[] = [];
     // The receiver starts last, after the processor: its failure must stop the processor already started.
-    const failing = { ...batchesReceiverFactory('bad', () => []), create: () => ({ start: async () => { throw new Error('port in use'); }, shutdown: async () => undefined }) };
+    const failing = {
+      ...batchesReceiverFactory('bad', () => []),
+      create: () => ({
+        start: async () => {
+          throw new Error('port in use');
+        },
+        shutdown: async () => undefined,
+      }),
+    };
     const service = build(
       'receivers: { bad: {} }\nprocessors: { tag: {} }\nexporters: { a: {} }\nservice: { pipelines: { logs: { receivers: [bad], processors: [tag], exporters: [a] } } }',
       [failing, taggingProcessor(events), sinkExporterFactory('a', new LogsSink())],
@@ -155,15 +199,30 @@ service:
 
 /** An exporter type whose instances are built by `make`, for status and shutdown tests. */
 function customExporter(type: string, exporter: Exporter, holder: { current?: Host } = {}): ExporterFactory<Record<string, never>> {
-  return { type, kind: 'exporter', description: 'test', stability: 'development', configSchema: z.strictObject({}), create: () => (
-    { ...exporter, start: async (host) => { holder.current = host; await exporter.start(host); } }
-  ) };
+  return {
+    type,
+    kind: 'exporter',
+    description: 'test',
+    stability: 'development',
+    configSchema: z.strictObject({}),
+    create: () => ({
+      ...exporter,
+      start: async (host) => {
+        holder.current = host;
+        await exporter.start(host);
+      },
+    }),
+  };
 }
 const quietExporter = (): Exporter => ({ start: async () => undefined, shutdown: async () => undefined, consume: async () => undefined });
 
 /** A receiver that runs until shut down (a live source). */
 const liveReceiver: ReceiverFactory<Record<string, never>> = {
-  type: 'live', kind: 'receiver', description: 'test', stability: 'development', configSchema: z.strictObject({}),
+  type: 'live',
+  kind: 'receiver',
+  description: 'test',
+  stability: 'development',
+  configSchema: z.strictObject({}),
   create: () => ({ start: async () => undefined, shutdown: async () => undefined }),
 };
 
@@ -203,10 +262,10 @@ service:
 
   it('turns a fatal error into a stop request that later reports cannot hide', async () => {
     const holder: { current?: Host } = {};
-    const service = build(
-      'receivers: { live: {} }\nexporters: { x: {} }\nservice: { pipelines: { logs: { receivers: [live], exporters: [x] } } }',
-      [liveReceiver, customExporter('x', quietExporter(), holder)],
-    );
+    const service = build('receivers: { live: {} }\nexporters: { x: {} }\nservice: { pipelines: { logs: { receivers: [live], exporters: [x] } } }', [
+      liveReceiver,
+      customExporter('x', quietExporter(), holder),
+    ]);
     await service.start();
     const stops: string[] = [];
     service.onFatal((id, event) => stops.push(`${id}: ${event.reason}`));
@@ -280,8 +339,15 @@ service:
       'oktel_exporter_send_failed_log_records_total{exporter="a"} 0',
       'oktel_exporter_enqueue_failed_log_records_total{exporter="a"} 0',
       'oktel_component_status{component="exporter/a",status="ok"} 1',
-    ]) expect(text).to.contain(series);
-    for (const metric of ['oktel_process_cpu_seconds_total', 'oktel_process_resident_memory_bytes', 'oktel_nodejs_heap_size_used_bytes', 'oktel_nodejs_eventloop_lag_seconds', 'oktel_process_uptime_seconds']) {
+    ])
+      expect(text).to.contain(series);
+    for (const metric of [
+      'oktel_process_cpu_seconds_total',
+      'oktel_process_resident_memory_bytes',
+      'oktel_nodejs_heap_size_used_bytes',
+      'oktel_nodejs_eventloop_lag_seconds',
+      'oktel_process_uptime_seconds',
+    ]) {
       expect(text).to.match(new RegExp(`^${metric} `, 'm'));
     }
   });
@@ -296,7 +362,10 @@ service:
       new MemoryLogSink(),
       true,
     );
-    const error = await service.start().then(() => undefined, (err: unknown) => err);
+    const error = await service.start().then(
+      () => undefined,
+      (err: unknown) => err,
+    );
     blocker.close();
     expect(String(error)).to.contain(`cannot serve metrics on 127.0.0.1:${port}: 127.0.0.1:${port} is already in use`);
     expect(String(error)).to.contain('service.telemetry.metrics.address');
@@ -314,7 +383,16 @@ describe('exporter failure watch', () => {
     let now = 1_000_000;
     const reports: string[] = [];
     let current = 'ok';
-    const watch = new ExporterFailureWatch(new Map([['otlp', telemetry]]), 60_000, (id, e) => { reports.push(`${id} ${e.status}`); current = e.status; }, () => current as never, () => now);
+    const watch = new ExporterFailureWatch(
+      new Map([['otlp', telemetry]]),
+      60_000,
+      (id, e) => {
+        reports.push(`${id} ${e.status}`);
+        current = e.status;
+      },
+      () => current as never,
+      () => now,
+    );
     watch.stop();
     telemetry.add('send_failed_log_records', 10);
     watch.check(); // first failure seen at t0
@@ -337,20 +415,34 @@ describe('exporter failure watch', () => {
     const { telemetry } = counters();
     let now = 0;
     const reports: string[] = [];
-    const watch = new ExporterFailureWatch(new Map([['otlp', telemetry]]), 1_000, (id, e) => reports.push(`${id} ${e.status}: ${e.reason}`), () => 'ok', () => now);
+    const watch = new ExporterFailureWatch(
+      new Map([['otlp', telemetry]]),
+      1_000,
+      (id, e) => reports.push(`${id} ${e.status}: ${e.reason}`),
+      () => 'ok',
+      () => now,
+    );
     watch.stop();
     telemetry.set('queue_size', 300);
     watch.check();
     now = 1_000;
     watch.check();
-    expect(reports).to.deep.equal(['exporter/otlp recoverable_error: no record delivered for 1s; 0 failed so far, 300 waiting in the queue (service.telemetry.health.exporter_failure_timeout)']);
+    expect(reports).to.deep.equal([
+      'exporter/otlp recoverable_error: no record delivered for 1s; 0 failed so far, 300 waiting in the queue (service.telemetry.health.exporter_failure_timeout)',
+    ]);
   });
 
   it('does not count a failure that a success followed', () => {
     const { telemetry } = counters();
     let now = 0;
     const reports: string[] = [];
-    const watch = new ExporterFailureWatch(new Map([['otlp', telemetry]]), 1_000, (id, e) => reports.push(`${id} ${e.status}`), () => 'ok', () => now);
+    const watch = new ExporterFailureWatch(
+      new Map([['otlp', telemetry]]),
+      1_000,
+      (id, e) => reports.push(`${id} ${e.status}`),
+      () => 'ok',
+      () => now,
+    );
     watch.stop();
     for (let i = 0; i < 10; i++) {
       telemetry.add('send_failed_log_records', 1);
