@@ -2,11 +2,11 @@ import { expect } from 'chai';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tempDir, waitUntil } from '@oktel/testkit';
+import { fixture, tempDir, waitUntil } from '@oktel/testkit';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const CLI = join(ROOT, 'packages/cli/bin/oktel.mjs');
-const EVENT = JSON.parse(readFileSync(join(ROOT, 'packages/okta-log-event/test/fixtures/user-session-start.json'), 'utf8')) as Record<string, unknown>;
+const EVENT = fixture('user-session-start.json');
 const T0 = Date.parse('2026-11-20T14:00:00Z');
 
 const rule = (id: string, count: number) => `id: ${id}
