@@ -343,11 +343,13 @@ describe('detection tuning inside an OpenTelemetry JS LoggerProvider', () => {
         file,
         'lists:\n  kiosk_users: { values: [sam@example.com] }\nexceptions:\n  - id: kiosks\n    rules: [okta-unauthorized-app-access]\n    match: { actor.alternateId: { in_list: kiosk_users } }\n    comment: shared kiosk accounts try every app tile\n',
       );
+      // A stand-in for the pack's rule of that id (this package ships no rules).
+      const rule = writeRule(dir.path, 'unauth.yaml', SIMPLE_RULE('okta-unauthorized-app-access').replaceAll('user.session.start', 'app.generic.unauth_app_access_attempt'));
       const exporter = new InMemoryLogRecordExporter();
       const alertsProvider = new LoggerProvider({ processors: [new SimpleLogRecordProcessor({ exporter })] });
       const provider = new LoggerProvider({
         processors: [
-          new DetectionLogRecordProcessor({ alertLogger: alertsProvider.getLogger('oktel-alerts'), config: { tuning: file } }),
+          new DetectionLogRecordProcessor({ alertLogger: alertsProvider.getLogger('oktel-alerts'), config: { rules: [rule], tuning: file } }),
           new SimpleLogRecordProcessor({ exporter }),
         ],
       });
