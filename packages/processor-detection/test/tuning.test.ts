@@ -344,7 +344,11 @@ describe('detection tuning inside an OpenTelemetry JS LoggerProvider', () => {
         'lists:\n  kiosk_users: { values: [sam@example.com] }\nexceptions:\n  - id: kiosks\n    rules: [okta-unauthorized-app-access]\n    match: { actor.alternateId: { in_list: kiosk_users } }\n    comment: shared kiosk accounts try every app tile\n',
       );
       // A stand-in for the pack's rule of that id (this package ships no rules).
-      const rule = writeRule(dir.path, 'unauth.yaml', SIMPLE_RULE('okta-unauthorized-app-access').replaceAll('user.session.start', 'app.generic.unauth_app_access_attempt'));
+      const rule = writeRule(
+        dir.path,
+        'unauth.yaml',
+        SIMPLE_RULE('okta-unauthorized-app-access').replaceAll('user.session.start', 'app.generic.unauth_app_access_attempt'),
+      );
       const exporter = new InMemoryLogRecordExporter();
       const alertsProvider = new LoggerProvider({ processors: [new SimpleLogRecordProcessor({ exporter })] });
       const provider = new LoggerProvider({
