@@ -7,7 +7,7 @@ import type { LogRecord } from '@oktel/core';
 import { logEventToRecord, oktaResource, type OktaLogEvent } from '@oktel/okta-log-event';
 import { LogsSink, tempDir, testHost, testSettings } from '@oktel/testkit';
 import { record, writeRule } from './helpers.js';
-import { correlatedRule, engineWith } from './stateful-helpers.js';
+import { correlatedRule, engineWith, SEQUENCE_RULE } from './stateful-helpers.js';
 
 const T0 = Date.parse('2026-11-20T10:00:00Z');
 const min = (m: number) => T0 + m * 60_000;
@@ -184,26 +184,7 @@ describe('detection: saved state is untrusted input', () => {
   beforeEach(() => (dir = tempDir()));
   afterEach(() => dir.cleanup());
 
-  const ruleFile = () =>
-    writeRule(
-      dir.path,
-      'seq.yaml',
-      `id: seq-rule
-name: Sequence rule
-description: d
-severity: high
-threat: [{ tactic: { id: TA0006, name: Credential Access } }]
-match: { "==": [{ var: eventType }, "user.session.start"] }
-group_by: [actor.alternateId]
-correlate:
-  type: sequence
-  window: 1h
-  steps:
-    - { name: denied, min_count: 2, match: { "==": [{ var: outcome.result }, "FAILURE"] } }
-    - { name: success, match: { "==": [{ var: outcome.result }, "SUCCESS"] } }
-tests: [{ name: t, events: [{ eventType: x }], expect: no_alert }]
-`,
-    );
+  const ruleFile = () => writeRule(dir.path, 'seq.yaml', SEQUENCE_RULE);
 
   async function run(batch: LogRecord[], extra: Record<string, unknown> = {}) {
     const storage = new FileStorage(testSettings('extension', 'file_storage'), fileStorageConfigSchema.parse({ directory: `${dir.path}/state` }));

@@ -5,6 +5,7 @@ import { FileStorage, fileStorageConfigSchema } from '@oktel/extension-file-stor
 import type { LogRecord } from '@oktel/core';
 import { LogsSink, tempDir, testHost, testSettings } from '@oktel/testkit';
 import { record, writeRule } from './helpers.js';
+import { SEQUENCE_RULE } from './stateful-helpers.js';
 
 const T0 = Date.parse('2026-11-20T10:00:00Z');
 const min = (m: number) => T0 + m * 60_000;
@@ -152,25 +153,7 @@ condition: { and: [{ ">=": [{ var: failures }, 2] }, { ">": [{ var: ips }, 1] }]
   it('restores a half-built sequence after a restart through the storage extension', async () => {
     const dir = tempDir();
     try {
-      const ruleFile = writeRule(
-        dir.path,
-        'seq.yaml',
-        `id: seq-rule
-name: Sequence rule
-description: d
-severity: high
-threat: [{ tactic: { id: TA0006, name: Credential Access } }]
-match: { "==": [{ var: eventType }, "user.session.start"] }
-group_by: [actor.alternateId]
-correlate:
-  type: sequence
-  window: 1h
-  steps:
-    - { name: denied, min_count: 2, match: { "==": [{ var: outcome.result }, "FAILURE"] } }
-    - { name: success, match: { "==": [{ var: outcome.result }, "SUCCESS"] } }
-tests: [{ name: t, events: [{ eventType: x }], expect: no_alert }]
-`,
-      );
+      const ruleFile = writeRule(dir.path, 'seq.yaml', SEQUENCE_RULE);
       const config = detectionConfigSchema.parse({ rules: [ruleFile], storage: 'file_storage', allowed_lateness: '0s' });
       const run = async (batch: LogRecord[]) => {
         const storage = new FileStorage(testSettings('extension', 'file_storage'), fileStorageConfigSchema.parse({ directory: `${dir.path}/state` }));

@@ -8,6 +8,7 @@ import { FileStorage, fileStorageConfigSchema } from '@oktel/extension-file-stor
 import type { LogRecord } from '@oktel/core';
 import { LogsSink, tempDir, testHost, testSettings, waitUntil } from '@oktel/testkit';
 import { record, writeRule } from './helpers.js';
+import { SEQUENCE_RULE } from './stateful-helpers.js';
 
 const T0 = Date.parse('2026-11-20T10:00:00Z');
 const min = (m: number) => T0 + m * 60_000;
@@ -19,22 +20,6 @@ const event = (uuid: string, at: number, result: string) => ({
   actor: { type: 'User', alternateId: 'dana' },
   outcome: { result },
 });
-
-const SEQUENCE_RULE = `id: seq-rule
-name: Sequence rule
-description: d
-severity: high
-threat: [{ tactic: { id: TA0006, name: Credential Access } }]
-match: { "==": [{ var: eventType }, "user.session.start"] }
-group_by: [actor.alternateId]
-correlate:
-  type: sequence
-  window: 1h
-  steps:
-    - { name: denied, min_count: 2, match: { "==": [{ var: outcome.result }, "FAILURE"] } }
-    - { name: success, match: { "==": [{ var: outcome.result }, "SUCCESS"] } }
-tests: [{ name: t, events: [{ eventType: x }], expect: no_alert }]
-`;
 
 describe('detection: correlation state in step with the checkpoint', () => {
   let dir: ReturnType<typeof tempDir>;

@@ -31,3 +31,20 @@ export function engineWith(rule: CompiledRule | CompiledRule[], extra: Partial<C
     ...extra,
   });
 }
+
+/** A sequence rule (two failures, then a success, per user) for the restart and journal tests. */
+export const SEQUENCE_RULE = `id: seq-rule
+name: Sequence rule
+description: d
+severity: high
+threat: [{ tactic: { id: TA0006, name: Credential Access } }]
+match: { "==": [{ var: eventType }, "user.session.start"] }
+group_by: [actor.alternateId]
+correlate:
+  type: sequence
+  window: 1h
+  steps:
+    - { name: denied, min_count: 2, match: { "==": [{ var: outcome.result }, "FAILURE"] } }
+    - { name: success, match: { "==": [{ var: outcome.result }, "SUCCESS"] } }
+tests: [{ name: t, events: [{ eventType: x }], expect: no_alert }]
+`;
