@@ -1,3 +1,4 @@
+import { PermanentError } from '@oktel/core';
 import { mkdir, open, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 
@@ -34,7 +35,7 @@ export class RotatingFile {
   }
 
   async append(data: Buffer): Promise<void> {
-    if (!this.#handle) throw new Error(`${this.path} is not open`);
+    if (!this.#handle) throw new PermanentError(`${this.path} is not open`, { code: 'ERR_FILE_NOT_OPEN' });
     if (this.#size > 0 && this.#size + data.length > this.#policy.maxBytes) await this.#rotate();
     await this.#handle.appendFile(data);
     this.#size += data.length;

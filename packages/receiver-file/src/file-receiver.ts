@@ -14,6 +14,7 @@ import {
   type Progress,
   type Receiver,
   Counters,
+  PermanentError,
 } from '@oktel/core';
 import { logEventToRecord, oktaResource, type RecordContext } from '@oktel/okta-log-event';
 import type { FileReceiverConfig } from './config.js';
@@ -92,7 +93,7 @@ export class FileReceiver implements Receiver {
     // a followed path may appear later (the file is waited for).
     if (!this.#config.follow) {
       await stat(this.#config.path).catch((err: NodeJS.ErrnoException) => {
-        throw new Error(`cannot read ${this.#config.path}: ${err.code ?? err.message}`);
+        throw new PermanentError(`cannot read ${this.#config.path}: ${err.code ?? err.message}`, { code: 'ERR_INPUT_READ', cause: err });
       });
     }
     if (this.#config.storage) {

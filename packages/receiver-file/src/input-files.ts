@@ -1,3 +1,4 @@
+import { PermanentError } from '@oktel/core';
 import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -7,7 +8,7 @@ const INPUT_NAME = /\.(json|jsonl|ndjson)(\.gz)?$/i;
 export async function listInputFiles(path: string): Promise<string[]> {
   const info = await stat(path);
   if (info.isFile()) return [path];
-  if (!info.isDirectory()) throw new Error(`${path} is neither a file nor a directory`);
+  if (!info.isDirectory()) throw new PermanentError(`${path} is neither a file nor a directory`, { code: 'ERR_INPUT_NOT_FILE' });
   const names = (await readdir(path)).filter((n) => INPUT_NAME.test(n)).sort();
   const files: string[] = [];
   for (const name of names) {

@@ -1,4 +1,4 @@
-import { storageClient, type Host, type Logger, type StorageClient } from '@oktel/core';
+import { storageClient, type Host, type Logger, type StorageClient, PermanentError } from '@oktel/core';
 
 /** Where a file was read up to, by inode: a different file at the same path starts from 0. */
 export interface Position {
@@ -34,10 +34,11 @@ export class PositionStore {
     try {
       const value = JSON.parse(raw.toString('utf8')) as unknown;
       const files = (value as { files?: unknown }).files;
-      if (typeof files !== 'object' || files === null || Array.isArray(files)) throw new Error('no "files" map');
+      if (typeof files !== 'object' || files === null || Array.isArray(files)) throw new PermanentError('no "files" map', { code: 'ERR_POSITIONS_CORRUPT' });
       for (const [path, p] of Object.entries(files)) {
         const { ino, offset, line } = (p ?? {}) as Record<string, unknown>;
-        if (![ino, offset, line].every((n) => Number.isSafeInteger(n) && (n as number) >= 0)) throw new Error(`bad position for ${path}`);
+        if (![ino, offset, line].every((n) => Number.isSafeInteger(n) && (n as number) >= 0))
+          throw new PermanentError(`bad position for ${path}`, { code: 'ERR_POSITIONS_CORRUPT' });
         positions.set(path, { ino: ino as number, offset: offset as number, line: line as number });
       }
     } catch (err) {
