@@ -16,8 +16,8 @@ describe('the config JSON Schema', () => {
   const validate = new Ajv2020({ strict: true, strictTypes: false, allErrors: true, validateFormats: false }).compile(schema);
   const errors = (): string[] => (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
 
-  it('is the one shipped with the CLI package (regenerate with `pnpm docs`)', () => {
-    expect(JSON.parse(readFileSync(SHIPPED, 'utf8')), 'packages/cli/schema/oktel-config.schema.json is stale: run `pnpm docs`').to.deep.equal(schema);
+  it('is the one shipped with the CLI package (regenerate with `pnpm run docs`)', () => {
+    expect(JSON.parse(readFileSync(SHIPPED, 'utf8')), 'packages/cli/schema/oktel-config.schema.json is stale: run `pnpm run docs`').to.deep.equal(schema);
   });
 
   for (const file of readdirSync(join(ROOT, 'configs')).filter((f) => f.endsWith('.yaml'))) {

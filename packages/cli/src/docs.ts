@@ -1,4 +1,4 @@
-// Regenerates the config tables in the package READMEs from the schemas (`pnpm docs`);
+// Regenerates the config tables in the package READMEs from the schemas (`pnpm run docs`);
 // the test suite runs the same check, so a key added without docs fails CI.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -75,7 +75,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   if (stale.length === 0) process.stdout.write('Generated docs are up to date.\n');
   else if (write) process.stdout.write(`Updated ${stale.join(', ')}\n`);
   else {
-    process.stderr.write(`Out of date (run pnpm docs): ${stale.join(', ')}\n`);
+    process.stderr.write(`Out of date (run pnpm run docs): ${stale.join(', ')}\n`);
     process.exitCode = 1;
   }
 }
