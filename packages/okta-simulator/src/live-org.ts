@@ -39,8 +39,14 @@ export function runLiveOrg(sim: OktaSimulator, options: LiveOrgOptions): { stop:
   const emit = (base: Omit<GenerateOptions, 'org' | 'seed'>): void => {
     const { events } = generateActivity({ ...base, org, seed: random.int(1, 1e9) });
     const late = events.filter(() => random.chance(options.lateShare));
-    sim.append(events.filter((e) => !late.includes(e)));
-    if (late.length > 0) sim.append(late, { delayMs: random.int(2_000, 30_000) });
+    // Okta never serves an event before its published time: an attack whose steps run past now is
+    // released step by step as the clock reaches them (a late event additionally arrives later still).
+    const now = Date.now();
+    for (const event of events) {
+      const dueIn = Math.max(0, Date.parse(event.published) - now);
+      const delayMs = dueIn + (late.includes(event) ? random.int(2_000, 30_000) : 0);
+      sim.append([event], delayMs > 0 ? { delayMs } : {});
+    }
   };
   const tick = setInterval(() => emit({ start: Date.now() - 5_000, signIns: Math.max(1, Math.round(options.signInsPerMinute / 12)), meanGapMs: 400 }), 5_000);
   let next = 0;

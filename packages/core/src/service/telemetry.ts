@@ -26,7 +26,7 @@ export class Telemetry {
     this.#values.set(key, values);
     return {
       add: (name, value, help, labels) => {
-        if (value === 0 && !labels) return;
+        // An add of 0 still creates the series: a counter that only appears at its first increment is invisible to rate() and absent-data alerts.
         this.#counter(kind, name, help, labels ? Object.keys(labels) : []).inc({ ...labels, [kind]: id }, value);
         values.set(name, (values.get(name) ?? 0) + value);
       },
