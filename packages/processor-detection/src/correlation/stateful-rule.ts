@@ -330,34 +330,14 @@ export class StatefulRule {
   }
 }
 
+/**
+ * Saved state is untrusted: it is checked against the schema the correlator's own class declares
+ * (`static state`), and only what validates is restored.
+ */
 function restoreInto(correlator: Correlator, state: unknown): boolean {
-  if (correlator instanceof NewTermsCorrelator) {
-    const parsed = NewTermsCorrelator.state.safeParse(state);
-    if (parsed.success) correlator.restore(parsed.data);
-    return parsed.success;
-  }
-  if (correlator instanceof ImpossibleTravelCorrelator) {
-    const parsed = ImpossibleTravelCorrelator.state.safeParse(state);
-    if (parsed.success) correlator.restore(parsed.data);
-    return parsed.success;
-  }
-  if (correlator instanceof ThresholdCorrelator) {
-    const parsed = ThresholdCorrelator.state.safeParse(state);
-    if (parsed.success) correlator.restore(parsed.data);
-    return parsed.success;
-  }
-  if (correlator instanceof ValueCountCorrelator) {
-    const parsed = ValueCountCorrelator.state.safeParse(state);
-    if (parsed.success) correlator.restore(parsed.data);
-    return parsed.success;
-  }
-  if (correlator instanceof SequenceCorrelator) {
-    const parsed = SequenceCorrelator.state.safeParse(state);
-    if (parsed.success) correlator.restore(parsed.data);
-    return parsed.success;
-  }
-  const parsed = AggregateCorrelator.state.safeParse(state);
-  if (parsed.success) (correlator as AggregateCorrelator).restore(parsed.data);
+  const { state: schema } = correlator.constructor as unknown as { state: z.ZodType };
+  const parsed = schema.safeParse(state);
+  if (parsed.success) (correlator as unknown as { restore(data: unknown): void }).restore(parsed.data);
   return parsed.success;
 }
 
