@@ -1,43 +1,16 @@
+import { ReusableBuffer } from './reusable-buffer.js';
+
 /**
  * JSON text written as UTF-8 bytes into one growable Buffer reused from batch to batch: no
  * intermediate strings (template-string ropes that Buffer.from must flatten, then collect).
  * Strings are escaped exactly as JSON.stringify does (well-formed: lone surrogates as \uXXXX).
  */
-export class JsonWriter {
-  #buf: Buffer;
-  pos = 0;
-
-  constructor(initialSize = 1 << 16) {
-    this.#buf = Buffer.allocUnsafe(initialSize);
-  }
-
-  reset(): void {
-    this.pos = 0;
-  }
-
-  /** A copy of what was written, plus `suffix` bytes (e.g. a newline): the buffer is reused by the next batch. */
-  finish(suffix?: number): Buffer {
-    const out = Buffer.allocUnsafe(this.pos + (suffix === undefined ? 0 : 1));
-    this.#buf.copy(out, 0, 0, this.pos);
-    if (suffix !== undefined) out[this.pos] = suffix;
-    return out;
-  }
-
-  ensure(extra: number): void {
-    const needed = this.pos + extra;
-    if (needed <= this.#buf.length) return;
-    let size = this.#buf.length * 2;
-    while (size < needed) size *= 2;
-    const grown = Buffer.allocUnsafe(size);
-    this.#buf.copy(grown, 0, 0, this.pos);
-    this.#buf = grown;
-  }
-
+export class JsonWriter extends ReusableBuffer {
   /** Text that is known to be ASCII and needs no escaping (punctuation, keys of the format). */
   raw(text: string): void {
     const length = text.length;
     this.ensure(length);
-    const buf = this.#buf;
+    const buf = this.buf;
     let p = this.pos;
     for (let i = 0; i < length; i++) buf[p++] = text.charCodeAt(i);
     this.pos = p;
@@ -49,7 +22,7 @@ export class JsonWriter {
     if (length <= 64) {
       // Short strings: copy ASCII by a loop (cheaper than a native call), bail out on anything else.
       this.ensure(length + 2);
-      const buf = this.#buf;
+      const buf = this.buf;
       let p = this.pos;
       buf[p++] = 0x22;
       let i = 0;
@@ -69,7 +42,7 @@ export class JsonWriter {
       return;
     }
     this.ensure(length * 3 + 2);
-    const buf = this.#buf;
+    const buf = this.buf;
     buf[this.pos++] = 0x22;
     this.pos += buf.write(value, this.pos, 'utf8');
     buf[this.pos++] = 0x22;
@@ -82,7 +55,7 @@ export class JsonWriter {
 
   #utf8(text: string): void {
     this.ensure(text.length * 3);
-    this.pos += this.#buf.write(text, this.pos, 'utf8');
+    this.pos += this.buf.write(text, this.pos, 'utf8');
   }
 }
 

@@ -1,3 +1,5 @@
+import { ReusableBuffer } from './reusable-buffer.js';
+
 /**
  * A protobuf writer over one growable Buffer that is reused from batch to batch, so a steady
  * stream of batches allocates nothing but the final copy.
@@ -7,39 +9,11 @@
  * length needs more: most fields are short, and the shift is a native memmove. The output is
  * canonical protobuf (minimal varints), byte for byte what the OpenTelemetry JS serializer writes.
  */
-export class ProtoWriter {
-  #buf: Buffer;
-  pos = 0;
-
-  constructor(initialSize = 1 << 16) {
-    this.#buf = Buffer.allocUnsafe(initialSize);
-  }
-
-  reset(): void {
-    this.pos = 0;
-  }
-
-  /** A copy of what was written: the writer's buffer is reused by the next batch. */
-  finish(): Buffer {
-    const out = Buffer.allocUnsafe(this.pos);
-    this.#buf.copy(out, 0, 0, this.pos);
-    return out;
-  }
-
-  ensure(extra: number): void {
-    const needed = this.pos + extra;
-    if (needed <= this.#buf.length) return;
-    let size = this.#buf.length * 2;
-    while (size < needed) size *= 2;
-    const grown = Buffer.allocUnsafe(size);
-    this.#buf.copy(grown, 0, 0, this.pos);
-    this.#buf = grown;
-  }
-
+export class ProtoWriter extends ReusableBuffer {
   /** Varint of a value in [0, 2^32). */
   uint32(value: number): void {
     this.ensure(5);
-    const buf = this.#buf;
+    const buf = this.buf;
     let v = value >>> 0;
     while (v > 0x7f) {
       buf[this.pos++] = (v & 0x7f) | 0x80;
@@ -70,7 +44,7 @@ export class ProtoWriter {
       if (low === 0) high = (high + 1) >>> 0;
     }
     this.ensure(10);
-    const buf = this.#buf;
+    const buf = this.buf;
     while (high > 0 || low > 0x7f) {
       buf[this.pos++] = (low & 0x7f) | 0x80;
       low = ((low >>> 7) | (high << 25)) >>> 0;
@@ -81,20 +55,20 @@ export class ProtoWriter {
 
   fixed32(value: number): void {
     this.ensure(4);
-    this.#buf.writeUInt32LE(value >>> 0, this.pos);
+    this.buf.writeUInt32LE(value >>> 0, this.pos);
     this.pos += 4;
   }
 
   fixed64(low: number, high: number): void {
     this.ensure(8);
-    this.#buf.writeUInt32LE(low >>> 0, this.pos);
-    this.#buf.writeUInt32LE(high >>> 0, this.pos + 4);
+    this.buf.writeUInt32LE(low >>> 0, this.pos);
+    this.buf.writeUInt32LE(high >>> 0, this.pos + 4);
     this.pos += 8;
   }
 
   double(value: number): void {
     this.ensure(8);
-    this.#buf.writeDoubleLE(value, this.pos);
+    this.buf.writeDoubleLE(value, this.pos);
     this.pos += 8;
   }
 
@@ -104,7 +78,7 @@ export class ProtoWriter {
     // call per string. Anything else goes through Buffer#write, native UTF-8 in one pass.
     if (length < 0x80) {
       this.ensure(1 + length * 3);
-      const buf = this.#buf;
+      const buf = this.buf;
       const start = this.pos;
       let p = start + 1;
       let i = 0;
@@ -127,14 +101,14 @@ export class ProtoWriter {
     }
     const at = this.begin();
     this.ensure(length * 3);
-    this.pos += this.#buf.write(value, this.pos, 'utf8');
+    this.pos += this.buf.write(value, this.pos, 'utf8');
     this.end(at);
   }
 
   bytes(value: Uint8Array): void {
     this.uint32(value.length);
     this.ensure(value.length);
-    this.#buf.set(value, this.pos);
+    this.buf.set(value, this.pos);
     this.pos += value.length;
   }
 
@@ -147,18 +121,18 @@ export class ProtoWriter {
   /** Writes the length of the field started at `at`, shifting its content if the length needs more than one byte. */
   end(at: number): void {
     const length = this.pos - at - 1;
-    const buf = this.#buf;
+    const buf = this.buf;
     if (length < 0x80) {
       buf[at] = length;
       return;
     }
     const size = varintSize(length);
     this.ensure(size - 1);
-    this.#buf.copyWithin(at + size, at + 1, this.pos);
+    this.buf.copyWithin(at + size, at + 1, this.pos);
     this.pos += size - 1;
     let v = length;
     let p = at;
-    const out = this.#buf;
+    const out = this.buf;
     while (v > 0x7f) {
       out[p++] = (v & 0x7f) | 0x80;
       v >>>= 7;
