@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { telemetryOnAnyPort, tempDir } from '@oktel/testkit';
+import { telemetryOnAnyPort, tempDir, FIXTURES_DIR } from '@oktel/testkit';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const CLI = join(ROOT, 'packages/cli/bin/oktel.mjs');
@@ -74,7 +74,7 @@ describe('oktel CLI', () => {
   it('drains and exits 0 on SIGTERM while following a file', async function () {
     this.timeout(60_000);
     const input = join(dir.path, 'in.jsonl');
-    const fixture = readFileSync(join(ROOT, 'packages/testkit/fixtures/user-session-start.json'), 'utf8');
+    const fixture = readFileSync(join(FIXTURES_DIR, 'user-session-start.json'), 'utf8');
     writeFileSync(input, `${JSON.stringify(JSON.parse(fixture))}\n`);
     writeFileSync(
       join(dir.path, 'follow.yaml'),

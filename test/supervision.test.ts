@@ -2,13 +2,13 @@ import { expect } from 'chai';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { OtlpTestServer, tempDir, waitUntil } from '@oktel/testkit';
+import { OtlpTestServer, tempDir, waitUntil, fixture } from '@oktel/testkit';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const CLI = join(ROOT, 'packages/cli/bin/oktel.mjs');
-const EVENT = JSON.parse(readFileSync(join(ROOT, 'packages/testkit/fixtures/user-session-start.json'), 'utf8')) as Record<string, unknown>;
+const EVENT = fixture('user-session-start.json') as Record<string, unknown>;
 const TELEMETRY = 'telemetry: { progress: { interval: 0 }, metrics: { address: "127.0.0.1:0" }, health: { address: "127.0.0.1:0" } }';
 
 function events(n: number): string {

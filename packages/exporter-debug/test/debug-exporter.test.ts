@@ -1,10 +1,9 @@
 import { expect } from 'chai';
-import { readFileSync } from 'node:fs';
 import { createDebugExporter, debugExporterConfigSchema } from '@oktel/exporter-debug';
 import { logEventToRecord, oktaResource, type OktaLogEvent } from '@oktel/okta-log-event';
-import { testHost, testSettings } from '@oktel/testkit';
+import { testHost, testSettings, fixture as loadFixture } from '@oktel/testkit';
 
-const fixture = JSON.parse(readFileSync(new URL('../../testkit/fixtures/user-session-start.json', import.meta.url), 'utf8')) as OktaLogEvent;
+const fixture = loadFixture('user-session-start.json') as OktaLogEvent;
 const context = { resource: oktaResource(), scope: { name: 'test' } };
 
 async function print(config: Record<string, unknown>, batches: number): Promise<string> {

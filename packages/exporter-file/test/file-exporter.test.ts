@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { fileExporterConfigSchema, fileExporterFactory } from '@oktel/exporter-file';
 import { logEventToRecord, oktaResource, type OktaLogEvent } from '@oktel/okta-log-event';
 import { otlpHttpConfigSchema } from '@oktel/exporter-otlp';
-import { tempDir, testHost, testSettings, waitUntil } from '@oktel/testkit';
+import { tempDir, testHost, testSettings, waitUntil, fixture as loadFixture } from '@oktel/testkit';
 
-const fixture = JSON.parse(readFileSync(new URL('../../testkit/fixtures/user-session-start.json', import.meta.url), 'utf8')) as OktaLogEvent;
+const fixture = loadFixture('user-session-start.json') as OktaLogEvent;
 const context = { resource: oktaResource({ domain: 'acme.okta.com' }), scope: { name: '@oktel/receiver-file', version: '0.1.0' } };
 const records = (n: number) => Array.from({ length: n }, (_, i) => logEventToRecord({ ...fixture, uuid: `u-${i}` }, context));
 

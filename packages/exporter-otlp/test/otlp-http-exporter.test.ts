@@ -1,11 +1,10 @@
 import { expect } from 'chai';
-import { readFileSync } from 'node:fs';
 import { otlpHttpConfigSchema, OtlpHttpExporter } from '@oktel/exporter-otlp';
 import { logEventToRecord, oktaResource, type OktaLogEvent } from '@oktel/okta-log-event';
-import { OtlpTestServer, testHost, testSettings } from '@oktel/testkit';
+import { OtlpTestServer, testHost, testSettings, fixture as loadFixture } from '@oktel/testkit';
 import { zstdAvailable } from '@oktel/otlp-encoding';
 
-const fixture = JSON.parse(readFileSync(new URL('../../testkit/fixtures/user-session-start.json', import.meta.url), 'utf8')) as OktaLogEvent;
+const fixture = loadFixture('user-session-start.json') as OktaLogEvent;
 const context = { resource: oktaResource({ domain: 'acme.okta.com' }), scope: { name: 'test' } };
 const records = (n: number, from = 0) => Array.from({ length: n }, (_, i) => logEventToRecord({ ...fixture, uuid: `u-${from + i}` }, context));
 const uuidsOf = (server: OtlpTestServer) =>

@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { logEventToRecord, oktaResource, type OktaLogEvent } from '@oktel/okta-log-event';
+import { fixture as loadFixture } from '@oktel/testkit';
 
-const fixture = JSON.parse(readFileSync(new URL('../../testkit/fixtures/user-session-start.json', import.meta.url), 'utf8')) as OktaLogEvent;
+const fixture = loadFixture('user-session-start.json') as OktaLogEvent;
 const context = { resource: oktaResource({ domain: 'acme.okta.com' }), scope: { name: 'test' } };
 
 /** `n` Okta events as records, with uuids u-<from>… */

@@ -1,13 +1,12 @@
 import { expect } from 'chai';
-import { readFileSync } from 'node:fs';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { withAttributes, type LogRecord } from '@oktel/core';
 import { eventUrl, splunkHecConfigSchema, SplunkHecExporter, UNSENDABLE_LOG_RECORDS } from '@oktel/exporter-splunk-hec';
 import { logEventToRecord, oktaResource, type OktaLogEvent } from '@oktel/okta-log-event';
-import { testHost, testSettings, waitUntil } from '@oktel/testkit';
+import { testHost, testSettings, waitUntil, fixture as loadFixture } from '@oktel/testkit';
 import { HecStandIn } from './hec-stand-in.js';
 
-const fixture = JSON.parse(readFileSync(new URL('../../testkit/fixtures/user-session-start.json', import.meta.url), 'utf8')) as OktaLogEvent;
+const fixture = loadFixture('user-session-start.json') as OktaLogEvent;
 const context = { resource: oktaResource({ domain: 'acme.okta.com' }), scope: { name: 'test' } };
 const records = (n: number, from = 0) => Array.from({ length: n }, (_, i) => logEventToRecord({ ...fixture, uuid: `u-${from + i}` }, context));
 const uuids = (hec: HecStandIn) => hec.events.map((e) => (e.event as { uuid: string }).uuid);

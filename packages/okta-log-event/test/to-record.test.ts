@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { SeverityNumber } from '@opentelemetry/api-logs';
@@ -13,8 +14,9 @@ import {
   type OktaLogEvent,
 } from '@oktel/okta-log-event';
 import { execFileSync } from 'node:child_process';
+import { FIXTURES_DIR } from '@oktel/testkit';
 
-const raw = readFileSync(new URL('../../testkit/fixtures/user-session-start.json', import.meta.url), 'utf8');
+const raw = readFileSync(join(FIXTURES_DIR, 'user-session-start.json'), 'utf8');
 const context = { resource: oktaResource({ domain: 'acme.okta.com' }), scope: { name: 'test' }, observedAtMs: 1_800_000_000_000 };
 
 describe('okta log event to record', () => {
@@ -137,6 +139,13 @@ describe('absent values', () => {
   it('treats undefined, null, blank, "unknown" and "null" (any case) as no value, and real values as values', () => {
     for (const v of [undefined, null, '', '  ', 'unknown', 'UNKNOWN', 'Unknown', 'null', 'NULL', Number.NaN]) expect(isAbsent(v), String(v)).to.equal(true);
     for (const v of ['dana@example.com', '0', 0, false, 'unknownuser@example.com', '198.51.100.1', 'NONE']) expect(isAbsent(v), String(v)).to.equal(false);
+  });
+
+  it('sees a placeholder through padding of any length, ASCII or Unicode whitespace', () => {
+    for (const v of ['  unknown  ', '\tnull\n', '\u00a0unknown', 'unknown\u2028', '\ufeffNULL\u00a0\u00a0\u00a0\u00a0', '          ']) {
+      expect(isAbsent(v), JSON.stringify(v)).to.equal(true);
+    }
+    for (const v of ['\u00a0dana@example.com', 'unknown-user', ' 198.51.100.1 ']) expect(isAbsent(v), JSON.stringify(v)).to.equal(false);
   });
 
   it('recognises the principal that names nobody', () => {

@@ -1,10 +1,9 @@
 import { expect } from 'chai';
-import { readFileSync } from 'node:fs';
 import { logEventToRecord, oktaResource, type OktaLogEvent } from '@oktel/okta-log-event';
 import { filterConfigSchema, filterProcessorFactory, FILTERED_LOG_RECORDS } from '@oktel/processor-filter';
-import { LogsSink, testSettings } from '@oktel/testkit';
+import { LogsSink, testSettings, fixture as loadFixture } from '@oktel/testkit';
 
-const fixture = JSON.parse(readFileSync(new URL('../../testkit/fixtures/user-session-start.json', import.meta.url), 'utf8')) as OktaLogEvent;
+const fixture = loadFixture('user-session-start.json') as OktaLogEvent;
 const context = { resource: oktaResource({ domain: 'acme.okta.com' }), scope: { name: 'test' } };
 const event = (eventType: string, extra: Partial<OktaLogEvent> = {}) =>
   logEventToRecord({ ...fixture, ...extra, eventType, uuid: `${eventType}-${Math.random()}` }, context);

@@ -1,11 +1,11 @@
 import { expect } from 'chai';
-import { readFileSync, writeFileSync, appendFileSync, mkdirSync } from 'node:fs';
+import { writeFileSync, appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { fileReceiverConfigSchema, fileReceiverFactory } from '@oktel/receiver-file';
-import { LogsSink, tempDir, testHost, testSettings, writeLines } from '@oktel/testkit';
+import { LogsSink, tempDir, testHost, testSettings, writeLines, fixture as loadFixture } from '@oktel/testkit';
 
-const fixture = JSON.parse(readFileSync(new URL('../../testkit/fixtures/user-session-start.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+const fixture = loadFixture('user-session-start.json') as Record<string, unknown>;
 const event = (n: number): Record<string, unknown> => ({
   ...fixture,
   uuid: `uuid-${n}`,

@@ -1,11 +1,11 @@
 import { expect } from 'chai';
-import { appendFileSync, copyFileSync, readFileSync, renameSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, renameSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileReceiverConfigSchema, fileReceiverFactory } from '@oktel/receiver-file';
 import { FileStorage, fileStorageConfigSchema } from '@oktel/extension-file-storage';
-import { LogsSink, tempDir, testHost, testSettings, waitUntil, writeLines } from '@oktel/testkit';
+import { LogsSink, tempDir, testHost, testSettings, waitUntil, writeLines, fixture as loadFixture } from '@oktel/testkit';
 
-const fixture = JSON.parse(readFileSync(new URL('../../testkit/fixtures/user-session-start.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+const fixture = loadFixture('user-session-start.json') as Record<string, unknown>;
 const event = (n: number): Record<string, unknown> => ({
   ...fixture,
   uuid: `uuid-${n}`,

@@ -1,10 +1,9 @@
 import { expect } from 'chai';
-import { readFileSync } from 'node:fs';
 import { logEventOf } from '@oktel/okta-log-event';
-import { LogsSink } from '@oktel/testkit';
+import { LogsSink, fixture } from '@oktel/testkit';
 import { jsonRequest, post, startReceiver } from './helpers.js';
 
-const event = JSON.parse(readFileSync(new URL('../../testkit/fixtures/user-session-start.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+const event = fixture('user-session-start.json') as Record<string, unknown>;
 
 function asAnyValue(value: unknown): Record<string, unknown> {
   if (value === null) return {};
