@@ -1,4 +1,4 @@
-// pnpm bench [jsonlogic|detection|sigma|exporter|splunk-hec|receivers|encoding|correlation-types|lists|all] | pipeline [events] — prints JSON results; BENCHMARKS.md records them.
+// pnpm bench [jsonlogic|detection|sigma|exporter|splunk-hec|receivers|encoding|correlation-types|lists|all] | pipeline [events] [--compiled] — prints JSON results; BENCHMARKS.md records them.
 import { runJsonLogicBenchmark } from './jsonlogic.js';
 import { runDetectionBenchmark } from './detection.js';
 import { runExporterBenchmark } from './exporter.js';
@@ -21,5 +21,9 @@ if (which === 'receivers' || which === 'all') out.receivers = await runReceivers
 if (which === 'encoding' || which === 'all') out.encoding = await runEncodingBenchmark({ records: 50_000, rounds: 5 });
 if (which === 'correlation-types' || which === 'all') out.correlationTypes = await runCorrelationTypesBenchmark({ entities: 50_000, events: 200_000 });
 if (which === 'lists' || which === 'all') out.lists = runListsBenchmark({ entries: 100_000, lookups: 100_000, rounds: 5, globs: 1000 });
-if (which === 'pipeline') out.pipeline = await runPipelineBenchmark({ events: Number(process.argv[3] ?? 200_000) });
+if (which === 'pipeline') {
+  const args = process.argv.slice(3);
+  const events = Number(args.find((a) => /^\d+$/.test(a)) ?? 200_000);
+  out.pipeline = await runPipelineBenchmark({ events, compiled: args.includes('--compiled') });
+}
 process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);

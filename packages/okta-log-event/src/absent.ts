@@ -14,11 +14,19 @@ const PLACEHOLDERS: ReadonlySet<string> = new Set(['unknown', 'null']);
 export function isAbsent(value: unknown): boolean {
   if (value === undefined || value === null) return true;
   if (typeof value === 'string') {
+    const n = value.length;
+    // Called for every promoted attribute and group_by value: a string longer than the longest
+    // placeholder that starts and ends with a printable ASCII character is a value, with no copy.
+    if (n > 7 && isPrintableAscii(value.charCodeAt(0)) && isPrintableAscii(value.charCodeAt(n - 1))) return false;
     const trimmed = value.trim();
     return trimmed === '' || PLACEHOLDERS.has(trimmed.toLowerCase());
   }
   if (typeof value === 'number') return Number.isNaN(value);
   return false;
+}
+
+function isPrintableAscii(code: number): boolean {
+  return code > 0x20 && code < 0x7f;
 }
 
 /** The value itself when present, undefined when absent — for mapping code that promotes only real values. */

@@ -345,7 +345,7 @@ export class DetectionEngine {
    */
   replay(entries: readonly JournalEntry[], clockMs: number): void {
     const byId = new Map([...this.#stateful].map(([rule, s]) => [rule.definition.id, s]));
-    for (const [id, ms, uuid, groupKey, facts] of entries) byId.get(id)?.addItem({ ms, uuid, groupKey, facts });
+    for (const [id, ms, uuid, groupKey, facts] of entries) byId.get(id)?.addItem({ ms, uuid, groupKey, facts, entities: undefined, bytes: 0 });
     if (clockMs > this.#clockMs) {
       this.#clockMs = clockMs;
       this.#baseEventMs = clockMs;

@@ -12,7 +12,9 @@ export interface CorrelationItem {
   /** value_count: the field value; sequence: indexes of the steps it matches; aggregate: one entry per aggregate. */
   facts: unknown;
   /** The entity values of the event (see `eventEntities`), for its group's alert; not journaled. */
-  entities?: readonly EntityPair[];
+  entities?: readonly EntityPair[] | undefined;
+  /** Its estimated heap cost while it waits in the reorder buffer, computed once on the way in. */
+  bytes?: number;
 }
 
 /** A stateful rule's decision that a group crossed its condition. */

@@ -119,7 +119,8 @@ export class StatefulRule {
 
   /** What the rule keeps of an event: evaluated once, journaled as is (entities are not journaled). */
   item(ctx: RuleContext, ms: number, uuid: string, groupKey: string, entities?: readonly EntityPair[]): CorrelationItem {
-    return entities ? { ms, uuid, groupKey, facts: this.#facts(ctx), entities } : { ms, uuid, groupKey, facts: this.#facts(ctx) };
+    // One object shape for every item (entities and bytes always present) keeps the hot paths monomorphic.
+    return { ms, uuid, groupKey, facts: this.#facts(ctx), entities, bytes: 0 };
   }
 
   /** Takes an item (new, or replayed from the journal after a restart). */
@@ -135,14 +136,15 @@ export class StatefulRule {
       this.#watermark = watermark;
       return this.#feed(item);
     }
+    item.bytes = itemBytes(item);
     this.#buffer.push(ms, item);
-    this.#bufferedBytes += itemBytes(item);
+    this.#bufferedBytes += item.bytes;
     const fires = this.#release(watermark);
     while (this.#buffer.size > this.#limits.maxBufferedEvents || this.#bufferedBytes > this.#limits.maxBufferedBytes) {
       // Bounded memory wins over perfect order: the oldest waits no longer (counted).
       this.#limits.onBufferOverflow?.();
       const oldest = this.#buffer.pop()!;
-      this.#bufferedBytes -= itemBytes(oldest);
+      this.#bufferedBytes -= oldest.bytes ?? 0;
       this.#watermark = Math.max(this.#watermark, oldest.ms);
       fires.push(...this.#feed(oldest));
     }
@@ -155,7 +157,7 @@ export class StatefulRule {
     const fires: Fire[] = [];
     while (this.#buffer.peekKey() <= this.#watermark) {
       const item = this.#buffer.pop()!;
-      this.#bufferedBytes -= itemBytes(item);
+      this.#bufferedBytes -= item.bytes ?? 0;
       fires.push(...this.#feed(item));
     }
     return fires;
@@ -312,9 +314,10 @@ export class StatefulRule {
     this.#watermark = snapshot.watermark ?? Number.NEGATIVE_INFINITY;
     if (snapshot.learningSince !== undefined && snapshot.learningSince !== null) this.#learning.since = snapshot.learningSince;
     for (const [ms, uuid, groupKey, facts] of snapshot.buffer.slice(-this.#limits.maxBufferedEvents)) {
-      const item: CorrelationItem = { ms, uuid, groupKey, facts };
+      const item: CorrelationItem = { ms, uuid, groupKey, facts, entities: undefined, bytes: 0 };
+      item.bytes = itemBytes(item);
       this.#buffer.push(ms, item);
-      this.#bufferedBytes += itemBytes(item);
+      this.#bufferedBytes += item.bytes;
     }
     for (const [key, state] of snapshot.groups.slice(-this.#limits.maxGroups)) {
       const correlator = this.#create(key);
