@@ -25,8 +25,10 @@ const SCOPES = {
       'packages/processor-detection/src/suppression.ts',
       'packages/processor-detection/src/rules/severity.ts',
       'packages/processor-detection/src/correlation/*.ts',
+      'packages/processor-detection/src/engine.ts',
     ],
-    spec: ['packages/processor-detection/test/**/*.test.ts'],
+    // The pack's rule tests are what exercise sequence, aggregate and value_count end to end.
+    spec: ['packages/processor-detection/test/**/*.test.ts', 'packages/rules-okta/test/**/*.test.ts'],
   },
 };
 const scope = SCOPES[process.env.MUTATE ?? 'jsonlogic'];
