@@ -20,7 +20,7 @@ export { describeIssue, expandRuleSources, loadRules, type LoadedRules } from '.
 export { ATTRIBUTES_PREFIX, RESOURCE_PREFIX, RuleContext } from './rules/rule-context.js';
 export { ruleSchema, type RuleDefinition, type RuleTest, type Threat } from './rules/rule-schema.js';
 export { ALERT_SEVERITY_NUMBER, SEVERITIES, type Severity } from './rules/severity.js';
-export { missingTestKinds, renderTestTable, runRuleTests, type RuleTestResult } from './rules/rule-tests.js';
+export { missingTestKinds, renderTestTable, runRuleTest, runRuleTests, type RuleTestResult } from './rules/rule-tests.js';
 export { DetectionLogRecordProcessor, type DetectionLogRecordProcessorOptions } from './sdk-processor.js';
 export { ATTACK_VERSION, RENUMBERED, TACTICS, TECHNIQUE_TACTICS, TECHNIQUES, tacticContains } from './attack/attack-v19.js';
 export { coverageTable, navigatorLayer } from './rules/coverage.js';
