@@ -55,14 +55,26 @@ function literalString(raw: unknown, logicPath: string, what: string): string {
  * ", " themselves (`reasons=Anomalous Location, Anomalous Device`), so a pair starts only where
  * ", " is followed by a `key=`.
  */
-export function parseOktaKeyValues(text: unknown): Record<string, string> | null {
+export function parseOktaKeyValues(text: unknown): Readonly<Record<string, string>> | null {
   if (typeof text !== 'string') return null;
+  // Several rules read the same event's behaviors or risk string one after another: the last
+  // parse is kept (frozen, so no caller can change what the next one reads).
+  if (text === lastParsed.text) return lastParsed.map;
+  const map = parseKeyValues(text);
+  lastParsed.text = text;
+  lastParsed.map = map;
+  return map;
+}
+
+const lastParsed: { text: string | undefined; map: Readonly<Record<string, string>> | null } = { text: undefined, map: null };
+
+function parseKeyValues(text: string): Readonly<Record<string, string>> | null {
   let body = text.trim();
   const open = body.indexOf('{');
   if (open === -1 || !body.endsWith('}')) return null;
   body = body.slice(open + 1, -1);
   const out: Record<string, string> = Object.create(null) as Record<string, string>;
-  if (body.trim() === '') return out;
+  if (body.trim() === '') return Object.freeze(out);
   const starts = [0];
   for (const match of body.matchAll(/, (?=[A-Za-z][\w .-]*=)/g)) starts.push(match.index + 2);
   for (let i = 0; i < starts.length; i++) {
@@ -70,7 +82,7 @@ export function parseOktaKeyValues(text: unknown): Record<string, string> | null
     const eq = piece.indexOf('=');
     if (eq > 0) out[piece.slice(0, eq).trim()] = piece.slice(eq + 1).trim();
   }
-  return out;
+  return Object.freeze(out);
 }
 
 function parseJsonString(text: unknown): unknown {

@@ -91,6 +91,16 @@ describe('jsonlogic: operations for Okta detections', () => {
     expect(run({ kv: [{ var: 'debugContext.debugData.behaviors' }, 'constructor'] })).to.equal(null);
   });
 
+  it('hands consecutive rules reading the same {key=value} string a map none of them can change', () => {
+    const first = parseOktaKeyValues('{New Device=POSITIVE, New IP=NEGATIVE}');
+    expect(() => {
+      (first as Record<string, string>)['New IP'] = 'POSITIVE';
+    }).to.throw(TypeError);
+    expect(parseOktaKeyValues('{New Device=POSITIVE, New IP=NEGATIVE}')).to.deep.equal({ 'New Device': 'POSITIVE', 'New IP': 'NEGATIVE' });
+    expect(parseOktaKeyValues('{New Device=NEGATIVE}')).to.deep.equal({ 'New Device': 'NEGATIVE' });
+    expect(Object.isFrozen(parseOktaKeyValues('{}'))).to.equal(true);
+  });
+
   it('reads JSON-in-a-string fields', () => {
     expect(run({ json: [{ var: 'debugContext.debugData.logOnlySecurityData' }, 'risk.level'] })).to.equal('MEDIUM');
     expect(run({ json: [{ var: 'debugContext.debugData.logOnlySecurityData' }, 'behaviors.New Device'] })).to.equal('POSITIVE');
