@@ -53,6 +53,8 @@ describe('config environment references', () => {
   it('leaves a value that YAML cannot parse as the text it was', () => {
     expect(substituteEnv('${BAD}', { BAD: 'a: b: c' }).value).to.equal('a: b: c');
     expect(substituteEnv('${BRACE}', env).value).to.equal('x}y');
+    expect(substituteEnv('${OPEN}', { OPEN: '[1, 2' }).value).to.equal('[1, 2');
+    expect(substituteEnv('${QUOTE}', { QUOTE: '"unterminated' }).value).to.equal('"unterminated');
   });
 
   it('leaves non-string values and malformed references alone', () => {
