@@ -43,6 +43,14 @@ export interface RuleShape<S> {
 const NO_EVENTS: readonly (number | string)[] = Object.freeze([]);
 
 /**
+ * No event kept. A single inline event is its uuid string, which may be empty (an event without
+ * a uuid still counts), so emptiness is "an empty array", never a length of zero.
+ */
+function isEmpty(ev: readonly (number | string)[] | string): boolean {
+  return typeof ev !== 'string' && ev.length === 0;
+}
+
+/**
  * A subclass of `base` whose instances all see `shape` through their prototype: the rule's spec
  * and limits cost nothing per group.
  */
@@ -73,7 +81,7 @@ export class ThresholdCorrelator implements Correlator {
   }
   add(item: CorrelationItem): Fire | undefined {
     const { window, count } = this.shape.spec;
-    if (this.ev.length === 0 && count > 1) {
+    if (isEmpty(this.ev) && count > 1) {
       this.ev = item.uuid;
       this.t = item.ms;
       return undefined;
@@ -102,7 +110,7 @@ export class ThresholdCorrelator implements Correlator {
     return this.ev.length > 0 ? (this.ev[this.ev.length - 2] as number) + this.shape.spec.window : Number.NEGATIVE_INFINITY;
   }
   expire(watermark: number) {
-    return { done: this.deadline() < watermark || this.ev.length === 0 };
+    return { done: this.deadline() < watermark || isEmpty(this.ev) };
   }
   finish(): undefined {
     return undefined;
@@ -151,7 +159,7 @@ export class ValueCountCorrelator implements Correlator {
     if (item.facts === null || item.facts === undefined) return undefined;
     const { window, distinct } = this.shape.spec;
     const value = typeof item.facts === 'string' ? item.facts : JSON.stringify(item.facts);
-    if (distinct > 1 && (this.ev.length === 0 || (typeof this.ev === 'string' && this.v === value))) {
+    if (distinct > 1 && (isEmpty(this.ev) || (typeof this.ev === 'string' && this.v === value))) {
       this.ev = item.uuid;
       this.v = value;
       this.t = item.ms;
@@ -185,7 +193,7 @@ export class ValueCountCorrelator implements Correlator {
     return this.ev.length > 0 ? (this.ev[this.ev.length - 2] as number) + this.shape.spec.window : Number.NEGATIVE_INFINITY;
   }
   expire(watermark: number) {
-    return { done: this.deadline() < watermark || this.ev.length === 0 };
+    return { done: this.deadline() < watermark || isEmpty(this.ev) };
   }
   finish(): undefined {
     return undefined;
