@@ -141,10 +141,11 @@ export const OKTA_OPERATIONS: Readonly<Record<string, CustomOperation>> = {
       const blocks = new BlockList();
       list.forEach((entry, i) => {
         const text = literalString(entry, `${logicPath}[1]${Array.isArray(raw[1]) ? `[${i}]` : ''}`, 'a network');
-        const [address, bits] = text.split('/');
+        const [address, bits, ...extra] = text.split('/');
         const family = isIP(address ?? '');
-        const prefix = bits === undefined ? (family === 6 ? 128 : 32) : Number(bits);
-        if (family === 0 || !Number.isInteger(prefix) || prefix < 0 || prefix > (family === 6 ? 128 : 32)) {
+        // Decimal digits only: Number() would read "" as 0 (a truncated "10.0.0.0/" matching every address), or "0x8" and "1e1".
+        const prefix = bits === undefined ? (family === 6 ? 128 : 32) : /^\d{1,3}$/.test(bits) ? Number(bits) : Number.NaN;
+        if (family === 0 || extra.length > 0 || !Number.isInteger(prefix) || prefix < 0 || prefix > (family === 6 ? 128 : 32)) {
           throw new JsonLogicCompileError(`${logicPath}[1]`, `"${text}" is not an IPv4 or IPv6 network (like 10.0.0.0/8)`);
         }
         blocks.addSubnet(address!, prefix, family === 6 ? 'ipv6' : 'ipv4');
