@@ -268,10 +268,9 @@ export class FileReceiver implements Receiver {
         state.line = moved.line;
         this.#settings.logger.info(`${file} is a file already read under another name; going on at byte ${moved.offset}.`);
       }
-      if (state.offset === 0 && (await this.#isJsonArray(file, false))) {
+      if (state.offset === 0 && (await this.#isJsonArray(file, false)) && (await this.#readArrayFile(file, false, state))) {
         await state.handle.close();
         state.handle = undefined;
-        await this.#readArrayFile(file, false, state);
         return;
       }
     }
@@ -339,10 +338,7 @@ export class FileReceiver implements Receiver {
 
   async #readGzip(file: string, state: FileState): Promise<void> {
     state.finished = true;
-    if (await this.#isJsonArray(file, true)) {
-      await this.#readArrayFile(file, true, state);
-      return;
-    }
+    if ((await this.#isJsonArray(file, true)) && (await this.#readArrayFile(file, true, state))) return;
     const raw = createReadStream(file);
     raw.on('data', (chunk: Buffer | string) => {
       this.#bytesRead += chunk.length;
@@ -380,26 +376,33 @@ export class FileReceiver implements Receiver {
     }
   }
 
-  async #readArrayFile(file: string, gzip: boolean, state: FileState): Promise<void> {
-    state.finished = true;
+  /**
+   * Reads a file that looks like a pretty-printed array as one JSON document. False when it is not
+   * one (say, JSON Lines whose first line is a cut-off "["): it is then read line by line, so one
+   * bad line costs only itself.
+   */
+  async #readArrayFile(file: string, gzip: boolean, state: FileState): Promise<boolean> {
     const size = (await stat(file)).size;
     if (size > MAX_ARRAY_FILE_BYTES) {
+      state.finished = true;
       this.#report(file, state, `is a JSON array of ${size} bytes; convert it to JSON Lines to read it as a stream`);
-      return;
+      return true;
     }
     const raw = await readFile(file);
-    this.#bytesRead += raw.length;
-    state.offset = raw.length;
     let value: unknown;
     try {
       value = JSON.parse((gzip ? gunzipSync(raw) : raw).toString('utf8'));
     } catch (err) {
-      this.#report(file, state, `is not valid JSON: ${errorMessage(err)}`);
-      return;
+      this.#settings.logger.warn(`${file} starts like a JSON array but is not one JSON document (${errorMessage(err)}); reading it as JSON Lines.`);
+      return false;
     }
+    state.finished = true;
+    this.#bytesRead += raw.length;
+    state.offset = raw.length;
     const { events, problems } = classify(value);
     for (const problem of problems) this.#report(file, state, problem);
     for (const event of events) await this.#add(logEventToRecord(event, this.#context));
+    return true;
   }
 
   async #handleLine(file: string, state: FileState, line: string | OversizedLine): Promise<void> {

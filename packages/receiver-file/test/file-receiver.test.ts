@@ -69,11 +69,24 @@ describe('file receiver', () => {
     expect(uuids).to.deep.equal(['uuid-1', 'uuid-2', 'uuid-3', 'uuid-4']);
   });
 
-  it('reports a JSON array file that is not valid JSON as a whole', async () => {
+  it('reads a file that starts like a JSON array but is not one JSON document line by line, losing only the bad lines', async () => {
     writeFileSync(join(dir.path, 'page.json'), '[{"uuid": 1},');
-    const { uuids, settings } = await replay({ path: dir.path });
-    expect(uuids).to.deep.equal([]);
-    expect(settings.logs.text).to.match(/page\.json: is not valid JSON/);
+    const broken = await replay({ path: dir.path });
+    expect(broken.uuids).to.deep.equal([]);
+    expect(broken.settings.logs.text).to.contain('page.json starts like a JSON array but is not one JSON document');
+    expect(broken.settings.logs.text).to.contain('page.json:1');
+    expect(broken.settings.telemetry.get('failed_log_records')).to.equal(1);
+
+    // JSON Lines whose first line was cut off at "[": the events after it still arrive.
+    const path = join(dir.path, 'cut.jsonl');
+    writeFileSync(path, ['[', JSON.stringify(event(1)), JSON.stringify(event(2))].join('\n'));
+    const cut = await replay({ path });
+    expect(cut.uuids).to.deep.equal(['uuid-1', 'uuid-2']);
+    expect(cut.settings.telemetry.get('failed_log_records')).to.equal(1);
+
+    const gz = join(dir.path, 'cut.jsonl.gz');
+    writeFileSync(gz, gzipSync(['[', JSON.stringify(event(3))].join('\n')));
+    expect((await replay({ path: gz })).uuids).to.deep.equal(['uuid-3']);
   });
 
   it('handles a last line without a newline and CRLF line ends', async () => {
