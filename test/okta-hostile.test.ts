@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateActivity, OktaSimulator, RecordingServer } from '@oktel/okta-simulator';
-import { tempDir, waitUntil } from '@oktel/testkit';
+import { completeLines, tempDir, waitUntil } from '@oktel/testkit';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const CLI = join(ROOT, 'packages/cli/bin/oktel.mjs');
@@ -23,10 +23,9 @@ function startOktel(config: string, cwd: string, children: ChildProcess[]): { ch
 }
 
 function uuidsIn(file: string): string[] {
-  if (!existsSync(file)) return [];
   const uuids: string[] = [];
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    if (!line) continue;
+  // The exporter may be mid-line while the test polls: only complete lines are read.
+  for (const line of completeLines(file)) {
     const request = JSON.parse(line) as {
       resourceLogs: { scopeLogs: { logRecords: { attributes: { key: string; value: { stringValue?: string } }[] }[] }[] }[];
     };

@@ -1,13 +1,13 @@
 import { expect } from 'chai';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { logEventToRecord, oktaResource, type OktaLogEvent } from '@oktel/okta-log-event';
 import { generateActivity, SCENARIOS } from '@oktel/okta-simulator';
-import { tempDir, waitUntil } from '@oktel/testkit';
+import { completeLines, tempDir, waitUntil } from '@oktel/testkit';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const CLI = join(ROOT, 'packages/cli/bin/oktel.mjs');
@@ -99,9 +99,8 @@ async function send(url: string, records: ReadableLogRecord[]): Promise<void> {
 
 /** Alerts as comparable facts: the text names rule, group and time span; the evidence names the events. */
 function alertsIn(file: string): string[] {
-  if (!existsSync(file)) return [];
   const out: string[] = [];
-  for (const line of readFileSync(file, 'utf8').split('\n').filter(Boolean)) {
+  for (const line of completeLines(file)) {
     const request = JSON.parse(line) as {
       resourceLogs: {
         resource: { attributes: { key: string; value: { stringValue?: string } }[] };

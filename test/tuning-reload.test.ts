@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fixture, tempDir, waitUntil } from '@oktel/testkit';
+import { completeLines, fixture, tempDir, waitUntil } from '@oktel/testkit';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const CLI = join(ROOT, 'packages/cli/bin/oktel.mjs');
@@ -71,7 +71,7 @@ service:
     const exit = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));
     // The file exporter writes one OTLP/JSON request per line; records and alerts are read out of them.
     const records = (): Record<string, unknown>[] =>
-      (existsSync(out) ? readFileSync(out, 'utf8').split('\n').filter(Boolean) : []).flatMap((line) => {
+      completeLines(out).flatMap((line) => {
         const request = JSON.parse(line) as { resourceLogs: { scopeLogs: { logRecords: Record<string, unknown>[] }[] }[] };
         return request.resourceLogs.flatMap((r) => r.scopeLogs.flatMap((s) => s.logRecords));
       });

@@ -1,5 +1,5 @@
 import { YamlSource } from '@oktel/core';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Writes JSON Lines (objects are stringified, strings written as-is) and returns the path. */
@@ -7,6 +7,19 @@ export function writeLines(dir: string, name: string, lines: readonly unknown[])
   const path = join(dir, name);
   writeFileSync(path, `${lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n')}\n`);
   return path;
+}
+
+/**
+ * The complete lines of a file another process is still writing: up to its last newline, so a
+ * line caught half-written is left for the next read instead of failing to parse.
+ */
+export function completeLines(path: string): string[] {
+  if (!existsSync(path)) return [];
+  const text = readFileSync(path, 'utf8');
+  return text
+    .slice(0, text.lastIndexOf('\n') + 1)
+    .split('\n')
+    .filter(Boolean);
 }
 
 export function writeConfig(dir: string, name: string, yaml: string): string {
