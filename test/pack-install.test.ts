@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tempDir } from '@oktel/testkit';
+import { tempDir, telemetryOnAnyPort } from '@oktel/testkit';
 import { publishableDirs } from '../scripts/pack-packages.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -74,7 +74,8 @@ describe('the oktel command installed from the packed tarballs', function () {
     expect(validate.status, validate.stderr).to.equal(0);
     expect(validate.stdout).to.contain('pipeline logs:\n  receivers:  file/okta\n  processors: detection\n  exporters:  debug, file');
 
-    const result = oktel(['run', '--config', 'configs/demo.yaml']);
+    // /metrics and /health on free ports: the defaults (8888, 13133) may be taken by another run on this host.
+    const result = oktel(['run', '--config', 'configs/demo.yaml', '--config', telemetryOnAnyPort(app)]);
     expect(result.status, result.stderr).to.equal(0);
     expect(result.stderr).to.match(/receiver file\/okta\s+1084\s+1084\s+0/);
     expect(result.stderr).to.contain('ALERT [');
