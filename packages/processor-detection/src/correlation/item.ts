@@ -14,7 +14,7 @@ export interface CorrelationItem {
   /** The entity values of the event (see `eventEntities`), for its group's alert; not journaled. */
   entities?: readonly EntityPair[] | undefined;
   /** Its estimated heap cost while it waits in the reorder buffer, computed once on the way in. */
-  bytes?: number;
+  bytes: number;
 }
 
 /** A stateful rule's decision that a group crossed its condition. */

@@ -144,7 +144,7 @@ export class StatefulRule {
       // Bounded memory wins over perfect order: the oldest waits no longer (counted).
       this.#limits.onBufferOverflow?.();
       const oldest = this.#buffer.pop()!;
-      this.#bufferedBytes -= oldest.bytes ?? 0;
+      this.#bufferedBytes -= oldest.bytes;
       this.#watermark = Math.max(this.#watermark, oldest.ms);
       fires.push(...this.#feed(oldest));
     }
@@ -157,7 +157,7 @@ export class StatefulRule {
     const fires: Fire[] = [];
     while (this.#buffer.peekKey() <= this.#watermark) {
       const item = this.#buffer.pop()!;
-      this.#bufferedBytes -= item.bytes ?? 0;
+      this.#bufferedBytes -= item.bytes;
       fires.push(...this.#feed(item));
     }
     return fires;
