@@ -4,7 +4,7 @@ import { millisFromHrTime, OktelError, type LogRecord } from '@oktel/core';
 import { guardValues, truthy } from '@oktel/jsonlogic';
 import { isAbsent, logEventOf, oktaResource } from '@oktel/okta-log-event';
 import { EntityCollector, eventEntities, type AlertEntities, type EntityPair } from './alert-record.js';
-import { orgOfKey, valuesOfKey, type Fire } from './correlation/item.js';
+import { groupKeyOf, orgOfKey, valuesOfKey, type Fire } from './correlation/item.js';
 import type { CompiledRule } from './rules/compiled-rule.js';
 import { RuleContext } from './rules/rule-context.js';
 import { SEVERITIES } from './rules/severity.js';
@@ -216,7 +216,7 @@ export class DetectionEngine {
           this.#options.onGroupByAbsent?.(rule);
           continue;
         }
-        const key = `${org}\u0000${JSON.stringify(values)}`;
+        const key = groupKeyOf(org, values);
         const item = stateful.item(ctx, eventMs, event.uuid, key, (pairs ??= eventEntities(event)));
         this.#journal?.push([rule.definition.id, item.ms, item.uuid, item.groupKey, item.facts ?? null]);
         for (const fire of stateful.addItem(item)) alerts.push(...this.#alert(rule, fire));

@@ -67,7 +67,8 @@ export class Suppression {
   hit(rule: CompiledRule, group: Record<string, AnyValue>, org: string, hit: Hit, resource: LogRecord['resource']): LogRecord[] {
     const eventMs = hit.lastMs;
     this.#watermark = Math.max(this.#watermark, eventMs);
-    const key = `${rule.definition.id}\u0000${org}\u0000${JSON.stringify(group)}`;
+    // Joined, not concatenated: one flat string instead of a tree of cons strings per open window.
+    const key = [rule.definition.id, org, JSON.stringify(group)].join('\u0000');
     const existing = this.#entries.get(key);
     if (existing && eventMs < existing.windowEndMs) {
       existing.count += hit.count;

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { ENTITY_ATTRIBUTES, type EntityPair } from '../src/alert-record.js';
-import { addEntities, entitiesFromFlat } from '../src/correlation/group-entities.js';
+import { addEntities, addGroupEntities, entitiesFromFlat } from '../src/correlation/group-entities.js';
 
 const USER = ENTITY_ATTRIBUTES.indexOf('user.name');
 const IP = ENTITY_ATTRIBUTES.indexOf('source.ip');
@@ -61,5 +61,34 @@ describe('group entities', () => {
     );
     expect(flat).to.deep.equal([ENTITY_ATTRIBUTES.indexOf('session.id'), 's1']);
     expect(entitiesFromFlat([])).to.deep.equal({});
+  });
+
+  it('keeps a one-event group as one string, and turns it into the flat array at the second event without losing the first', () => {
+    const first = addGroupEntities(
+      undefined,
+      [
+        ['user.name', 'dana'],
+        ['source.ip', '10.0.0.1'],
+      ],
+      2,
+      1,
+    );
+    expect(first).to.be.a('string');
+    expect(entitiesFromFlat(first)).to.deep.equal({ 'user.name': { values: ['dana'], omitted: 0 }, 'source.ip': { values: ['10.0.0.1'], omitted: 0 } });
+    const second = addGroupEntities(
+      first,
+      [
+        ['user.name', 'dana'],
+        ['source.ip', '10.0.0.2'],
+        ['source.ip', '10.0.0.3'],
+        ['source.ip', '10.0.0.4'],
+      ],
+      2,
+      1,
+    );
+    expect(second).to.deep.equal([USER, 'dana', IP, '10.0.0.1', IP, '10.0.0.2', ~IP, '10.0.0.3']);
+    // From then on the array grows in place: no re-encoding per event.
+    expect(addGroupEntities(second, [['user.name', 'eve']], 2, 1)).to.equal(second);
+    expect(entitiesFromFlat(second)['user.name']).to.deep.equal({ values: ['dana', 'eve'], omitted: 0 });
   });
 });

@@ -2,6 +2,7 @@ import type { Evaluator } from '@oktel/jsonlogic';
 import { truthy } from '@oktel/jsonlogic';
 import { z } from 'zod';
 import type { Correlate } from '../rules/rule-schema.js';
+import type { GroupEntities } from './group-entities.js';
 import type { CorrelationItem, Fire } from './item.js';
 
 /** Per-group bounds shared by every correlator. */
@@ -19,6 +20,11 @@ export interface GroupLimits {
 export interface Correlator {
   /** The group key, kept here so the expiry heap holds the correlator itself (no entry object per group). */
   key: string;
+  /**
+   * Windowed types: the entities of the group's events since its last alert, kept by the rule
+   * (StatefulRule) on the group itself rather than in a second map keyed by the group.
+   */
+  entities?: GroupEntities | undefined;
   add(item: CorrelationItem): Fire | undefined;
   /** The event time after which this group can no longer change (its expiry key). */
   deadline(): number;
@@ -67,6 +73,7 @@ export function boundTo(base: new () => Correlator, shape: RuleShape<unknown>): 
  */
 export class ThresholdCorrelator implements Correlator {
   key = '';
+  entities: GroupEntities | undefined = undefined;
   /** One event: its uuid here and its time in `t` (no array at all); more: the flat array. */
   ev: (number | string)[] | string = NO_EVENTS as (number | string)[];
   t = 0;
@@ -75,10 +82,6 @@ export class ThresholdCorrelator implements Correlator {
   get spec() {
     return this.shape.spec;
   }
-  /** The events as a flat array (a single inline event is expanded). */
-  #flat(): (number | string)[] {
-    return typeof this.ev === 'string' ? [this.t, this.ev] : this.ev.length === 0 ? [] : this.ev;
-  }
   add(item: CorrelationItem): Fire | undefined {
     const { window, count } = this.shape.spec;
     if (isEmpty(this.ev) && count > 1) {
@@ -86,7 +89,7 @@ export class ThresholdCorrelator implements Correlator {
       this.t = item.ms;
       return undefined;
     }
-    const ev = this.#flat();
+    const ev = thresholdEvents(this);
     this.ev = ev;
     ev.push(item.ms, item.uuid);
     const blank = ev.length - 2 * this.shape.limits.maxUuids - 1;
@@ -116,7 +119,7 @@ export class ThresholdCorrelator implements Correlator {
     return undefined;
   }
   snapshot() {
-    const ev = this.#flat();
+    const ev = thresholdEvents(this);
     const times: number[] = [];
     for (let i = 0; i < ev.length; i += 2) times.push(ev[i] as number);
     return { times, uuids: uuidsOf(ev, 2, 1, this.shape.limits.maxUuids) };
@@ -129,6 +132,19 @@ export class ThresholdCorrelator implements Correlator {
     times.forEach((t, i) => ev.push(t, uuids[i - (times.length - uuids.length)] ?? ''));
     this.ev = ev.length > 0 ? ev : (NO_EVENTS as (number | string)[]);
   }
+}
+
+/**
+ * A threshold group's events as a flat array (a single inline event is expanded). A function, not
+ * a private method: a class with private methods gives every instance a hidden brand slot.
+ */
+function thresholdEvents(c: ThresholdCorrelator): (number | string)[] {
+  return typeof c.ev === 'string' ? [c.t, c.ev] : c.ev.length === 0 ? [] : c.ev;
+}
+
+/** A value_count group's sightings as a flat array (a single inline one is expanded). */
+function valueCountEvents(c: ValueCountCorrelator): (number | string)[] {
+  return typeof c.ev === 'string' ? [c.v, c.t, c.ev] : c.ev.length === 0 ? [] : c.ev;
 }
 
 /** The non-blank uuids of a flat event array (`stride` fields per event, uuid at `offset`), the newest `max`. */
@@ -144,6 +160,7 @@ function uuidsOf(ev: readonly (number | string)[], stride: number, offset: numbe
  */
 export class ValueCountCorrelator implements Correlator {
   key = '';
+  entities: GroupEntities | undefined = undefined;
   /** One value: its uuid here, its value in `v` and time in `t` (no array); more: the flat array. */
   ev: (number | string)[] | string = NO_EVENTS as (number | string)[];
   v = '';
@@ -151,9 +168,6 @@ export class ValueCountCorrelator implements Correlator {
   declare readonly shape: RuleShape<Extract<Correlate, { type: 'value_count' }>>;
   get spec() {
     return this.shape.spec;
-  }
-  #flat(): (number | string)[] {
-    return typeof this.ev === 'string' ? [this.v, this.t, this.ev] : this.ev.length === 0 ? [] : this.ev;
   }
   add(item: CorrelationItem): Fire | undefined {
     if (item.facts === null || item.facts === undefined) return undefined;
@@ -165,7 +179,7 @@ export class ValueCountCorrelator implements Correlator {
       this.t = item.ms;
       return undefined;
     }
-    const ev = this.#flat();
+    const ev = valueCountEvents(this);
     this.ev = ev;
     for (let i = 0; i < ev.length; i += 3) {
       if (ev[i] === value) {
@@ -199,7 +213,7 @@ export class ValueCountCorrelator implements Correlator {
     return undefined;
   }
   snapshot() {
-    const ev = this.#flat();
+    const ev = valueCountEvents(this);
     const values: string[] = [];
     const times: number[] = [];
     const uuids: string[] = [];
@@ -228,6 +242,7 @@ export class ValueCountCorrelator implements Correlator {
  */
 export class SequenceCorrelator implements Correlator {
   key = '';
+  entities: GroupEntities | undefined = undefined;
   at = -1;
   counts: number[] = [];
   firstMs = 0;
@@ -318,6 +333,7 @@ export class AggregateCorrelator implements Correlator {
   uuids: string[] = [];
   acc: Accumulator[] = [];
   key = '';
+  entities: GroupEntities | undefined = undefined;
   readonly #kinds: string[];
   constructor(
     readonly spec: Extract<Correlate, { type: 'aggregate' }>,

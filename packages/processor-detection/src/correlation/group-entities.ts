@@ -32,8 +32,28 @@ export function addEntities(flat: (number | string)[], pairs: readonly EntityPai
   }
 }
 
+/**
+ * The entities of one group as the rule keeps them: while the group has seen one event (most
+ * groups never see a second), the flat array as one JSON string, which costs about a third of
+ * the array and its separate value strings; from its second event on, the flat array itself.
+ */
+export type GroupEntities = string | (number | string)[];
+
+/** Adds an event's entities to a group's; returns what to keep (a new value when the form changes). */
+export function addGroupEntities(current: GroupEntities | undefined, pairs: readonly EntityPair[], cap: number, overflow: number): GroupEntities {
+  if (current === undefined) {
+    const first: (number | string)[] = [];
+    addEntities(first, pairs, cap, overflow);
+    return JSON.stringify(first);
+  }
+  const flat = typeof current === 'string' ? (JSON.parse(current) as (number | string)[]) : current;
+  addEntities(flat, pairs, cap, overflow);
+  return flat;
+}
+
 /** The alert's view: kept values per attribute (first seen first) and how many further were counted. */
-export function entitiesFromFlat(flat: readonly (number | string)[]): AlertEntities {
+export function entitiesFromFlat(entities: GroupEntities): AlertEntities {
+  const flat = typeof entities === 'string' ? (JSON.parse(entities) as (number | string)[]) : entities;
   const out: Record<string, { values: string[]; omitted: number }> = {};
   for (let i = 0; i < flat.length; i += 2) {
     const at = flat[i] as number;

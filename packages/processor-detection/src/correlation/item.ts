@@ -33,6 +33,15 @@ export interface Fire {
   summary?: string;
 }
 
+/**
+ * The group key of an org and its group_by values. Joined, not concatenated: V8 keeps a `+` or a
+ * template literal as a tree of cons strings for as long as the key lives, which cost an open
+ * group ~60 bytes more than one flat string (BENCHMARKS.md, bytes per group).
+ */
+export function groupKeyOf(org: string, values: readonly unknown[]): string {
+  return [org, JSON.stringify(values)].join('\u0000');
+}
+
 /** The org of a group key (the part before the first NUL). */
 export function orgOfKey(key: string): string {
   const cut = key.indexOf('\u0000');

@@ -21,7 +21,7 @@ import { NewTermsCorrelator, termOf, type LearningClock } from './new-terms.js';
 import { ImpossibleTravelCorrelator, travelFacts } from './impossible-travel.js';
 import { EntityCollector, type EntityPair } from '../alert-record.js';
 import { ENTITY_CAP } from '../suppression.js';
-import { addEntities, entitiesFromFlat } from './group-entities.js';
+import { addGroupEntities, entitiesFromFlat } from './group-entities.js';
 
 /** Further distinct values per entity attribute a correlation group counts beyond the ENTITY_CAP it keeps. */
 const GROUP_ENTITY_OVERFLOW = 8;
@@ -80,13 +80,6 @@ export class StatefulRule {
   readonly #buffer = new MinHeap<CorrelationItem>();
   #bufferedBytes = 0;
   readonly #expiry = new MinHeap<Correlator>({ stable: false });
-  /**
-   * Entities of the events of each open group since its last alert (windowed types only), at most
-   * ENTITY_CAP values plus GROUP_ENTITY_OVERFLOW counted ones per attribute: bounded per group,
-   * and dropped with the group. Not saved with the state: after a restart an alert names the
-   * entities of the events since the restart (its group_by values are always there).
-   */
-  readonly #entities = new Map<string, (number | string)[]>();
   /** threshold, value_count, sequence, aggregate: windows of many events; the others judge one event. */
   readonly #windowed: boolean;
   /** new_terms: the rule's learning clock, shared by its entities and saved with the state. */
@@ -172,13 +165,11 @@ export class StatefulRule {
       if (this.#groups.get(correlator.key) !== correlator) continue; // evicted or replaced
       const { fire, done } = correlator.expire(this.#watermark);
       if (fire) {
-        this.#takeEntities(fire);
+        takeEntities(correlator, fire);
         fires.push(fire);
       }
-      if (done) {
-        this.#groups.delete(correlator.key);
-        this.#entities.delete(correlator.key);
-      } else later.push(correlator);
+      if (done) this.#groups.delete(correlator.key);
+      else later.push(correlator);
     }
     for (const entry of later) this.#schedule(entry);
     return fires;
@@ -192,12 +183,11 @@ export class StatefulRule {
     for (const correlator of this.#groups.values()) {
       const fire = correlator.finish();
       if (fire) {
-        this.#takeEntities(fire);
+        takeEntities(correlator, fire);
         fires.push(fire);
       }
     }
     this.#groups.clear();
-    this.#entities.clear();
     this.#expiry.clear();
     return fires;
   }
@@ -232,7 +222,6 @@ export class StatefulRule {
       if (this.#groups.size >= this.#limits.maxGroups) {
         const evicted = this.#groups.keys().next().value as string;
         this.#groups.delete(evicted);
-        this.#entities.delete(evicted);
         this.#limits.onEvict?.();
       }
       correlator = this.#create(item.groupKey);
@@ -249,27 +238,14 @@ export class StatefulRule {
       }
       return fire ? [fire] : [];
     }
-    if (item.entities && item.entities.length > 0) {
-      const flat = this.#entities.get(item.groupKey);
-      if (flat) addEntities(flat, item.entities, ENTITY_CAP, GROUP_ENTITY_OVERFLOW);
-      else {
-        // Most groups never see a second event: store the first one's entities at their exact size.
-        const first: (number | string)[] = [];
-        addEntities(first, item.entities, ENTITY_CAP, GROUP_ENTITY_OVERFLOW);
-        this.#entities.set(item.groupKey, first.slice());
-      }
-    }
+    // At most ENTITY_CAP values plus GROUP_ENTITY_OVERFLOW counted ones per attribute: bounded per
+    // group, and dropped with it. Not saved with the state: after a restart an alert names the
+    // entities of the events since the restart (its group_by values are always there).
+    if (item.entities && item.entities.length > 0)
+      correlator.entities = addGroupEntities(correlator.entities, item.entities, ENTITY_CAP, GROUP_ENTITY_OVERFLOW);
     if (!fire) return [];
-    this.#takeEntities(fire);
+    takeEntities(correlator, fire);
     return [fire];
-  }
-
-  /** A group fired: its alert carries the entities collected since its last alert, and collection starts over. */
-  #takeEntities(fire: Fire): void {
-    const flat = this.#entities.get(fire.groupKey);
-    if (!flat) return;
-    fire.entities = entitiesFromFlat(flat);
-    this.#entities.delete(fire.groupKey);
   }
 
   #create(key: string): Correlator {
@@ -331,6 +307,13 @@ export class StatefulRule {
     }
     return { groups: this.#groups.size, skipped };
   }
+}
+
+/** A group fired: its alert carries the entities collected since its last alert, and collection starts over. */
+function takeEntities(correlator: Correlator, fire: Fire): void {
+  if (correlator.entities === undefined) return;
+  fire.entities = entitiesFromFlat(correlator.entities);
+  correlator.entities = undefined;
 }
 
 /**
