@@ -67,23 +67,65 @@ export function boundTo(base: new () => Correlator, shape: RuleShape<unknown>): 
 }
 
 /**
- * threshold: at least `count` matching events in any `window`. Keeps at most `count` events as
- * one flat array `[time, uuid, time, uuid, …]` (one allocation, sized exactly for the common
- * one-event group); uuids older than the newest max_alert_event_uuids are blanked.
+ * What threshold and value_count share. A group's events are one flat array of `stride` fields
+ * per event, oldest first, with the time second to last and the uuid last in each event (one
+ * allocation, no object per event); a group of one event keeps no array at all: its uuid in `ev`,
+ * its time in `t`. Kept fields only (no private members: a class with private methods gives every
+ * instance a hidden brand slot, 8 bytes per group).
  */
-export class ThresholdCorrelator implements Correlator {
+abstract class FlatWindowCorrelator {
   key = '';
   entities: GroupEntities | undefined = undefined;
-  /** One event: its uuid here and its time in `t` (no array at all); more: the flat array. */
+  /** One event: its uuid here and its time in `t`; more: the flat array. */
   ev: (number | string)[] | string = NO_EVENTS as (number | string)[];
   t = 0;
   /** On the prototype of a per-rule subclass (see `boundTo`): no pointer per group. */
+  declare readonly shape: RuleShape<{ window: number }>;
+
+  deadline(): number {
+    if (typeof this.ev === 'string') return this.t + this.shape.spec.window;
+    return this.ev.length > 0 ? (this.ev[this.ev.length - 2] as number) + this.shape.spec.window : Number.NEGATIVE_INFINITY;
+  }
+  expire(watermark: number) {
+    return { done: this.deadline() < watermark || isEmpty(this.ev) };
+  }
+  finish(): undefined {
+    return undefined;
+  }
+
+  /**
+   * Drops the events older than the window before `item` (already appended to `ev`); once
+   * `needed` remain, fires with them and starts the group over.
+   */
+  protected fireWhenFull(ev: (number | string)[], stride: number, item: CorrelationItem, needed: number): Fire | undefined {
+    const timeAt = stride - 2;
+    let drop = 0;
+    while (drop < ev.length && (ev[drop + timeAt] as number) < item.ms - this.shape.spec.window) drop += stride;
+    if (drop > 0) ev.splice(0, drop);
+    if (ev.length / stride < needed) return undefined;
+    const result: Fire = {
+      groupKey: item.groupKey,
+      count: ev.length / stride,
+      firstMs: ev[timeAt] as number,
+      lastMs: item.ms,
+      uuids: uuidsOf(ev, stride, stride - 1, this.shape.limits.maxUuids),
+    };
+    this.ev = NO_EVENTS as (number | string)[];
+    return result;
+  }
+}
+
+/**
+ * threshold: at least `count` matching events in any `window`. Keeps at most `count` events as
+ * `[time, uuid, time, uuid, …]`; uuids older than the newest max_alert_event_uuids are blanked.
+ */
+export class ThresholdCorrelator extends FlatWindowCorrelator implements Correlator {
   declare readonly shape: RuleShape<Extract<Correlate, { type: 'threshold' }>>;
   get spec() {
     return this.shape.spec;
   }
   add(item: CorrelationItem): Fire | undefined {
-    const { window, count } = this.shape.spec;
+    const { count } = this.shape.spec;
     if (isEmpty(this.ev) && count > 1) {
       this.ev = item.uuid;
       this.t = item.ms;
@@ -94,29 +136,7 @@ export class ThresholdCorrelator implements Correlator {
     ev.push(item.ms, item.uuid);
     const blank = ev.length - 2 * this.shape.limits.maxUuids - 1;
     if (blank > 0) ev[blank] = '';
-    let drop = 0;
-    while (drop < ev.length && (ev[drop] as number) < item.ms - window) drop += 2;
-    if (drop > 0) ev.splice(0, drop);
-    if (ev.length / 2 < count) return undefined;
-    const result: Fire = {
-      groupKey: item.groupKey,
-      count: ev.length / 2,
-      firstMs: ev[0] as number,
-      lastMs: item.ms,
-      uuids: uuidsOf(ev, 2, 1, this.shape.limits.maxUuids),
-    };
-    this.ev = NO_EVENTS as (number | string)[];
-    return result;
-  }
-  deadline(): number {
-    if (typeof this.ev === 'string') return this.t + this.shape.spec.window;
-    return this.ev.length > 0 ? (this.ev[this.ev.length - 2] as number) + this.shape.spec.window : Number.NEGATIVE_INFINITY;
-  }
-  expire(watermark: number) {
-    return { done: this.deadline() < watermark || isEmpty(this.ev) };
-  }
-  finish(): undefined {
-    return undefined;
+    return this.fireWhenFull(ev, 2, item, count);
   }
   snapshot() {
     const ev = thresholdEvents(this);
@@ -134,10 +154,7 @@ export class ThresholdCorrelator implements Correlator {
   }
 }
 
-/**
- * A threshold group's events as a flat array (a single inline event is expanded). A function, not
- * a private method: a class with private methods gives every instance a hidden brand slot.
- */
+/** A threshold group's events as a flat array (a single inline event is expanded). */
 function thresholdEvents(c: ThresholdCorrelator): (number | string)[] {
   return typeof c.ev === 'string' ? [c.t, c.ev] : c.ev.length === 0 ? [] : c.ev;
 }
@@ -156,22 +173,18 @@ function uuidsOf(ev: readonly (number | string)[], stride: number, offset: numbe
 
 /**
  * value_count: at least `distinct` different values of `field` in any `window`. Keeps at most
- * `distinct` values as one flat array `[value, time, uuid, …]`, oldest sighting first.
+ * `distinct` values as `[value, time, uuid, …]`, oldest sighting first; a group of one value
+ * keeps it in `v`.
  */
-export class ValueCountCorrelator implements Correlator {
-  key = '';
-  entities: GroupEntities | undefined = undefined;
-  /** One value: its uuid here, its value in `v` and time in `t` (no array); more: the flat array. */
-  ev: (number | string)[] | string = NO_EVENTS as (number | string)[];
+export class ValueCountCorrelator extends FlatWindowCorrelator implements Correlator {
   v = '';
-  t = 0;
   declare readonly shape: RuleShape<Extract<Correlate, { type: 'value_count' }>>;
   get spec() {
     return this.shape.spec;
   }
   add(item: CorrelationItem): Fire | undefined {
     if (item.facts === null || item.facts === undefined) return undefined;
-    const { window, distinct } = this.shape.spec;
+    const { distinct } = this.shape.spec;
     const value = typeof item.facts === 'string' ? item.facts : JSON.stringify(item.facts);
     if (distinct > 1 && (isEmpty(this.ev) || (typeof this.ev === 'string' && this.v === value))) {
       this.ev = item.uuid;
@@ -188,29 +201,7 @@ export class ValueCountCorrelator implements Correlator {
       }
     }
     ev.push(value, item.ms, item.uuid);
-    let drop = 0;
-    while (drop < ev.length && (ev[drop + 1] as number) < item.ms - window) drop += 3;
-    if (drop > 0) ev.splice(0, drop);
-    if (ev.length / 3 < distinct) return undefined;
-    const result: Fire = {
-      groupKey: item.groupKey,
-      count: ev.length / 3,
-      firstMs: ev[1] as number,
-      lastMs: item.ms,
-      uuids: uuidsOf(ev, 3, 2, this.shape.limits.maxUuids),
-    };
-    this.ev = NO_EVENTS as (number | string)[];
-    return result;
-  }
-  deadline(): number {
-    if (typeof this.ev === 'string') return this.t + this.shape.spec.window;
-    return this.ev.length > 0 ? (this.ev[this.ev.length - 2] as number) + this.shape.spec.window : Number.NEGATIVE_INFINITY;
-  }
-  expire(watermark: number) {
-    return { done: this.deadline() < watermark || isEmpty(this.ev) };
-  }
-  finish(): undefined {
-    return undefined;
+    return this.fireWhenFull(ev, 3, item, distinct);
   }
   snapshot() {
     const ev = valueCountEvents(this);
