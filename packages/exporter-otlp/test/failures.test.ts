@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { otlpHttpConfigSchema, OtlpHttpExporter } from '@oktel/exporter-otlp';
 import { fileStorageConfigSchema, fileStorageExtensionFactory } from '@oktel/extension-file-storage';
-import { OtlpTestServer, tempDir, testHost, testSettings, waitUntil } from '@oktel/testkit';
+import { OtlpTestServer, tempDir, testHost, testSettings, waitForCount, waitUntil } from '@oktel/testkit';
 import type { StorageExtension } from '@oktel/core';
 import { records } from './records.js';
 
@@ -39,11 +39,7 @@ describe('otlp_http failures are visible, and a hostile backend cannot multiply 
     const reported = host.statuses.get('exporter/otlp_http')!;
     expect(reported[0]!.status).to.equal('recoverable_error');
     expect(reported[0]!.reason).to.contain('503');
-    await waitUntil(
-      () => settings.telemetry.get('sent_log_records') === 2,
-      10_000,
-      () => 'delivery once the backend recovered',
-    );
+    await waitForCount(settings, 'sent_log_records', 2, 10_000);
     expect(host.statuses.get('exporter/otlp_http')!.at(-1)!.status).to.equal('ok');
     expect(host.health.get('exporter/otlp_http')).to.deep.equal({ healthy: true });
     await e.shutdown();
@@ -55,11 +51,7 @@ describe('otlp_http failures are visible, and a hostile backend cannot multiply 
     const { exporter: e, settings } = exporter({ retry_on_failure: { unhealthy_after: '0s' } });
     await e.start(host);
     await e.consume(records(3));
-    await waitUntil(
-      () => settings.telemetry.get('send_failed_log_records') === 3,
-      5000,
-      () => '3 send_failed',
-    );
+    await waitForCount(settings, 'send_failed_log_records', 3);
     await e.shutdown();
     expect(host.statuses.get('exporter/otlp_http')![0]!.status).to.equal('permanent_error');
     expect(host.statuses.get('exporter/otlp_http')![0]!.reason).to.contain('401');
@@ -81,11 +73,7 @@ describe('otlp_http failures are visible, and a hostile backend cannot multiply 
     const { exporter: e, settings } = exporter();
     await e.start(testHost());
     await e.consume(records(3));
-    await waitUntil(
-      () => settings.telemetry.get('rejected_log_records') === 3,
-      5000,
-      () => '3 rejected records counted',
-    );
+    await waitForCount(settings, 'rejected_log_records', 3);
     // Give a re-send every chance to happen before the queue is drained and closed.
     await e.consume(records(1, 10));
     await e.shutdown();
@@ -127,11 +115,7 @@ describe('otlp_http failures are visible, and a hostile backend cannot multiply 
       const { exporter: e, settings } = exporter({ sending_queue: { storage: 'file_storage' } });
       await e.start(host);
       await e.consume(records(2, 100));
-      await waitUntil(
-        () => settings.telemetry.get('sent_log_records') === 2,
-        5000,
-        () => 'the new records sent',
-      );
+      await waitForCount(settings, 'sent_log_records', 2);
       await e.shutdown();
       await storage.shutdown();
       expect(settings.logs.text).to.match(/persistent-queue entry "batch\/000000000000" aside as "corrupt-batch-000000000000" in \S+/);

@@ -4,7 +4,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { otlpHttpConfigSchema, OtlpHttpExporter } from '@oktel/exporter-otlp';
 import { fileStorageConfigSchema, fileStorageExtensionFactory as fileStorageFactory } from '@oktel/extension-file-storage';
-import { OtlpTestServer, tempDir, testHost, testSettings, waitUntil } from '@oktel/testkit';
+import { OtlpTestServer, tempDir, testHost, testSettings, waitForCount, waitUntil } from '@oktel/testkit';
 import { MisbehavingServer, type Behaviour } from './misbehaving-server.js';
 import { records } from './records.js';
 
@@ -122,11 +122,7 @@ describe('otlp_http shutdown', () => {
       await sink.start();
       const second = exporterFor(sink.url, { sending_queue: { storage: 'file_storage' } });
       await second.exporter.start(host);
-      await waitUntil(
-        () => second.settings.telemetry.get('sent_log_records') === 4,
-        5000,
-        () => 'the queued records delivered',
-      );
+      await waitForCount(second.settings, 'sent_log_records', 4);
       await second.exporter.shutdown();
       await sink.stop();
       await storage.shutdown();
@@ -178,11 +174,7 @@ describe('otlp_http timeout', () => {
       await exporter.start(testHost());
       await exporter.consume(records(2));
       await exporter.consume(records(2, 2));
-      await waitUntil(
-        () => settings.telemetry.get('sent_log_records') === 4,
-        5000,
-        () => `4 sent (have ${settings.telemetry.get('sent_log_records')})`,
-      );
+      await waitForCount(settings, 'sent_log_records', 4);
       await exporter.shutdown();
       expect(server.requests).to.equal(2);
     } finally {
@@ -196,11 +188,7 @@ describe('otlp_http timeout', () => {
       const { exporter, settings } = exporterFor(server.url, { timeout: '20s' });
       await exporter.start(testHost());
       await exporter.consume(records(3));
-      await waitUntil(
-        () => settings.telemetry.get('sent_log_records') === 3,
-        5000,
-        () => '3 sent',
-      );
+      await waitForCount(settings, 'sent_log_records', 3);
       await exporter.shutdown();
       expect(server.requests).to.equal(1);
     } finally {

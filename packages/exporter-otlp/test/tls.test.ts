@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { rootCertificates } from 'node:tls';
 import { otlpHttpConfigSchema, OtlpHttpExporter, tlsOptions } from '@oktel/exporter-otlp';
-import { tempDir, testHost, testSettings, waitUntil } from '@oktel/testkit';
+import { tempDir, testHost, testSettings, waitForCount, waitUntil } from '@oktel/testkit';
 import { records } from './records.js';
 
 /** A throwaway CA, a server certificate for 127.0.0.1 and a client certificate, made with openssl. */
@@ -88,11 +88,7 @@ describe('otlp_http TLS', function () {
     const { exporter: e, settings } = exporter({ ca_file: pki.ca, cert_file: pki.clientCert, key_file: pki.clientKey });
     await e.start(testHost());
     await e.consume(records(2));
-    await waitUntil(
-      () => settings.telemetry.get('sent_log_records') === 2,
-      10_000,
-      () => `delivery over mTLS (log: ${settings.logs.text})`,
-    );
+    await waitForCount(settings, 'sent_log_records', 2, 10_000);
     await e.shutdown();
     expect(received).to.deep.equal([{ clientCN: 'client' }]);
   });

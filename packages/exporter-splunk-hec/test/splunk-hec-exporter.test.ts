@@ -3,7 +3,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { withAttributes, type LogRecord } from '@oktel/core';
 import { eventUrl, splunkHecConfigSchema, SplunkHecExporter, UNSENDABLE_LOG_RECORDS } from '@oktel/exporter-splunk-hec';
 import { logEventToRecord, oktaResource, type OktaLogEvent } from '@oktel/okta-log-event';
-import { testHost, testSettings, waitUntil, fixture as loadFixture } from '@oktel/testkit';
+import { testHost, testSettings, waitForCount, waitUntil, fixture as loadFixture } from '@oktel/testkit';
 import { HecStandIn } from './hec-stand-in.js';
 
 const fixture = loadFixture('user-session-start.json') as OktaLogEvent;
@@ -106,12 +106,7 @@ describe('splunk_hec exporter', () => {
     const { exporter: e, settings, host } = exporter({ retry_on_failure: { initial_interval: '20ms', max_interval: '50ms', unhealthy_after: '0s' } });
     await e.start(host);
     await e.consume(records(4));
-    await waitUntil(
-      () => settings.telemetry.get('sent_log_records') === 4,
-      5000,
-      () => `sent_log_records to reach 4 (now ${settings.telemetry.get('sent_log_records')})`,
-      10,
-    );
+    await waitForCount(settings, 'sent_log_records', 4);
     await e.shutdown();
     expect(hec.requests.filter((r) => r.path === '/services/collector/event')).to.have.length(4);
     expect(uuids(hec)).to.deep.equal(['u-0', 'u-1', 'u-2', 'u-3']);
@@ -124,12 +119,7 @@ describe('splunk_hec exporter', () => {
     const { exporter: e, settings, host } = exporter({ token: 'wrong-token-9999' });
     await e.start(host);
     await e.consume(records(2));
-    await waitUntil(
-      () => settings.telemetry.get('send_failed_log_records') === 2,
-      5000,
-      () => `send_failed_log_records to reach 2 (now ${settings.telemetry.get('send_failed_log_records')})`,
-      10,
-    );
+    await waitForCount(settings, 'send_failed_log_records', 2);
     await e.shutdown();
     expect(hec.requests).to.have.length(1);
     const last = host.statuses.get('exporter/splunk_hec')!.at(-1)!;
@@ -145,12 +135,7 @@ describe('splunk_hec exporter', () => {
     const { exporter: e, host, settings } = exporter();
     await e.start(host);
     await e.consume(records(1));
-    await waitUntil(
-      () => settings.telemetry.get('send_failed_log_records') === 1,
-      5000,
-      () => `send_failed_log_records to reach 1 (now ${settings.telemetry.get('send_failed_log_records')})`,
-      10,
-    );
+    await waitForCount(settings, 'send_failed_log_records', 1);
     await e.shutdown();
     expect(hec.requests).to.have.length(1);
     expect(host.statuses.get('exporter/splunk_hec')!.at(-1)!.reason).to.match(/code 7.*allowed indexes/);
@@ -163,12 +148,7 @@ describe('splunk_hec exporter', () => {
     const { exporter: e, settings } = exporter({ ack: { enabled: true, channel, poll_interval: '10ms' } });
     await e.start(testHost());
     await e.consume(records(3));
-    await waitUntil(
-      () => settings.telemetry.get('sent_log_records') === 3,
-      5000,
-      () => `sent_log_records to reach 3 (now ${settings.telemetry.get('sent_log_records')})`,
-      10,
-    );
+    await waitForCount(settings, 'sent_log_records', 3);
     await e.shutdown();
     expect(hec.requests.find((r) => r.path === '/services/collector/event')!.headers['x-splunk-request-channel']).to.equal(channel);
     expect(hec.ackQueries.length).to.equal(3);
@@ -196,12 +176,7 @@ describe('splunk_hec exporter', () => {
     const { exporter: e, host, settings } = exporter({ ack: { enabled: true } });
     await e.start(host);
     await e.consume(records(1));
-    await waitUntil(
-      () => settings.telemetry.get('send_failed_log_records') === 1,
-      5000,
-      () => `send_failed_log_records to reach 1 (now ${settings.telemetry.get('send_failed_log_records')})`,
-      10,
-    );
+    await waitForCount(settings, 'send_failed_log_records', 1);
     await e.shutdown();
     expect(host.statuses.get('exporter/splunk_hec')!.at(-1)!.reason).to.match(/indexer acknowledgement is off/);
   });

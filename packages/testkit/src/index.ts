@@ -5,5 +5,5 @@ export { tempDir } from './temp-dir.js';
 export { completeLines, noTelemetryEndpoints, telemetryOnAnyPort, writeLines, writeConfig } from './files.js';
 export { OtlpTestServer, type ReceivedRequest, type ScriptedResponse } from './otlp-server.js';
 export { decodeOtlpLogsProto } from './otlp-proto.js';
-export { waitUntil } from './wait.js';
+export { waitForCount, waitUntil } from './wait.js';
 export { FIXTURES_DIR, fixture } from './fixtures.js';

@@ -8,3 +8,21 @@ export async function waitUntil(condition: () => boolean, timeoutMs: number, wha
     await new Promise((r) => setTimeout(r, pollMs));
   }
 }
+
+/**
+ * Waits until the counter `name` in a component's test telemetry reads `expected`; a timeout names
+ * the counter, the value wanted and the value it stopped at.
+ */
+export function waitForCount(
+  settings: { telemetry: { get(name: string): number | undefined } },
+  name: string,
+  expected: number,
+  timeoutMs = 5000,
+): Promise<void> {
+  return waitUntil(
+    () => settings.telemetry.get(name) === expected,
+    timeoutMs,
+    () => `${name} to reach ${expected} (now ${settings.telemetry.get(name)})`,
+    10,
+  );
+}

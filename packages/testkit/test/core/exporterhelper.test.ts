@@ -9,7 +9,7 @@ import {
   RetryableError,
   type LogRecord,
 } from '@oktel/core';
-import { OtlpTestServer, testHost, testSettings, waitUntil } from '@oktel/testkit';
+import { OtlpTestServer, testHost, testSettings, waitForCount, waitUntil } from '@oktel/testkit';
 
 const record = (n: number): LogRecord =>
   ({
@@ -50,11 +50,7 @@ describe('exporterhelper', () => {
       const exporter = fromLogRecordExporter(settings, new OTLPLogExporter({ url: server.url }), helperConfig());
       await exporter.start(testHost());
       await exporter.consume([record(1), record(2)]);
-      await waitUntil(
-        () => settings.telemetry.get('sent_log_records') === 2,
-        10_000,
-        () => 'delivery after two failures',
-      );
+      await waitForCount(settings, 'sent_log_records', 2, 10_000);
       await exporter.shutdown();
       expect(server.jsonRecords()).to.have.length(2);
     } finally {
