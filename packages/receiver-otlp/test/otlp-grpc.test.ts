@@ -1,12 +1,10 @@
 import { expect } from 'chai';
 import { credentials, Metadata } from '@grpc/grpc-js';
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { OTLPLogExporter as GrpcExporter } from '@opentelemetry/exporter-logs-otlp-grpc';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { RetryableError } from '@oktel/core';
-import { LogsSink, tempDir, testHost, testSettings } from '@oktel/testkit';
+import { LogsSink, selfSignedCertificate, tempDir, testHost, testSettings } from '@oktel/testkit';
 import { otlpReceiverConfigSchema, OtlpReceiver } from '@oktel/receiver-otlp';
 import { expectEveryField, fullRecord } from './full-record.js';
 
@@ -79,32 +77,7 @@ describe('otlp receiver over gRPC', () => {
     this.timeout(30_000);
     const dir = tempDir();
     stops.push(async () => dir.cleanup());
-    const cert = join(dir.path, 'cert.pem');
-    const key = join(dir.path, 'key.pem');
-    const made = spawnSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:prime256v1',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=localhost',
-        '-addext',
-        'subjectAltName=DNS:localhost,IP:127.0.0.1',
-        '-keyout',
-        key,
-        '-out',
-        cert,
-      ],
-      { encoding: 'utf8' },
-    );
-    expect(made.status, made.stderr).to.equal(0);
+    const { cert, key } = selfSignedCertificate(dir.path, { commonName: 'localhost', subjectAltName: 'DNS:localhost,IP:127.0.0.1' });
     const sink = new LogsSink();
     const { receiver } = await started(sink, { tls: { cert_file: cert, key_file: key } });
     const port = receiver.grpcAddress.split(':')[1];

@@ -1,6 +1,4 @@
 import { expect } from 'chai';
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { Agent } from 'node:https';
 import { request as httpsRequest } from 'node:https';
 import { OTLPLogExporter as ProtoExporter } from '@opentelemetry/exporter-logs-otlp-proto';
@@ -8,7 +6,7 @@ import { OTLPLogExporter as JsonExporter } from '@opentelemetry/exporter-logs-ot
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { PermanentError, RetryableError } from '@oktel/core';
-import { LogsSink, tempDir } from '@oktel/testkit';
+import { LogsSink, selfSignedCertificate, tempDir } from '@oktel/testkit';
 import { expectEveryField, fullRecord, SPAN_ID } from './full-record.js';
 import { GatedConsumer, gzipSync, jsonRequest, post, startReceiver } from './helpers.js';
 
@@ -200,32 +198,7 @@ describe('otlp receiver', () => {
     this.timeout(30_000);
     const dir = tempDir();
     stops.push(async () => dir.cleanup());
-    const cert = join(dir.path, 'cert.pem');
-    const key = join(dir.path, 'key.pem');
-    const made = spawnSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:prime256v1',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-        '-keyout',
-        key,
-        '-out',
-        cert,
-      ],
-      { encoding: 'utf8' },
-    );
-    expect(made.status, made.stderr).to.equal(0);
+    const { cert, key } = selfSignedCertificate(dir.path, { commonName: '127.0.0.1', subjectAltName: 'IP:127.0.0.1' });
     const sink = new LogsSink();
     const { receiver } = await started(sink, { tls: { cert_file: cert, key_file: key } });
     expect(receiver.url).to.match(/^https:\/\/127\.0\.0\.1:\d+$/);
