@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { telemetryOnAnyPort, tempDir, FIXTURES_DIR } from '@oktel/testkit';
+import { completeLines, telemetryOnAnyPort, tempDir, FIXTURES_DIR, waitUntil } from '@oktel/testkit';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const CLI = join(ROOT, 'packages/cli/bin/oktel.mjs');
@@ -86,9 +86,14 @@ describe('oktel CLI', () => {
     });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const deadline = Date.now() + 30_000;
-    while (!stderr.includes('Started') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    await new Promise((r) => setTimeout(r, 300));
+    // SIGTERM while it follows the file, once the event it has read is out.
+    const out = join(dir.path, 'out.jsonl');
+    await waitUntil(
+      () => completeLines(out).length === 1,
+      30_000,
+      () => `the event in ${out} (output: ${stderr})`,
+      20,
+    );
     const exit = new Promise<number | null>((resolve) => child.once('exit', resolve));
     child.kill('SIGTERM');
     expect(await exit, stderr).to.equal(0);
@@ -105,8 +110,12 @@ describe('oktel simulate-okta', () => {
     });
     let stdout = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    const deadline = Date.now() + 20_000;
-    while (!/serving (http:\/\/127\.0\.0\.1:\d+)/.test(stdout) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await waitUntil(
+      () => /serving (http:\/\/127\.0\.0\.1:\d+)/.test(stdout),
+      20_000,
+      () => `the simulator's address (output: ${stdout})`,
+      20,
+    );
     const origin = /serving (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)![1]!;
     const response = await fetch(`${origin}/api/v1/logs?since=${new Date(Date.now() - 7_200_000).toISOString()}&limit=10`, {
       headers: { authorization: 'SSWS tok-cli-test-123456' },

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { otlpHttpConfigSchema, OtlpHttpExporter } from '@oktel/exporter-otlp';
 import { logEventToRecord, oktaResource, type OktaLogEvent } from '@oktel/okta-log-event';
-import { OtlpTestServer, testHost, testSettings, fixture as loadFixture } from '@oktel/testkit';
+import { OtlpTestServer, testHost, testSettings, fixture as loadFixture, waitUntil } from '@oktel/testkit';
 import { zstdAvailable } from '@oktel/otlp-encoding';
 
 const fixture = loadFixture('user-session-start.json') as OktaLogEvent;
@@ -172,11 +172,18 @@ describe('otlp_http exporter', () => {
   });
 
   it('delivers everything once a sink that was down comes back', async () => {
-    const { exporter: e } = exporter();
-    await e.start(testHost());
+    const host = testHost();
+    const { exporter: e } = exporter({ retry_on_failure: { initial_interval: '50ms', max_interval: '200ms', unhealthy_after: '0s' } });
+    await e.start(host);
     await server.stop();
     await e.consume(records(5));
-    await new Promise((r) => setTimeout(r, 400));
+    // The sink comes back only once a send to it has failed.
+    await waitUntil(
+      () => host.health.get('exporter/otlp_http')?.healthy === false,
+      5000,
+      () => 'a failed send while the sink was down',
+      10,
+    );
     await server.start();
     await e.consume(records(5, 5));
     await e.shutdown();

@@ -160,7 +160,8 @@ describe('event de-duplication shared between receivers', () => {
     const first = dedup.deliverOnce([ev('a'), ev('b')], () => new Promise<void>((_, reject) => (fail = reject)));
     let secondSettled = false;
     const second = dedup.deliverOnce([ev('b'), ev('c')], async () => undefined).finally(() => (secondSettled = true));
-    await new Promise((r) => setTimeout(r, 20));
+    // A copy that did not wait would settle within this turn's promise jobs: setImmediate runs after them all.
+    await new Promise((r) => setImmediate(r));
     expect(secondSettled).to.equal(false);
     fail(new RetryableError('exporter down'));
     await first.then(

@@ -3,6 +3,7 @@ import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor } f
 import type { OktaSimulator } from '@oktel/okta-simulator';
 import { pollOktaIntoLogger } from '@oktel/receiver-okta';
 import { createLogger, MemoryLogSink } from '@oktel/core';
+import { waitUntil } from '@oktel/testkit';
 import { events, simulator, TOKEN } from './helpers.js';
 
 describe('okta receiver as a library', () => {
@@ -22,8 +23,12 @@ describe('okta receiver as a library', () => {
       diagnostics: createLogger({ sink: new MemoryLogSink() }),
       signal: abort.signal,
     });
-    const deadline = Date.now() + 10_000;
-    while (exporter.getFinishedLogRecords().length < 12 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await waitUntil(
+      () => exporter.getFinishedLogRecords().length >= 12,
+      10_000,
+      () => `12 records (have ${exporter.getFinishedLogRecords().length})`,
+      20,
+    );
     abort.abort();
     await run;
     const records = exporter.getFinishedLogRecords();

@@ -6,7 +6,7 @@ import { OTLPLogExporter as JsonExporter } from '@opentelemetry/exporter-logs-ot
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { PermanentError, RetryableError } from '@oktel/core';
-import { LogsSink, selfSignedCertificate, tempDir } from '@oktel/testkit';
+import { LogsSink, selfSignedCertificate, tempDir, waitUntil } from '@oktel/testkit';
 import { expectEveryField, fullRecord, SPAN_ID } from './full-record.js';
 import { GatedConsumer, gzipSync, jsonRequest, post, startReceiver } from './helpers.js';
 
@@ -115,9 +115,15 @@ describe('otlp receiver', () => {
       answered = true;
       return r;
     });
-    const deadline = Date.now() + 5000;
-    while (gate.pending === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    await waitUntil(
+      () => gate.pending > 0,
+      5000,
+      () => 'the batch to reach the pipeline',
+      10,
+    );
     expect(gate.pending).to.equal(1);
+    // Nothing to await for an answer that must not come: a premature 200 over loopback would be
+    // back well within this bound.
     await new Promise((r) => setTimeout(r, 100));
     expect(answered).to.equal(false);
     gate.releaseAll();
@@ -144,8 +150,12 @@ describe('otlp receiver', () => {
     const gate = new GatedConsumer();
     const { logsUrl } = await started(gate, {}, { max_concurrent_requests: 2, retry_after: '3s' });
     const held = [1, 2].map(() => post(logsUrl, jsonRequest([{ body: { stringValue: 'held' } }]), { 'content-type': 'application/json' }));
-    const deadline = Date.now() + 5000;
-    while (gate.pending < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    await waitUntil(
+      () => gate.pending === 2,
+      5000,
+      () => `two batches held by the pipeline (have ${gate.pending})`,
+      10,
+    );
     const third = await post(logsUrl, jsonRequest([{ body: { stringValue: 'third' } }]), { 'content-type': 'application/json' });
     expect(third.status).to.equal(429);
     expect(third.headers.get('retry-after')).to.equal('3');

@@ -34,6 +34,7 @@ describe('exporterhelper', () => {
     const abort = new AbortController();
     let settled: boolean | undefined;
     const wait = abortableSleep(2 ** 31 + 10_000, abort.signal).then((v) => (settled = v));
+    // An overflowed timer fires after 1 ms: this bound gives that failure every chance to show.
     await new Promise((r) => setTimeout(r, 100));
     expect(settled).to.equal(undefined);
     abort.abort();
