@@ -1,26 +1,17 @@
 import { expect } from 'chai';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateActivity, OktaSimulator } from '@oktel/okta-simulator';
-import { tempDir, waitUntil } from '@oktel/testkit';
+import { spawnCaptured, tempDir, waitUntil, type CapturedProcess } from '@oktel/testkit';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const CLI = join(ROOT, 'packages/cli/bin/oktel.mjs');
 const TOKEN = '00durability-test-token-0123456789abcdef';
 const PAGE = 500;
 
-function startOktel(config: string, cwd: string, children: ChildProcess[]): { child: ChildProcess; output: () => string } {
-  const child = spawn(process.execPath, [CLI, 'run', '--config', config], {
-    cwd,
-    env: { ...process.env, OKTA_API_TOKEN: TOKEN },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let output = '';
-  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-  return { child, output: () => output };
+function startOktel(config: string, cwd: string, children: ChildProcess[]): CapturedProcess {
+  return spawnCaptured(process.execPath, [CLI, 'run', '--config', config], { cwd, env: { ...process.env, OKTA_API_TOKEN: TOKEN }, children });
 }
 
 /**
@@ -106,9 +97,8 @@ service:
       60_000,
       () => `the first 4000 events; output so far:\n${first.output().slice(-3000)}`,
     );
-    const killed = new Promise((r) => first.child.once('exit', r));
     first.child.kill('SIGKILL');
-    await killed;
+    await first.exit;
     const beforeRestart = output.read().length;
     expect(beforeRestart).to.be.below(backlog.length);
 
@@ -119,9 +109,8 @@ service:
       () =>
         `every event after the restart (${new Set(output.read()).size} so far, ${sim.logRequests().length} requests, last ${JSON.stringify(sim.logRequests().at(-1))}):\n${second.output().slice(-3000)}`,
     );
-    const stopped = new Promise<number | null>((r) => second.child.once('exit', r));
     second.child.kill('SIGTERM');
-    expect(await stopped).to.equal(0);
+    expect(await second.exit).to.equal(0);
 
     const uuids = output.read();
     expect(new Set(uuids)).to.deep.equal(new Set(backlog.map((e) => e.uuid)));

@@ -1,25 +1,16 @@
 import { expect } from 'chai';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateActivity, OktaSimulator, RecordingServer } from '@oktel/okta-simulator';
-import { completeLines, tempDir, waitUntil } from '@oktel/testkit';
+import { completeLines, spawnCaptured, tempDir, waitUntil, type CapturedProcess } from '@oktel/testkit';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const CLI = join(ROOT, 'packages/cli/bin/oktel.mjs');
 const TOKEN = '00hostile-test-token-0123456789abcdefgh';
 
-function startOktel(config: string, cwd: string, children: ChildProcess[]): { child: ChildProcess; output: () => string } {
-  const child = spawn(process.execPath, [CLI, 'run', '--config', config], {
-    cwd,
-    env: { ...process.env, OKTA_API_TOKEN: TOKEN },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let output = '';
-  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-  return { child, output: () => output };
+function startOktel(config: string, cwd: string, children: ChildProcess[]): CapturedProcess {
+  return spawnCaptured(process.execPath, [CLI, 'run', '--config', config], { cwd, env: { ...process.env, OKTA_API_TOKEN: TOKEN }, children });
 }
 
 function uuidsIn(file: string): string[] {
@@ -96,9 +87,8 @@ service:
       40_000,
       () => `every event (${new Set(uuidsIn(out)).size})\n${oktel.output().slice(-3000)}`,
     );
-    const stopped = new Promise<number | null>((r) => oktel.child.once('exit', r));
     oktel.child.kill('SIGTERM');
-    expect(await stopped).to.equal(0);
+    expect(await oktel.exit).to.equal(0);
     expect(trap.requests).to.have.length(0);
     expect(new Set(uuidsIn(out))).to.deep.equal(new Set(backlog.map((e) => e.uuid)));
     expect(oktel.output()).to.contain(`refused to follow the next link ${trap.origin}/api/v1/logs`);
@@ -121,9 +111,8 @@ service:
       40_000,
       () => `every event (${new Set(uuidsIn(out)).size})\n${oktel.output().slice(-3000)}`,
     );
-    const stopped = new Promise<number | null>((r) => oktel.child.once('exit', r));
     oktel.child.kill('SIGTERM');
-    expect(await stopped).to.equal(0);
+    expect(await oktel.exit).to.equal(0);
     expect(oktel.output()).to.contain(
       `The checkpoint ${join(receiverDir, 'checkpoint')} is unusable (it is not valid JSON); moved it aside to ${join(receiverDir, 'checkpoint.corrupt-')}`,
     );

@@ -1,9 +1,8 @@
 import { expect } from 'chai';
-import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EventHookDelivery, generateActivity, SCENARIOS } from '@oktel/okta-simulator';
-import { tempDir, waitUntil } from '@oktel/testkit';
+import { spawnCaptured, tempDir, waitUntil } from '@oktel/testkit';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const CLI = join(ROOT, 'packages/cli/bin/oktel.mjs');
@@ -36,29 +35,25 @@ service:
     const eventTypes = ['user.session.start', 'user.authentication.sso', 'user.authentication.auth_via_mfa', 'user.account.lock'];
     const { events } = generateActivity({ start: Date.parse('2026-11-20T08:00:00Z'), signIns: 60, seed: 5, scenarios: [...SCENARIOS] });
     const eligible = events.filter((e) => eventTypes.includes(e.eventType));
-    const child = spawn(process.execPath, [CLI, 'run', '--config', join(dir.path, 'hook.yaml')], {
+    const oktel = spawnCaptured(process.execPath, [CLI, 'run', '--config', join(dir.path, 'hook.yaml')], {
       cwd: dir.path,
-      stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, HOOK_SECRET: SECRET },
     });
-    let log = '';
-    child.stderr.on('data', (d: Buffer) => (log += d.toString()));
-    child.stdout.on('data', (d: Buffer) => (log += d.toString()));
+    const { child } = oktel;
     try {
       await waitUntil(
-        () => /Listening for Okta Event Hook calls on (\S+)/.test(log) || child.exitCode !== null,
+        () => /Listening for Okta Event Hook calls on (\S+)/.test(oktel.output()) || child.exitCode !== null,
         30_000,
-        () => `the hook endpoint:\n${log}`,
+        () => `the hook endpoint:\n${oktel.output()}`,
       );
-      const url = /Listening for Okta Event Hook calls on (\S+)/.exec(log)![1]!;
+      const url = /Listening for Okta Event Hook calls on (\S+)/.exec(oktel.output())![1]!;
       const okta = new EventHookDelivery({ url, eventTypes, auth: { header: 'Authorization', value: SECRET }, maxEventsPerCall: 20 });
       expect(await okta.verify()).to.equal(true);
       expect(await okta.deliver(events)).to.equal(eligible.length);
       // Okta delivers at least once: the same calls again must not reach the exporters twice.
       await okta.deliver(eligible.slice(0, 20));
-      const exit = new Promise<number | null>((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
-      expect(await exit, log).to.equal(0);
+      expect(await oktel.exit, oktel.output()).to.equal(0);
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
     }
@@ -79,6 +74,6 @@ service:
         );
       });
     expect(uuids.sort()).to.deep.equal(eligible.map((e) => e.uuid).sort());
-    expect(log).not.to.contain(SECRET);
+    expect(oktel.output()).not.to.contain(SECRET);
   });
 });

@@ -1,5 +1,4 @@
 import { expect } from 'chai';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -7,7 +6,7 @@ import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { logEventToRecord, oktaResource, type OktaLogEvent } from '@oktel/okta-log-event';
 import { generateActivity, SCENARIOS } from '@oktel/okta-simulator';
-import { completeLines, tempDir, waitUntil } from '@oktel/testkit';
+import { completeLines, spawnCaptured, tempDir, waitUntil, type CapturedProcess } from '@oktel/testkit';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const CLI = join(ROOT, 'packages/cli/bin/oktel.mjs');
@@ -33,9 +32,7 @@ function backendFor(resource: Record<string, unknown>, backends: number): number
   return createHash('sha256').update(key).digest().readUInt32BE(0) % backends;
 }
 
-interface Instance {
-  child: ChildProcess;
-  stderr: string;
+interface Instance extends CapturedProcess {
   logsUrl: string;
   alertsFile: string;
 }
@@ -67,25 +64,22 @@ service:
     health: { address: "127.0.0.1:0" }
 `,
   );
-  const child = spawn(process.execPath, [CLI, 'run', '--config', config], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-  const instance: Instance = { child, stderr: '', logsUrl: '', alertsFile };
-  child.stderr!.on('data', (d: Buffer) => (instance.stderr += d.toString()));
-  child.stdout!.on('data', (d: Buffer) => (instance.stderr += d.toString()));
+  const instance: Instance = { ...spawnCaptured(process.execPath, [CLI, 'run', '--config', config], { cwd: dir }), logsUrl: '', alertsFile };
+  const { child } = instance;
   await waitUntil(
-    () => /Listening for OTLP\/HTTP logs on (\S+)/.test(instance.stderr) || child.exitCode !== null,
+    () => /Listening for OTLP\/HTTP logs on (\S+)/.test(instance.output()) || child.exitCode !== null,
     30_000,
-    () => `${name} to listen:\n${instance.stderr}`,
+    () => `${name} to listen:\n${instance.output()}`,
   );
-  instance.logsUrl = /Listening for OTLP\/HTTP logs on (\S+)/.exec(instance.stderr)?.[1] ?? '';
-  expect(instance.logsUrl, instance.stderr).to.match(/^http:\/\/127\.0\.0\.1:\d+\/v1\/logs$/);
+  instance.logsUrl = /Listening for OTLP\/HTTP logs on (\S+)/.exec(instance.output())?.[1] ?? '';
+  expect(instance.logsUrl, instance.output()).to.match(/^http:\/\/127\.0\.0\.1:\d+\/v1\/logs$/);
   return instance;
 }
 
 async function stopInstance(instance: Instance): Promise<void> {
   if (instance.child.exitCode !== null) return;
-  const exit = new Promise<number | null>((resolve) => instance.child.once('exit', resolve));
   instance.child.kill('SIGTERM');
-  expect(await exit, instance.stderr).to.equal(0);
+  expect(await instance.exit, instance.output()).to.equal(0);
 }
 
 async function send(url: string, records: ReadableLogRecord[]): Promise<void> {
@@ -160,7 +154,7 @@ describe('scale-out: oktel instances behind a load balancer that routes by resou
     for (const instance of running) await stopInstance(instance);
     const expected = alertsIn(single.alertsFile);
     const partitioned = three.flatMap((i) => alertsIn(i.alertsFile)).sort();
-    expect(expected.length, single.stderr).to.be.greaterThan(ORGS.length);
+    expect(expected.length, single.output()).to.be.greaterThan(ORGS.length);
     expect(partitioned).to.deep.equal(expected);
   });
 });

@@ -1,10 +1,10 @@
 import { expect } from 'chai';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { OtlpTestServer, tempDir, waitUntil, fixture } from '@oktel/testkit';
+import { OtlpTestServer, spawnCaptured, tempDir, waitUntil, fixture, type CapturedProcess } from '@oktel/testkit';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const CLI = join(ROOT, 'packages/cli/bin/oktel.mjs');
@@ -15,20 +15,8 @@ function events(n: number): string {
   return `${Array.from({ length: n }, (_, i) => JSON.stringify({ ...EVENT, uuid: `uuid-${i}` })).join('\n')}\n`;
 }
 
-interface Run {
-  child: ChildProcess;
-  output: () => string;
-  exit: Promise<number | null>;
-}
-
-function start(command: string, args: string[], cwd: string, children: ChildProcess[], detached = false): Run {
-  const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], detached });
-  children.push(child);
-  let output = '';
-  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-  const exit = new Promise<number | null>((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal ? -1 : null))));
-  return { child, output: () => output, exit };
+function start(command: string, args: string[], cwd: string, children: ChildProcess[], detached = false): CapturedProcess {
+  return spawnCaptured(command, args, { cwd, children, detached });
 }
 
 function childPids(pid: number): number[] {

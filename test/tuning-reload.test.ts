@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { completeLines, fixture, tempDir, waitUntil } from '@oktel/testkit';
+import { completeLines, fixture, spawnCaptured, tempDir, waitUntil } from '@oktel/testkit';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const CLI = join(ROOT, 'packages/cli/bin/oktel.mjs');
@@ -64,11 +64,8 @@ service:
   telemetry: { progress: { interval: 0 }, metrics: { address: "127.0.0.1:0" }, health: { address: "127.0.0.1:0" } }
 `,
     );
-    child = spawn(process.execPath, [CLI, 'run', '--config', config], { cwd: dir.path, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-    const exit = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));
+    const run = spawnCaptured(process.execPath, [CLI, 'run', '--config', config], { cwd: dir.path });
+    child = run.child;
     // The file exporter writes one OTLP/JSON request per line; records and alerts are read out of them.
     const records = (): Record<string, unknown>[] =>
       completeLines(out).flatMap((line) => {
@@ -86,7 +83,7 @@ service:
     await waitUntil(
       () => lines().length >= 2,
       30_000,
-      () => `two events through the pipeline (output: ${output})`,
+      () => `two events through the pipeline (output: ${run.output()})`,
     );
     expect(alerts(), 'two sign-ins are half-way to a count of 3').to.have.length(0);
 
@@ -94,39 +91,39 @@ service:
     writeFileSync(tuning, 'overrides:\n  signin-burst-other: { correlate: { count: 5 } }\n');
     child.kill('SIGHUP');
     await waitUntil(
-      () => output.includes('Reloaded:'),
+      () => run.output().includes('Reloaded:'),
       20_000,
-      () => `reload (output: ${output})`,
+      () => `reload (output: ${run.output()})`,
     );
-    expect(output).to.include('state kept for 1 rules, reset for 1').and.include('rule set version 2');
+    expect(run.output()).to.include('state kept for 1 rules, reset for 1').and.include('rule set version 2');
 
     // An invalid tuning file is refused, naming file and line, and the process keeps running.
     writeFileSync(tuning, 'overrides:\n  signin-burst:\n    severity: urgent\n');
     child.kill('SIGHUP');
     await waitUntil(
-      () => output.includes('Reload refused'),
+      () => run.output().includes('Reload refused'),
       20_000,
-      () => `refusal (output: ${output})`,
+      () => `refusal (output: ${run.output()})`,
     );
-    expect(output).to.include(`${tuning}:3`).and.include('still running rule set version 2');
+    expect(run.output()).to.include(`${tuning}:3`).and.include('still running rule set version 2');
     expect(child.exitCode).to.equal(null);
 
     appendFileSync(input, event(3));
     await waitUntil(
       () => alerts().length >= 1,
       20_000,
-      () => `the third sign-in to fire signin-burst (output: ${output}, records: ${lines().length})`,
+      () => `the third sign-in to fire signin-burst (output: ${run.output()}, records: ${lines().length})`,
     );
     const fired = alerts();
     expect(fired).to.deep.equal(['signin-burst']);
 
-    const metricsUrl = /Serving Prometheus metrics on (\S+)/.exec(output)![1]!;
+    const metricsUrl = /Serving Prometheus metrics on (\S+)/.exec(run.output())![1]!;
     const metrics = await (await fetch(metricsUrl)).text();
     expect(metrics).to.match(/oktel_processor_ruleset_version\{processor="detection[^"]*"\} 2/);
     expect(metrics).to.match(/oktel_processor_ruleset_reloads_total\{result="failed",processor="detection[^"]*"\} 1/);
     expect(metrics).to.match(/oktel_processor_ruleset_reloads_total\{result="ok",processor="detection[^"]*"\} 1/);
 
     child.kill('SIGTERM');
-    expect(await exit, output).to.equal(0);
+    expect(await run.exit, run.output()).to.equal(0);
   });
 });

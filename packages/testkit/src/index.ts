@@ -2,6 +2,7 @@ export { LogsSink } from './logs-sink.js';
 export { testHost, testSettings, type TestHost, type TestSettings } from './settings.js';
 export { batchesReceiverFactory, sinkExporterFactory } from './sink-components.js';
 export { tempDir } from './temp-dir.js';
+export { spawnCaptured, type CapturedProcess } from './processes.js';
 export { selfSignedCertificate } from './certificates.js';
 export { completeLines, noTelemetryEndpoints, telemetryOnAnyPort, writeLines, writeConfig } from './files.js';
 export { OtlpTestServer, type ReceivedRequest, type ScriptedResponse } from './otlp-server.js';

@@ -1,0 +1,31 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+
+/** A child process whose output is collected as it runs. */
+export interface CapturedProcess {
+  readonly child: ChildProcess;
+  /** Everything it wrote so far, stdout and stderr interleaved as they arrived. */
+  output(): string;
+  /**
+   * Its exit code, or -1 when a signal ended it. Listened for from the spawn on, so a process
+   * that exits before a test gets round to awaiting it is never missed.
+   */
+  readonly exit: Promise<number | null>;
+}
+
+/**
+ * Spawns `command` with its output captured (stdin closed). `children` collects it for an
+ * `afterEach` that kills whatever a failed test left running.
+ */
+export function spawnCaptured(
+  command: string,
+  args: readonly string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; detached?: boolean; children?: ChildProcess[] } = {},
+): CapturedProcess {
+  const child = spawn(command, args, { cwd: options.cwd, env: options.env, detached: options.detached, stdio: ['ignore', 'pipe', 'pipe'] });
+  options.children?.push(child);
+  let output = '';
+  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  const exit = new Promise<number | null>((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal ? -1 : null))));
+  return { child, output: () => output, exit };
+}
