@@ -60,7 +60,7 @@ export { loadConfig, resolveConfig, zodIssues, type LoadOptions, type ResolvedCo
 export { block, duration, extensionId, knownSecrets, registerSecret, secret, size } from './config/schema.js';
 export { serviceSchema, type ServiceConfig, type TelemetryConfig } from './config/service-schema.js';
 export { formatDuration, parseDuration, parseSize } from './config/units.js';
-export { YamlSource } from './config/yaml-source.js';
+export { locateInYaml, YamlSource } from './config/yaml-source.js';
 
 export { startProgress, type ProgressOptions } from './service/progress.js';
 export { Service, type ComponentStatusEntry, type ServiceOptions } from './service/service.js';

@@ -1,4 +1,5 @@
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node as YamlNode } from 'yaml';
+import { LineCounter, parseAllDocuments, type Document } from 'yaml';
+import { locateInYaml } from '@oktel/core';
 
 /** One YAML document of a Sigma file (a rule or a correlation), with a way to name lines. */
 export interface SigmaDocument {
@@ -27,22 +28,7 @@ export function looksLikeSigma(text: string): boolean {
 }
 
 function locator(doc: Document, lines: LineCounter): (path?: readonly (string | number)[]) => number {
-  return (path = []) => {
-    let node: unknown = doc.contents;
-    let offset: number | undefined = (node as YamlNode | null)?.range?.[0];
-    for (const segment of path) {
-      if (isMap(node)) {
-        const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(segment));
-        if (!pair) break;
-        offset = (pair.key as YamlNode).range?.[0] ?? offset;
-        node = pair.value;
-      } else if (isSeq(node) && typeof segment === 'number' && node.items[segment]) {
-        node = node.items[segment];
-        offset = (node as YamlNode).range?.[0] ?? offset;
-      } else break;
-    }
-    return offset === undefined ? 1 : lines.linePos(offset).line;
-  };
+  return (path = []) => locateInYaml(doc, lines, path)?.line ?? 1;
 }
 
 export interface ParsedSigmaFile {

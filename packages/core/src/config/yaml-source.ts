@@ -43,27 +43,33 @@ export class YamlSource {
     return YamlSource.fromText(file, text);
   }
 
-  /**
-   * The line of the deepest node on `path` that exists in this file, and whether the whole
-   * path was found. Keys point at the key itself, so an unknown key is reported where it is written.
-   */
+  /** The line of the deepest node on `path` that exists in this file (see `locateInYaml`). */
   locate(path: readonly (string | number)[]): { line: number; exact: boolean } | undefined {
-    let node: unknown = this.#doc.contents;
-    let offset: number | undefined = (node as YamlNode | null)?.range?.[0];
-    let depth = 0;
-    for (const segment of path) {
-      if (isMap(node)) {
-        const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(segment));
-        if (!pair) break;
-        offset = (pair.key as YamlNode).range?.[0] ?? offset;
-        node = pair.value;
-      } else if (isSeq(node) && typeof segment === 'number' && node.items[segment]) {
-        node = node.items[segment];
-        offset = (node as YamlNode).range?.[0] ?? offset;
-      } else break;
-      depth++;
-    }
-    if (offset === undefined) return undefined;
-    return { line: this.#lines.linePos(offset).line, exact: depth === path.length };
+    return locateInYaml(this.#doc, this.#lines, path);
   }
+}
+
+/**
+ * The line of the deepest node on `path` that exists in a parsed YAML document, and whether the
+ * whole path was found; undefined for an empty document. Keys point at the key itself, so an
+ * unknown key is reported where it is written.
+ */
+export function locateInYaml(doc: Document, lines: LineCounter, path: readonly (string | number)[]): { line: number; exact: boolean } | undefined {
+  let node: unknown = doc.contents;
+  let offset: number | undefined = (node as YamlNode | null)?.range?.[0];
+  let depth = 0;
+  for (const segment of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(segment));
+      if (!pair) break;
+      offset = (pair.key as YamlNode).range?.[0] ?? offset;
+      node = pair.value;
+    } else if (isSeq(node) && typeof segment === 'number' && node.items[segment]) {
+      node = node.items[segment];
+      offset = (node as YamlNode).range?.[0] ?? offset;
+    } else break;
+    depth++;
+  }
+  if (offset === undefined) return undefined;
+  return { line: lines.linePos(offset).line, exact: depth === path.length };
 }
