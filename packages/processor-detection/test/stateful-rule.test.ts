@@ -287,6 +287,41 @@ describe('stateful rule alert entities', () => {
     });
   });
 
+  it('names in an aggregate alert the entities of its own window, not those of the event that closed it', () => {
+    const { rule } = ruleOf(AGGREGATE);
+    expect(rule.addItem(item(0, 'a1', 'g', [true], dana('10.0.0.1')))).to.deep.equal([]);
+    const closed = rule.addItem(item(10 * MIN + 1, 'a2', 'g', [true], dana('10.0.0.2')));
+    expect(closed.map((f) => [f.uuids, f.entities])).to.deep.equal([
+      [['a1'], { 'user.name': { values: ['dana'], omitted: 0 }, 'source.ip': { values: ['10.0.0.1'], omitted: 0 } }],
+    ]);
+    // The event that closed it opened the next window, and is named by that window's alert.
+    expect(rule.advance(30 * MIN).map((f) => [f.uuids, f.entities])).to.deep.equal([
+      [['a2'], { 'user.name': { values: ['dana'], omitted: 0 }, 'source.ip': { values: ['10.0.0.2'], omitted: 0 } }],
+    ]);
+  });
+
+  it('names no entity of a value_count event that had no value (it was not counted)', () => {
+    const { rule } = ruleOf('type: value_count\nwindow: 10m\nfield: client.ipAddress\ndistinct: 2');
+    rule.addItem(item(1, 'e1', 'g', '10.0.0.1', dana('10.0.0.1')));
+    rule.addItem(item(2, 'n1', 'g', null, [['user.name', 'mallory']]));
+    expect(rule.addItem(item(3, 'e2', 'g', '10.0.0.2', dana('10.0.0.2')))[0]!.entities).to.deep.equal({
+      'user.name': { values: ['dana'], omitted: 0 },
+      'source.ip': { values: ['10.0.0.1', '10.0.0.2'], omitted: 0 },
+    });
+  });
+
+  it('names no entity of a partial sequence that expired before the one that completed', () => {
+    const { rule } = ruleOf(
+      'type: sequence\nwindow: 10m\nsteps:\n  - { name: denied, match: { "==": [{ var: outcome.result }, "FAILURE"] } }\n  - { name: success, match: { "==": [{ var: outcome.result }, "SUCCESS"] } }',
+    );
+    rule.addItem(item(0, 's1', 'g', [0], [['user.name', 'old']]));
+    rule.addItem(item(20 * MIN, 's2', 'g', [0], dana('10.0.0.2')));
+    const fires = rule.addItem(item(21 * MIN, 's3', 'g', [1], dana('10.0.0.3')));
+    expect(fires.map((f) => [f.uuids, f.entities])).to.deep.equal([
+      [['s2', 's3'], { 'user.name': { values: ['dana'], omitted: 0 }, 'source.ip': { values: ['10.0.0.2', '10.0.0.3'], omitted: 0 } }],
+    ]);
+  });
+
   it('names only the entities of the event that fired for new_terms', () => {
     const { rule } = ruleOf('type: new_terms\nfields: [client.geographicalContext.country]\nhistory_window: 30d\nlearning_period: 1h');
     expect(rule.addItem(item(0, 'e1', 'g', 'US', dana('10.0.0.1')))).to.deep.equal([]);

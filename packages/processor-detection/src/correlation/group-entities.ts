@@ -33,9 +33,10 @@ export function addEntities(flat: (number | string)[], pairs: readonly EntityPai
 }
 
 /**
- * The entities of one group as the rule keeps them: while the group has seen one event (most
- * groups never see a second), the flat array as one JSON string, which costs about a third of
- * the array and its separate value strings; from its second event on, the flat array itself.
+ * The entities of one group as the rule keeps them: while one event has added entities since the
+ * group's last alert (most groups never see a second), the flat array as one JSON string, which
+ * for ASCII values costs about a third of the array and its separate value strings; from the
+ * second such event on, the flat array itself.
  */
 export type GroupEntities = string | (number | string)[];
 

@@ -213,15 +213,20 @@ export class StatefulRule {
   #feed(item: CorrelationItem): Fire[] {
     let correlator = this.#groups.get(item.groupKey);
     let fire: Fire | undefined;
+    let startedOver = false;
     if (correlator) {
       // Least recently used first: moving a group to the end keeps eviction O(1).
       this.#groups.delete(item.groupKey);
       this.#groups.set(item.groupKey, correlator);
+      const before = collectionStart(correlator);
       fire = correlator.add(item);
+      startedOver = before !== collectionStart(correlator);
     } else {
       if (this.#groups.size >= this.#limits.maxGroups) {
-        const evicted = this.#groups.keys().next().value as string;
-        this.#groups.delete(evicted);
+        const [evictedKey, evicted] = this.#groups.entries().next().value as [string, Correlator];
+        // Its expiry-heap entry outlives it until popped: what it kept for an alert must not.
+        evicted.entities = undefined;
+        this.#groups.delete(evictedKey);
         this.#limits.onEvict?.();
       }
       correlator = this.#create(item.groupKey);
@@ -238,13 +243,24 @@ export class StatefulRule {
       }
       return fire ? [fire] : [];
     }
-    // At most ENTITY_CAP values plus GROUP_ENTITY_OVERFLOW counted ones per attribute: bounded per
-    // group, and dropped with it. Not saved with the state: after a restart an alert names the
-    // entities of the events since the restart (its group_by values are always there).
-    if (item.entities && item.entities.length > 0)
-      correlator.entities = addGroupEntities(correlator.entities, item.entities, ENTITY_CAP, GROUP_ENTITY_OVERFLOW);
+    // The entities of the group's events since its last alert, at most ENTITY_CAP values plus
+    // GROUP_ENTITY_OVERFLOW counted ones per attribute: bounded per group, and dropped with it. Not
+    // saved with the state: after a restart an alert names the entities of the events since the
+    // restart (its group_by values are always there).
+    // An aggregate window or a partial sequence that this event closed or dropped is judged
+    // without it: its alert (if any) names its own events, and this one starts the collection over.
+    const closedBefore = startedOver && (this.#spec.type === 'aggregate' || !fire);
+    if (closedBefore) {
+      if (fire) takeEntities(correlator, fire);
+      correlator.entities = undefined;
+    }
+    if (item.entities && item.entities.length > 0 && countsForEntities(this.#spec, item)) {
+      // A group that fires on this event hands its entities over at once: no JSON form for them.
+      const current = correlator.entities ?? (fire && !closedBefore ? [] : undefined);
+      correlator.entities = addGroupEntities(current, item.entities, ENTITY_CAP, GROUP_ENTITY_OVERFLOW);
+    }
     if (!fire) return [];
-    takeEntities(correlator, fire);
+    if (!closedBefore) takeEntities(correlator, fire);
     return [fire];
   }
 
@@ -307,6 +323,22 @@ export class StatefulRule {
     }
     return { groups: this.#groups.size, skipped };
   }
+}
+
+/**
+ * Where the window or partial sequence a correlator is collecting for began (aggregate: its
+ * window start; sequence: its first step), or undefined for the types whose alert always
+ * includes the event that fires it. A change across `add` means the event closed or dropped it.
+ */
+function collectionStart(correlator: Correlator): number | undefined {
+  if (correlator instanceof AggregateCorrelator) return correlator.start;
+  if (correlator instanceof SequenceCorrelator) return correlator.at >= 0 ? correlator.firstMs : Number.NEGATIVE_INFINITY;
+  return undefined;
+}
+
+/** A value_count event without a value is not counted: it names no entity in the group's alert. */
+function countsForEntities(spec: Correlate, item: CorrelationItem): boolean {
+  return spec.type !== 'value_count' || (item.facts !== null && item.facts !== undefined);
 }
 
 /** A group fired: its alert carries the entities collected since its last alert, and collection starts over. */
