@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { completeLines, telemetryOnAnyPort, tempDir, FIXTURES_DIR, waitUntil } from '@oktel/testkit';
+import { completeLines, spawnCaptured, telemetryOnAnyPort, tempDir, FIXTURES_DIR, waitUntil } from '@oktel/testkit';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const CLI = join(ROOT, 'packages/cli/bin/oktel.mjs');
@@ -71,7 +71,7 @@ describe('oktel CLI', () => {
     expect(result.stderr).to.contain('Usage: oktel');
   });
 
-  it('drains and exits 0 on SIGTERM while following a file', async function () {
+  it('stops with exit 0 on SIGTERM while following a file, its summary counting what it delivered', async function () {
     this.timeout(60_000);
     const input = join(dir.path, 'in.jsonl');
     const fixture = readFileSync(join(FIXTURES_DIR, 'user-session-start.json'), 'utf8');
@@ -80,50 +80,41 @@ describe('oktel CLI', () => {
       join(dir.path, 'follow.yaml'),
       `receivers:\n  file:\n    path: ${input}\n    follow: true\n    poll_interval: 50ms\nexporters:\n  file:\n    path: ${join(dir.path, 'out.jsonl')}\nservice:\n  pipelines:\n    logs: { receivers: [file], exporters: [file] }\n`,
     );
-    const child = spawn(process.execPath, [CLI, 'run', '--config', join(dir.path, 'follow.yaml'), '--config', telemetryOnAnyPort(dir.path)], {
+    const oktel = spawnCaptured(process.execPath, [CLI, 'run', '--config', join(dir.path, 'follow.yaml'), '--config', telemetryOnAnyPort(dir.path)], {
       cwd: dir.path,
-      stdio: ['ignore', 'pipe', 'pipe'],
     });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     // SIGTERM while it follows the file, once the event it has read is out.
     const out = join(dir.path, 'out.jsonl');
     await waitUntil(
       () => completeLines(out).length === 1,
       30_000,
-      () => `the event in ${out} (output: ${stderr})`,
+      () => `the event in ${out} (output: ${oktel.output()})`,
       20,
     );
-    const exit = new Promise<number | null>((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    expect(await exit, stderr).to.equal(0);
-    expect(stderr).to.contain('Stopping (SIGTERM)');
-    expect(stderr).to.match(/exporter file\s+1\s+1\s+0/);
+    oktel.child.kill('SIGTERM');
+    expect(await oktel.exit, oktel.output()).to.equal(0);
+    expect(oktel.output()).to.contain('Stopping (SIGTERM)');
+    expect(oktel.output()).to.match(/exporter file\s+1\s+1\s+0/);
   });
 });
 
 describe('oktel simulate-okta', () => {
   it('serves a fake org with a backlog on loopback until SIGTERM', async function () {
     this.timeout(30_000);
-    const child = spawn(process.execPath, [CLI, 'simulate-okta', '--port', '0', '--token', 'tok-cli-test-123456', '--backlog', '1h'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    const simulator = spawnCaptured(process.execPath, [CLI, 'simulate-okta', '--port', '0', '--token', 'tok-cli-test-123456', '--backlog', '1h']);
     await waitUntil(
-      () => /serving (http:\/\/127\.0\.0\.1:\d+)/.test(stdout),
+      () => /serving (http:\/\/127\.0\.0\.1:\d+)/.test(simulator.output()),
       20_000,
-      () => `the simulator's address (output: ${stdout})`,
+      () => `the simulator's address (output: ${simulator.output()})`,
       20,
     );
-    const origin = /serving (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)![1]!;
+    const origin = /serving (http:\/\/127\.0\.0\.1:\d+)/.exec(simulator.output())![1]!;
     const response = await fetch(`${origin}/api/v1/logs?since=${new Date(Date.now() - 7_200_000).toISOString()}&limit=10`, {
       headers: { authorization: 'SSWS tok-cli-test-123456' },
     });
     expect(response.status).to.equal(200);
     expect(await response.json()).to.have.length(10);
-    const exit = new Promise<number | null>((r) => child.once('exit', r));
-    child.kill('SIGTERM');
-    expect(await exit).to.equal(0);
+    simulator.child.kill('SIGTERM');
+    expect(await simulator.exit).to.equal(0);
   });
 });

@@ -4,6 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import type { ChildProcess } from 'node:child_process';
 import { logEventToRecord, oktaResource, type OktaLogEvent } from '@oktel/okta-log-event';
 import { generateActivity, SCENARIOS } from '@oktel/okta-simulator';
 import { completeLines, spawnCaptured, tempDir, waitUntil, type CapturedProcess } from '@oktel/testkit';
@@ -37,7 +38,7 @@ interface Instance extends CapturedProcess {
   alertsFile: string;
 }
 
-async function startInstance(dir: string, name: string): Promise<Instance> {
+async function startInstance(dir: string, name: string, children: ChildProcess[]): Promise<Instance> {
   const alertsFile = join(dir, `${name}-alerts.jsonl`);
   const config = join(dir, `${name}.yaml`);
   writeFileSync(
@@ -64,7 +65,7 @@ service:
     health: { address: "127.0.0.1:0" }
 `,
   );
-  const instance: Instance = { ...spawnCaptured(process.execPath, [CLI, 'run', '--config', config], { cwd: dir }), logsUrl: '', alertsFile };
+  const instance: Instance = { ...spawnCaptured(process.execPath, [CLI, 'run', '--config', config], { cwd: dir, children }), logsUrl: '', alertsFile };
   const { child } = instance;
   await waitUntil(
     () => /Listening for OTLP\/HTTP logs on (\S+)/.test(instance.output()) || child.exitCode !== null,
@@ -122,9 +123,12 @@ function alertsIn(file: string): string[] {
 describe('scale-out: oktel instances behind a load balancer that routes by resource', () => {
   let dir: ReturnType<typeof tempDir>;
   const running: Instance[] = [];
+  // Every child, including one whose start timed out before it became an Instance.
+  const children: ChildProcess[] = [];
   beforeEach(() => (dir = tempDir()));
   afterEach(async () => {
-    for (const instance of running.splice(0)) if (instance.child.exitCode === null) instance.child.kill('SIGKILL');
+    running.length = 0;
+    for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     dir.cleanup();
   });
 
@@ -135,9 +139,9 @@ describe('scale-out: oktel instances behind a load balancer that routes by resou
       return { domain, resource, records: orgEvents(domain, 11 + i).map((e) => logEventToRecord(e, { resource, scope: { name: 'edge' } })) };
     });
 
-    const single = await startInstance(dir.path, 'single');
+    const single = await startInstance(dir.path, 'single', children);
     running.push(single);
-    const three = [await startInstance(dir.path, 'a'), await startInstance(dir.path, 'b'), await startInstance(dir.path, 'c')];
+    const three = [await startInstance(dir.path, 'a', children), await startInstance(dir.path, 'b', children), await startInstance(dir.path, 'c', children)];
     running.push(...three);
 
     const placement = byOrg.map((org) => backendFor(org.resource.attributes, three.length));
