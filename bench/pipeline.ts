@@ -15,7 +15,7 @@ import { generateActivity, SCENARIOS } from '@oktel/okta-simulator';
 const ROOT = resolve(import.meta.dirname, '..');
 
 /** A JSON Lines file of generated Okta events, written once per size and reused. */
-async function eventsFile(events: number): Promise<string> {
+export async function eventsFile(events: number): Promise<string> {
   const dir = join(tmpdir(), 'oktel-bench');
   mkdirSync(dir, { recursive: true });
   // v2: events stamped in the past (2026-01), as a replay of a real export is; v1's dates ran past

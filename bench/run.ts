@@ -1,4 +1,4 @@
-// pnpm bench [jsonlogic|detection|sigma|exporter|splunk-hec|receivers|encoding|correlation-types|lists|all] | pipeline [events] [--compiled] — prints JSON results; BENCHMARKS.md records them.
+// pnpm bench [jsonlogic|detection|sigma|exporter|splunk-hec|receivers|encoding|correlation-types|lists|all] | pipeline [events] [--compiled] | detection-offload [events] — prints JSON results; BENCHMARKS.md records them.
 import { runJsonLogicBenchmark } from './jsonlogic.js';
 import { runDetectionBenchmark } from './detection.js';
 import { runExporterBenchmark } from './exporter.js';
@@ -9,6 +9,7 @@ import { runEncodingBenchmark } from './encoding.js';
 import { runPipelineBenchmark } from './pipeline.js';
 import { runCorrelationTypesBenchmark } from './correlation-types.js';
 import { runListsBenchmark } from './lists.js';
+import { runDetectionOffloadBenchmark } from './detection-offload.js';
 
 const which = process.argv[2] ?? 'all';
 const out: Record<string, unknown> = { node: process.version, date: new Date().toISOString() };
@@ -21,6 +22,10 @@ if (which === 'receivers' || which === 'all') out.receivers = await runReceivers
 if (which === 'encoding' || which === 'all') out.encoding = await runEncodingBenchmark({ records: 50_000, rounds: 5 });
 if (which === 'correlation-types' || which === 'all') out.correlationTypes = await runCorrelationTypesBenchmark({ entities: 50_000, events: 200_000 });
 if (which === 'lists' || which === 'all') out.lists = runListsBenchmark({ entries: 100_000, lookups: 100_000, rounds: 5, globs: 1000 });
+if (which === 'detection-offload') {
+  const events = Number(process.argv.slice(3).find((a) => /^\d+$/.test(a)) ?? 100_000);
+  out.detectionOffload = await runDetectionOffloadBenchmark({ events });
+}
 if (which === 'pipeline') {
   const args = process.argv.slice(3);
   const events = Number(args.find((a) => /^\d+$/.test(a)) ?? 200_000);
