@@ -33,6 +33,12 @@ export interface Correlator {
   /** The pipeline is stopping: a final decision for what is open. */
   finish(): Fire | undefined;
   snapshot(): unknown;
+  /**
+   * aggregate and sequence: where the window or partial sequence being collected for began. A
+   * change across `add` means that event closed or dropped it, so what the group collected for an
+   * alert belongs to what came before. The other types' alerts always include the event that fires them.
+   */
+  collectionStart?(): number;
 }
 
 function pushCapped(list: string[], uuid: string, cap: number): void {
@@ -82,6 +88,9 @@ abstract class FlatWindowCorrelator {
   /** On the prototype of a per-rule subclass (see `boundTo`): no pointer per group. */
   declare readonly shape: RuleShape<{ window: number }>;
 
+  get spec(): this['shape']['spec'] {
+    return this.shape.spec;
+  }
   deadline(): number {
     if (typeof this.ev === 'string') return this.t + this.shape.spec.window;
     return this.ev.length > 0 ? (this.ev[this.ev.length - 2] as number) + this.shape.spec.window : Number.NEGATIVE_INFINITY;
@@ -121,9 +130,6 @@ abstract class FlatWindowCorrelator {
  */
 export class ThresholdCorrelator extends FlatWindowCorrelator implements Correlator {
   declare readonly shape: RuleShape<Extract<Correlate, { type: 'threshold' }>>;
-  get spec() {
-    return this.shape.spec;
-  }
   add(item: CorrelationItem): Fire | undefined {
     const { count } = this.shape.spec;
     if (isEmpty(this.ev) && count > 1) {
@@ -179,9 +185,6 @@ function uuidsOf(ev: readonly (number | string)[], stride: number, offset: numbe
 export class ValueCountCorrelator extends FlatWindowCorrelator implements Correlator {
   v = '';
   declare readonly shape: RuleShape<Extract<Correlate, { type: 'value_count' }>>;
-  get spec() {
-    return this.shape.spec;
-  }
   add(item: CorrelationItem): Fire | undefined {
     if (item.facts === null || item.facts === undefined) return undefined;
     const { distinct } = this.shape.spec;
@@ -272,6 +275,9 @@ export class SequenceCorrelator implements Correlator {
     this.counts = [];
     this.total = 0;
     this.uuids = [];
+  }
+  collectionStart(): number {
+    return this.at >= 0 ? this.firstMs : Number.NEGATIVE_INFINITY;
   }
   deadline(): number {
     return this.at >= 0 ? this.firstMs + this.spec.window : Number.NEGATIVE_INFINITY;
@@ -391,6 +397,10 @@ export class AggregateCorrelator implements Correlator {
     this.uuids = [];
     this.acc = [];
     return result;
+  }
+
+  collectionStart(): number {
+    return this.start;
   }
 
   deadline(): number {

@@ -218,9 +218,9 @@ export class StatefulRule {
       // Least recently used first: moving a group to the end keeps eviction O(1).
       this.#groups.delete(item.groupKey);
       this.#groups.set(item.groupKey, correlator);
-      const before = collectionStart(correlator);
+      const before = correlator.collectionStart?.();
       fire = correlator.add(item);
-      startedOver = before !== collectionStart(correlator);
+      startedOver = before !== correlator.collectionStart?.();
     } else {
       if (this.#groups.size >= this.#limits.maxGroups) {
         const [evictedKey, evicted] = this.#groups.entries().next().value as [string, Correlator];
@@ -323,17 +323,6 @@ export class StatefulRule {
     }
     return { groups: this.#groups.size, skipped };
   }
-}
-
-/**
- * Where the window or partial sequence a correlator is collecting for began (aggregate: its
- * window start; sequence: its first step), or undefined for the types whose alert always
- * includes the event that fires it. A change across `add` means the event closed or dropped it.
- */
-function collectionStart(correlator: Correlator): number | undefined {
-  if (correlator instanceof AggregateCorrelator) return correlator.start;
-  if (correlator instanceof SequenceCorrelator) return correlator.at >= 0 ? correlator.firstMs : Number.NEGATIVE_INFINITY;
-  return undefined;
 }
 
 /** A value_count event without a value is not counted: it names no entity in the group's alert. */
