@@ -306,20 +306,38 @@ export class FileReceiver implements Receiver {
   async #drain(file: string, state: FileState): Promise<void> {
     if (!state.handle) return;
     const buffer = Buffer.allocUnsafe(READ_CHUNK);
-    for (;;) {
-      if (this.#stopped) return;
-      const start = state.offset;
-      const { bytesRead } = await state.handle.read(buffer, 0, READ_CHUNK, start);
-      if (bytesRead === 0) break;
-      this.#bytesRead += bytesRead;
-      if (start < FINGERPRINT_BYTES) state.fingerprint = Buffer.concat([state.fingerprint, buffer.subarray(0, Math.min(bytesRead, FINGERPRINT_BYTES - start))]);
-      state.offset += bytesRead;
-      const chunk = buffer.subarray(0, bytesRead);
-      state.tail = Buffer.concat([state.tail, chunk.subarray(Math.max(0, bytesRead - TAIL_BYTES))]).subarray(-TAIL_BYTES);
-      for (const line of state.splitter.pushLines(buffer.subarray(0, bytesRead))) {
-        await this.#handleLine(file, state, 'text' in line ? line.text : line);
-        this.#mark(file, state, start + line.end);
+    const handle = state.handle;
+    // The next chunk is read while this one's lines go through the pipeline: reads run on libuv's
+    // thread pool, which compression shares, and waiting for each read in turn left this thread idle.
+    const read = (at: number) =>
+      handle.read(buffer, 0, READ_CHUNK, at).then((r) => {
+        this.#bytesRead += r.bytesRead;
+        return r;
+      });
+    let reading: Promise<{ bytesRead: number }> | undefined = read(state.offset);
+    try {
+      for (;;) {
+        if (this.#stopped) return;
+        const start = state.offset;
+        const { bytesRead } = await reading;
+        reading = undefined;
+        if (bytesRead === 0) break;
+        if (start < FINGERPRINT_BYTES)
+          state.fingerprint = Buffer.concat([state.fingerprint, buffer.subarray(0, Math.min(bytesRead, FINGERPRINT_BYTES - start))]);
+        state.offset += bytesRead;
+        const chunk = buffer.subarray(0, bytesRead);
+        state.tail = Buffer.concat([state.tail, chunk.subarray(Math.max(0, bytesRead - TAIL_BYTES))]).subarray(-TAIL_BYTES);
+        // The splitter copies what it keeps, so the buffer is free for the next read.
+        const lines = state.splitter.pushLines(chunk);
+        reading = read(state.offset);
+        for (const line of lines) {
+          await this.#handleLine(file, state, 'text' in line ? line.text : line);
+          this.#mark(file, state, start + line.end);
+        }
       }
+    } finally {
+      // A read still in flight must settle before the handle can be closed.
+      if (reading) await reading.catch(() => undefined);
     }
     // A followed plain file may still be written: its last line waits for its newline.
     if (!this.#config.follow) {

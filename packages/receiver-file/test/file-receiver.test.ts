@@ -3,7 +3,7 @@ import { writeFileSync, appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { fileReceiverConfigSchema, fileReceiverFactory } from '@oktel/receiver-file';
-import { LogsSink, tempDir, testHost, testSettings, writeLines, fixture as loadFixture } from '@oktel/testkit';
+import { LogsSink, tempDir, testHost, testSettings, waitUntil, writeLines, fixture as loadFixture } from '@oktel/testkit';
 
 const fixture = loadFixture('user-session-start.json') as Record<string, unknown>;
 const event = (n: number): Record<string, unknown> => ({
@@ -115,11 +115,43 @@ describe('file receiver', () => {
     await sink.waitFor(300);
     const progress = receiver.progress!()!;
     const bytesPerRecord = progress.total / 2000;
-    // One batch in flight at a time, and the file read at most a stream buffer (64 KiB) ahead of it.
+    // One batch in flight at a time, and the file read at most two chunks (64 KiB each) ahead of
+    // it: the one being split into lines and the one read ahead.
     expect(sink.maxInFlight).to.equal(1);
-    expect(progress.done).to.be.below((sink.count + 200) * bytesPerRecord + 64 * 1024);
+    expect(progress.done).to.be.below((sink.count + 200) * bytesPerRecord + 2 * 64 * 1024);
     await receiver.shutdown();
     expect(settings.telemetry.get('failed_log_records')).to.equal(0);
+  });
+
+  it('reads the next chunk from disk while the pipeline holds the current one', async () => {
+    // Reads run on libuv's thread pool, shared with compression: waiting for each read only once
+    // the previous chunk's lines were delivered left the pipeline thread idle behind gzip.
+    const path = writeLines(
+      dir.path,
+      'events.jsonl',
+      Array.from({ length: 200 }, (_, i) => event(i)),
+    );
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let batches = 0;
+    const consumer = {
+      consume: async () => {
+        if (batches++ === 0) await held;
+      },
+    };
+    const receiver = fileReceiverFactory.create(testSettings('receiver', 'file'), fileReceiverConfigSchema.parse({ path, batch_size: 1 }), consumer);
+    await receiver.start(testHost());
+    await waitUntil(
+      () => receiver.progress!()!.done > 64 * 1024,
+      5000,
+      () => `a second chunk read while the first batch is held (read ${receiver.progress!()!.done} bytes)`,
+      5,
+    );
+    expect(batches).to.equal(1);
+    release();
+    await receiver.whenDone!();
+    await receiver.shutdown();
+    expect(batches).to.equal(200);
   });
 
   it('follows a file for appended lines and new files until shut down', async () => {
