@@ -5,6 +5,7 @@ import { guardValues, truthy } from '@oktel/jsonlogic';
 import { isAbsent, logEventOf, oktaResource } from '@oktel/okta-log-event';
 import { EntityCollector, eventEntities, type AlertEntities, type EntityPair } from './alert-record.js';
 import { groupKeyOf, orgOfKey, valuesOfKey, type Fire } from './correlation/item.js';
+import { eventEntitiesOf, type EventEntities } from './correlation/group-entities.js';
 import type { CompiledRule } from './rules/compiled-rule.js';
 import { RuleContext } from './rules/rule-context.js';
 import { SEVERITIES } from './rules/severity.js';
@@ -206,6 +207,7 @@ export class DetectionEngine {
     const alerts: LogRecord[] = [];
     const single: CompiledRule[] = [];
     let pairs: EntityPair[] | undefined;
+    let shared: EventEntities | undefined;
     let entities: AlertEntities | undefined;
     for (const rule of matched) {
       const values = rule.groupBy.map(({ read }) => read(event) ?? null);
@@ -217,7 +219,8 @@ export class DetectionEngine {
           continue;
         }
         const key = groupKeyOf(org, values);
-        const item = stateful.item(ctx, eventMs, event.uuid, key, (pairs ??= eventEntities(event)));
+        shared ??= eventEntitiesOf((pairs ??= eventEntities(event)));
+        const item = stateful.item(ctx, eventMs, event.uuid, key, shared);
         this.#journal?.push([rule.definition.id, item.ms, item.uuid, item.groupKey, item.facts ?? null]);
         for (const fire of stateful.addItem(item)) alerts.push(...this.#alert(rule, fire));
       } else {

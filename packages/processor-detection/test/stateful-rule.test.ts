@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { parse } from 'yaml';
 import type { EntityPair } from '../src/alert-record.js';
 import { orgOfKey, valuesOfKey, type CorrelationItem, type Fire } from '../src/correlation/item.js';
+import { eventEntitiesOf } from '../src/correlation/group-entities.js';
 import { StatefulRule, statefulSnapshotSchema, type StatefulLimits } from '../src/correlation/stateful-rule.js';
 import { RuleContext } from '../src/rules/rule-context.js';
 import { correlateSchema } from '../src/rules/rule-schema.js';
@@ -39,7 +40,7 @@ function ruleOf(yaml: string, limits: Partial<StatefulLimits> = {}): { rule: Sta
 }
 
 function item(ms: number, uuid: string, groupKey = 'g', facts: unknown = null, entities?: readonly EntityPair[]): CorrelationItem {
-  return { ms, uuid, groupKey, facts, entities, bytes: 0 };
+  return { ms, uuid, groupKey, facts, entities: entities && eventEntitiesOf(entities), bytes: 0 };
 }
 
 /** The uuids the probe rule correlated, in order. */
@@ -461,8 +462,8 @@ describe('stateful rule facts', () => {
 
   it('keeps the entities it is given with the item', () => {
     const { rule } = ruleOf(PROBE);
-    const entities: EntityPair[] = [['user.name', 'dana']];
-    expect(rule.item(ctxOf(FAILURE), 5, 'u', 'g', entities).entities).to.deep.equal([['user.name', 'dana']]);
+    const entities = eventEntitiesOf([['user.name', 'dana']]);
+    expect(rule.item(ctxOf(FAILURE), 5, 'u', 'g', entities).entities?.pairs).to.deep.equal([['user.name', 'dana']]);
   });
 
   it('keeps the field value for value_count, null when absent', () => {

@@ -40,16 +40,46 @@ export function addEntities(flat: (number | string)[], pairs: readonly EntityPai
  */
 export type GroupEntities = string | (number | string)[];
 
-/** Adds an event's entities to a group's; returns what to keep (a new value when the form changes). */
-export function addGroupEntities(current: GroupEntities | undefined, pairs: readonly EntityPair[], cap: number, overflow: number): GroupEntities {
-  if (current === undefined) {
+/**
+ * One event's entities as every stateful rule it feeds receives them. The one-event form (the
+ * JSON string a new group keeps) is built once per event, not once per group it opens, and the
+ * groups it opens share that one string.
+ */
+export interface EventEntities {
+  readonly pairs: readonly EntityPair[];
+  /** The one-event form, once built. */
+  json: string | undefined;
+}
+
+export function eventEntitiesOf(pairs: readonly EntityPair[]): EventEntities {
+  return { pairs, json: undefined };
+}
+
+function oneEventForm(event: EventEntities, cap: number, overflow: number): string {
+  if (event.json === undefined) {
     const first: (number | string)[] = [];
-    addEntities(first, pairs, cap, overflow);
-    return JSON.stringify(first);
+    addEntities(first, event.pairs, cap, overflow);
+    event.json = JSON.stringify(first);
   }
-  const flat = typeof current === 'string' ? (JSON.parse(current) as (number | string)[]) : current;
-  addEntities(flat, pairs, cap, overflow);
-  return flat;
+  return event.json;
+}
+
+/**
+ * Adds an event's entities to a group's; returns what to keep (a new value when the form changes).
+ * `cap` and `overflow` must be the same for every call with the same event (its one-event form is shared).
+ */
+export function addGroupEntities(current: GroupEntities | undefined, event: EventEntities, cap: number, overflow: number): GroupEntities {
+  if (current === undefined) return oneEventForm(event, cap, overflow);
+  if (typeof current === 'string') {
+    // The same entities as the group's one event so far (the same user, address and session, as
+    // most of a session's events are): the merge would change nothing, so the string stays.
+    if (current === oneEventForm(event, cap, overflow)) return current;
+    const flat = JSON.parse(current) as (number | string)[];
+    addEntities(flat, event.pairs, cap, overflow);
+    return flat;
+  }
+  addEntities(current, event.pairs, cap, overflow);
+  return current;
 }
 
 /** The alert's view: kept values per attribute (first seen first) and how many further were counted. */

@@ -1,5 +1,6 @@
 import type { AnyValue, AnyValueMap } from '@opentelemetry/api-logs';
-import type { AlertEntities, EntityPair } from '../alert-record.js';
+import type { AlertEntities } from '../alert-record.js';
+import type { EventEntities } from './group-entities.js';
 /**
  * What a stateful rule keeps of one event while it waits in the reorder buffer: its time,
  * identity, group key and the facts the rule needs — never the event or its record.
@@ -12,7 +13,7 @@ export interface CorrelationItem {
   /** value_count: the field value; sequence: indexes of the steps it matches; aggregate: one entry per aggregate. */
   facts: unknown;
   /** The entity values of the event (see `eventEntities`), for its group's alert; not journaled. */
-  entities?: readonly EntityPair[] | undefined;
+  entities?: EventEntities | undefined;
   /** Its estimated heap cost while it waits in the reorder buffer, computed once on the way in. */
   bytes: number;
 }

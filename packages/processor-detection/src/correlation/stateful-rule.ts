@@ -19,9 +19,9 @@ import { MinHeap } from './min-heap.js';
 import { TUNING_OPERATIONS } from '../tuning/in-list.js';
 import { NewTermsCorrelator, termOf, type LearningClock } from './new-terms.js';
 import { ImpossibleTravelCorrelator, travelFacts } from './impossible-travel.js';
-import { EntityCollector, type EntityPair } from '../alert-record.js';
+import { EntityCollector } from '../alert-record.js';
 import { ENTITY_CAP } from '../suppression.js';
-import { addGroupEntities, entitiesFromFlat } from './group-entities.js';
+import { addGroupEntities, entitiesFromFlat, type EventEntities } from './group-entities.js';
 
 /** Further distinct values per entity attribute a correlation group counts beyond the ENTITY_CAP it keeps. */
 const GROUP_ENTITY_OVERFLOW = 8;
@@ -47,7 +47,7 @@ function itemBytes(item: CorrelationItem): number {
   const facts = item.facts;
   const factBytes = typeof facts === 'string' ? 2 * facts.length : Array.isArray(facts) ? 16 + 16 * facts.length : 16;
   let entityBytes = 0;
-  if (item.entities) for (const [name, value] of item.entities) entityBytes += 40 + 2 * (name.length + value.length);
+  if (item.entities) for (const [name, value] of item.entities.pairs) entityBytes += 40 + 2 * (name.length + value.length);
   return 96 + 2 * (item.groupKey.length + item.uuid.length) + factBytes + entityBytes;
 }
 
@@ -111,7 +111,7 @@ export class StatefulRule {
   }
 
   /** What the rule keeps of an event: evaluated once, journaled as is (entities are not journaled). */
-  item(ctx: RuleContext, ms: number, uuid: string, groupKey: string, entities?: readonly EntityPair[]): CorrelationItem {
+  item(ctx: RuleContext, ms: number, uuid: string, groupKey: string, entities?: EventEntities): CorrelationItem {
     // One object shape for every item (entities and bytes always present) keeps the hot paths monomorphic.
     return { ms, uuid, groupKey, facts: this.#facts(ctx), entities, bytes: 0 };
   }
@@ -238,7 +238,7 @@ export class StatefulRule {
       // new_terms, impossible_travel: the alert is about the event that fired (the correlator adds what it kept).
       if (fire && !fire.entities && item.entities) {
         const one = new EntityCollector(ENTITY_CAP, GROUP_ENTITY_OVERFLOW);
-        one.addPairs(item.entities);
+        one.addPairs(item.entities.pairs);
         fire.entities = one.result();
       }
       return fire ? [fire] : [];
@@ -254,7 +254,7 @@ export class StatefulRule {
       if (fire) takeEntities(correlator, fire);
       correlator.entities = undefined;
     }
-    if (item.entities && item.entities.length > 0 && countsForEntities(this.#spec, item)) {
+    if (item.entities && item.entities.pairs.length > 0 && countsForEntities(this.#spec, item)) {
       // A group that fires on this event hands its entities over at once: no JSON form for them.
       const current = correlator.entities ?? (fire && !closedBefore ? [] : undefined);
       correlator.entities = addGroupEntities(current, item.entities, ENTITY_CAP, GROUP_ENTITY_OVERFLOW);
