@@ -309,11 +309,16 @@ export class FileReceiver implements Receiver {
     const handle = state.handle;
     // The next chunk is read while this one's lines go through the pipeline: reads run on libuv's
     // thread pool, which compression shares, and waiting for each read in turn left this thread idle.
-    const read = (at: number) =>
-      handle.read(buffer, 0, READ_CHUNK, at).then((r) => {
+    const read = (at: number) => {
+      const next = handle.read(buffer, 0, READ_CHUNK, at).then((r) => {
         this.#bytesRead += r.bytesRead;
         return r;
       });
+      // Handled now, awaited later: a read that fails while the pipeline holds the previous chunk
+      // must surface at that await, not as an unhandled rejection that ends the process.
+      next.catch(() => undefined);
+      return next;
+    };
     let reading: Promise<{ bytesRead: number }> | undefined = read(state.offset);
     try {
       for (;;) {
