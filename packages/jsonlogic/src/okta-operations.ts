@@ -57,16 +57,21 @@ function literalString(raw: unknown, logicPath: string, what: string): string {
  */
 export function parseOktaKeyValues(text: unknown): Readonly<Record<string, string>> | null {
   if (typeof text !== 'string') return null;
-  // Several rules read the same event's behaviors or risk string one after another: the last
-  // parse is kept (frozen, so no caller can change what the next one reads).
-  if (text === lastParsed.text) return lastParsed.map;
+  // Several rules read the same event's behaviors and risk strings, in turns: the last few parses
+  // are kept (frozen, so no caller can change what the next one reads).
+  for (let i = 0; i < recentTexts.length; i++) if (recentTexts[i] === text) return recentMaps[i]!;
   const map = parseKeyValues(text);
-  lastParsed.text = text;
-  lastParsed.map = map;
+  recentTexts[nextSlot] = text;
+  recentMaps[nextSlot] = map;
+  nextSlot = (nextSlot + 1) % RECENT_PARSES;
   return map;
 }
 
-const lastParsed: { text: string | undefined; map: Readonly<Record<string, string>> | null } = { text: undefined, map: null };
+/** An event carries a handful of key-value strings (behaviors, risk, …); one slot thrashed between them. */
+const RECENT_PARSES = 4;
+const recentTexts: (string | undefined)[] = new Array<string | undefined>(RECENT_PARSES).fill(undefined);
+const recentMaps: (Readonly<Record<string, string>> | null)[] = new Array<Readonly<Record<string, string>> | null>(RECENT_PARSES).fill(null);
+let nextSlot = 0;
 
 function parseKeyValues(text: string): Readonly<Record<string, string>> | null {
   let body = text.trim();

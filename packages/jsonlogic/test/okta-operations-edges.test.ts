@@ -294,6 +294,20 @@ describe('kv operation and parseOktaKeyValues', () => {
     expect(parseOktaKeyValues('{=x, b=2}')).to.deep.equal({ b: '2' });
   });
 
+  it('keeps the last few parses, so texts read in turns are parsed once each, and never answers for another text', () => {
+    const behaviors = '{New Device=POSITIVE, New IP=NEGATIVE}';
+    const risk = '{level=HIGH}';
+    const first = parseOktaKeyValues(behaviors);
+    const riskMap = parseOktaKeyValues(risk);
+    // Read in turns, as rules on one event do: the same frozen maps, not new parses.
+    expect(parseOktaKeyValues(behaviors)).to.equal(first);
+    expect(parseOktaKeyValues(risk)).to.equal(riskMap);
+    // More texts than slots: each still gets its own map.
+    const texts = ['{a=1}', '{a=2}', '{a=3}', '{a=4}', '{a=5}', '{a=6}'];
+    for (let round = 0; round < 2; round++) for (const [i, text] of texts.entries()) expect(parseOktaKeyValues(text)).to.deep.equal({ a: String(i + 1) });
+    expect(parseOktaKeyValues(behaviors)).to.deep.equal({ 'New Device': 'POSITIVE', 'New IP': 'NEGATIVE' });
+  });
+
   it('is null for a value that is not a string, also right after parsing a string', () => {
     expect(parseOktaKeyValues('{a=1}')).to.deep.equal({ a: '1' });
     expect(parseOktaKeyValues(undefined)).to.equal(null);
