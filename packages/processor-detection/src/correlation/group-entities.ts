@@ -49,10 +49,22 @@ export interface EventEntities {
   readonly pairs: readonly EntityPair[];
   /** The one-event form, once built. */
   json: string | undefined;
+  /** The pairs' estimated heap cost in a reorder buffer, once computed (-1 before). */
+  bytes: number;
 }
 
 export function eventEntitiesOf(pairs: readonly EntityPair[]): EventEntities {
-  return { pairs, json: undefined };
+  return { pairs, json: undefined, bytes: -1 };
+}
+
+/** What an event's entities add to each of its items in a reorder buffer (UTF-16 strings and pair arrays). */
+export function entityBytes(event: EventEntities): number {
+  if (event.bytes < 0) {
+    let bytes = 0;
+    for (const [name, value] of event.pairs) bytes += 40 + 2 * (name.length + value.length);
+    event.bytes = bytes;
+  }
+  return event.bytes;
 }
 
 function oneEventForm(event: EventEntities, cap: number, overflow: number): string {

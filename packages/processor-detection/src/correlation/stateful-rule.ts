@@ -21,7 +21,7 @@ import { NewTermsCorrelator, termOf, type LearningClock } from './new-terms.js';
 import { ImpossibleTravelCorrelator, travelFacts } from './impossible-travel.js';
 import { EntityCollector } from '../alert-record.js';
 import { ENTITY_CAP } from '../suppression.js';
-import { addGroupEntities, entitiesFromFlat, type EventEntities } from './group-entities.js';
+import { addGroupEntities, entitiesFromFlat, entityBytes, type EventEntities } from './group-entities.js';
 
 /** Further distinct values per entity attribute a correlation group counts beyond the ENTITY_CAP it keeps. */
 const GROUP_ENTITY_OVERFLOW = 8;
@@ -46,9 +46,7 @@ type FactReader = (ctx: RuleContext) => unknown;
 function itemBytes(item: CorrelationItem): number {
   const facts = item.facts;
   const factBytes = typeof facts === 'string' ? 2 * facts.length : Array.isArray(facts) ? 16 + 16 * facts.length : 16;
-  let entityBytes = 0;
-  if (item.entities) for (const [name, value] of item.entities.pairs) entityBytes += 40 + 2 * (name.length + value.length);
-  return 96 + 2 * (item.groupKey.length + item.uuid.length) + factBytes + entityBytes;
+  return 96 + 2 * (item.groupKey.length + item.uuid.length) + factBytes + (item.entities ? entityBytes(item.entities) : 0);
 }
 
 const itemSchema = z.tuple([z.number(), z.string(), z.string(), z.json()]);
