@@ -209,8 +209,16 @@ export class DetectionEngine {
     let pairs: EntityPair[] | undefined;
     let shared: EventEntities | undefined;
     let entities: AlertEntities | undefined;
+    // Most rules group by the same paths (the actor): their values and group key are built once
+    // per event, and the groups of those rules share one key string.
+    const grouped: { signature: string; values: unknown[]; key: string | undefined }[] = [];
     for (const rule of matched) {
-      const values = rule.groupBy.map(({ read }) => read(event) ?? null);
+      let group = grouped.find((g) => g.signature === rule.groupBySignature);
+      if (!group) {
+        group = { signature: rule.groupBySignature, values: rule.groupBy.map(({ read }) => read(event) ?? null), key: undefined };
+        grouped.push(group);
+      }
+      const values = group.values;
       const stateful = this.#stateful.get(rule);
       if (stateful) {
         // Absent means absent: "unknown" sessions or null addresses are not one group.
@@ -218,7 +226,7 @@ export class DetectionEngine {
           this.#options.onGroupByAbsent?.(rule);
           continue;
         }
-        const key = groupKeyOf(org, values);
+        const key = (group.key ??= groupKeyOf(org, values));
         shared ??= eventEntitiesOf((pairs ??= eventEntities(event)));
         const item = stateful.item(ctx, eventMs, event.uuid, key, shared);
         this.#journal?.push([rule.definition.id, item.ms, item.uuid, item.groupKey, item.facts ?? null]);

@@ -157,6 +157,38 @@ describe('Sigma rules in the detection processor', () => {
       expect(fired[0]!.attributes['security_rule.name']).to.equal('The correlation');
       expect(alerts(rules, [grant('dana'), fail('sam')]).length).to.equal(0);
     });
+    it("reads aliased group-by values with the correlation's own fields, also when another rule groups the same event by the same name", () => {
+      // Rules grouped by the same paths share an event's values; an aliased key must not.
+      const rules = load(`${BASE}---
+title: Grants per actor
+id: 55555555-5555-4555-8555-555555555555
+level: low
+correlation:
+  type: event_count
+  rules: [admin_grant]
+  group-by: [actor.alternateId]
+  timespan: 10m
+  condition: { gte: 100 }
+---
+title: The correlation
+id: 44444444-4444-4444-8444-444444444444
+level: high
+tags: [attack.credential-access, attack.t1110]
+correlation:
+  type: temporal_ordered
+  rules: [admin_grant, failed_login]
+  group-by: [actor.alternateId]
+  timespan: 10m
+  aliases:
+    actor.alternateId:
+      admin_grant: target.alternateId
+      failed_login: actor.alternateId
+`);
+      const grant = (to: string) => ({ eventType: 'user.account.privilege.grant', actor: { alternateId: 'boss' }, target: [{ alternateId: to }] });
+      const fired = alerts(rules, [grant('dana'), fail('dana')]);
+      expect(fired.map((a) => a.attributes['security_rule.name'])).to.deep.equal(['The correlation']);
+      expect(alerts(rules, [grant('dana'), fail('boss')]).length).to.equal(0);
+    });
     it('refuses a correlation naming a rule that is not loaded, and still loads the rest', () => {
       const { loaded } = loadRules([
         dir({ 'rules.yml': correlation('  type: event_count\n  rules: [nope]\n  group-by: [actor.alternateId]\n  timespan: 5m\n  condition: { gte: 3 }\n') }),

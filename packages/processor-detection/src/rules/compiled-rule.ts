@@ -12,6 +12,8 @@ export interface CompiledRule {
   readonly match: Evaluator;
   /** Readers for group_by paths (native event paths, evaluated on the event). */
   readonly groupBy: readonly { path: string; read: PathReader }[];
+  /** The group_by paths as one string: rules with the same group_by read an event's values and build its group key once. */
+  readonly groupBySignature: string;
   readonly riskScore: number;
   readonly severityRank: number;
   /** Attributes every tagged record and alert of this rule carries (ATT&CK, rule identity). */
@@ -54,6 +56,7 @@ export function compileRule(definition: RuleDefinition, file: string): CompiledR
     file,
     match: compileAt(definition.match, ['match'], true),
     groupBy: definition.group_by.map((path) => ({ path, read: pathReader(path, null) })),
+    groupBySignature: JSON.stringify(definition.group_by),
     riskScore: definition.risk_score ?? DEFAULT_RISK_SCORE[definition.severity],
     severityRank: severityRank(definition.severity),
     tagAttributes: {

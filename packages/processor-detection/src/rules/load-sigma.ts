@@ -50,7 +50,11 @@ function withSigma(rule: CompiledRule, sigma: CompiledSigmaRule): CompiledRule {
   if (sigma.sigma.id) extra['security_rule.id'] = sigma.sigma.id;
   if (rule.definition.references.length > 0) extra['security_rule.references'] = rule.definition.references;
   if (rule.definition.false_positives.length > 0) extra['security_rule.false_positives'] = rule.definition.false_positives;
-  const compiled = { ...rule, groupBy, tagAttributes: { ...rule.tagAttributes, ...extra } };
+  // Aliased group_by values are read by this rule's own readers: its values are not shared with
+  // other rules that group by the same paths.
+  const aliased = groupBy.some((g, i) => g !== rule.groupBy[i]);
+  const groupBySignature = aliased ? JSON.stringify(['sigma-aliases', rule.definition.id, rule.definition.group_by]) : rule.groupBySignature;
+  const compiled = { ...rule, groupBy, groupBySignature, tagAttributes: { ...rule.tagAttributes, ...extra } };
   SIGMA_RULES.add(compiled);
   return compiled;
 }
