@@ -5,4 +5,4 @@ export { MAX_SEARCH_DEPTH, MAX_SEARCH_VALUES, searchValues } from './search.js';
 export { STANDARD_OPERATIONS } from './standard-operations.js';
 export { truthy } from './truthy.js';
 export { pathReader, type PathReader } from './var-path.js';
-export { compileRuleSet, guardValues, type RuleSet, type RuleSetOptions } from './rule-set.js';
+export { compileRuleSet, fieldGuard, guardAdmits, guardValues, type FieldGuard, type RuleSet, type RuleSetOptions } from './rule-set.js';

@@ -25,20 +25,28 @@ function isVar(node: unknown, path: string): boolean {
   return arg === path || (Array.isArray(arg) && arg.length === 1 && arg[0] === path);
 }
 
+/** What a rule requires of a string field: one of `values`, or a value that starts with one of `prefixes`. */
+export interface FieldGuard {
+  readonly values: ReadonlySet<string>;
+  readonly prefixes: readonly string[];
+}
+
 /**
- * The values of `path` a rule cannot match without, or undefined when it has no such guard.
- * Only exact cases count: a top-level `==`/`===` of the path with a string, an `in` of the path
- * in a list of strings, or one of those as a clause of a top-level `and`.
+ * What a rule requires of `path` to match at all, or undefined when it requires nothing that can
+ * be told without evaluating it. Only exact cases count: a top-level `==`/`===` of the path with
+ * a string, an `in` of the path in a list of strings, a `startsWith` of the path with a string
+ * (the Okta operation: false for a value that is not a string), one of those as a clause of a
+ * top-level `and`, or an `or` whose every branch has one (their union).
  */
-export function guardValues(rule: unknown, path: string): Set<string> | undefined {
+export function fieldGuard(rule: unknown, path: string): FieldGuard | undefined {
   if (typeof rule !== 'object' || rule === null || Array.isArray(rule)) return undefined;
   const [op] = Object.keys(rule);
   if (Object.keys(rule).length !== 1) return undefined;
   const args = (rule as Record<string, unknown>)[op!];
   if ((op === '==' || op === '===') && Array.isArray(args) && args.length === 2) {
     const [a, b] = args;
-    if (isVar(a, path) && typeof b === 'string') return new Set([b]);
-    if (isVar(b, path) && typeof a === 'string') return new Set([a]);
+    if (isVar(a, path) && typeof b === 'string') return { values: new Set([b]), prefixes: [] };
+    if (isVar(b, path) && typeof a === 'string') return { values: new Set([a]), prefixes: [] };
   }
   if (
     op === 'in' &&
@@ -48,15 +56,44 @@ export function guardValues(rule: unknown, path: string): Set<string> | undefine
     Array.isArray(args[1]) &&
     args[1].every((v) => typeof v === 'string')
   ) {
-    return new Set(args[1] as string[]);
+    return { values: new Set(args[1] as string[]), prefixes: [] };
+  }
+  if (op === 'startsWith' && Array.isArray(args) && args.length === 2 && isVar(args[0], path) && typeof args[1] === 'string') {
+    return { values: new Set(), prefixes: [args[1]] };
   }
   if (op === 'and' && Array.isArray(args)) {
     for (const clause of args) {
-      const found = guardValues(clause, path);
+      const found = fieldGuard(clause, path);
       if (found) return found;
     }
   }
+  if (op === 'or' && Array.isArray(args) && args.length > 0) {
+    const values = new Set<string>();
+    const prefixes: string[] = [];
+    for (const branch of args) {
+      const found = fieldGuard(branch, path);
+      // One branch that can hold for any value makes the whole `or` unguarded.
+      if (!found) return undefined;
+      for (const v of found.values) values.add(v);
+      prefixes.push(...found.prefixes);
+    }
+    return { values, prefixes };
+  }
   return undefined;
+}
+
+/** Whether a field value can satisfy a guard. */
+export function guardAdmits(guard: FieldGuard, value: string): boolean {
+  return guard.values.has(value) || guard.prefixes.some((p) => value.startsWith(p));
+}
+
+/**
+ * The values of `path` a rule cannot match without, or undefined when it has no such guard or
+ * its guard includes a prefix (`fieldGuard` gives those).
+ */
+export function guardValues(rule: unknown, path: string): Set<string> | undefined {
+  const guard = fieldGuard(rule, path);
+  return guard && guard.prefixes.length === 0 ? new Set(guard.values) : undefined;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import jsonLogic from 'json-logic-js';
 import { PermanentError } from '@oktel/core';
-import { compile, compileRuleSet, guardValues, JsonLogicCompileError, pathReader } from '@oktel/jsonlogic';
+import { compile, compileRuleSet, fieldGuard, guardAdmits, guardValues, JsonLogicCompileError, pathReader } from '@oktel/jsonlogic';
 
 const D = 'default';
 const deep = { a: { b: { c: { d: { e: 1 } } } } };
@@ -74,7 +74,16 @@ describe('jsonlogic: guard values of a rule', () => {
     ['in a string', { in: [ev, 'abc'] }, undefined],
     ['in with the path second', { in: ['a', ev] }, undefined],
     ['a clause of and', { and: [{ '==': [{ var: 'x' }, 1] }, { '==': [ev, 'a'] }] }, ['a']],
-    ['a clause of or', { or: [{ '==': [ev, 'a'] }] }, undefined],
+    ['an or whose one branch is guarded', { or: [{ '==': [ev, 'a'] }] }, ['a']],
+    [
+      'an or whose every branch is guarded: the union',
+      { or: [{ '==': [ev, 'a'] }, { and: [{ in: [ev, ['b', 'c']] }, { '==': [{ var: 'x' }, 1] }] }] },
+      ['a', 'b', 'c'],
+    ],
+    ['an or with one unguarded branch', { or: [{ '==': [ev, 'a'] }, { '==': [{ var: 'x' }, 1] }] }, undefined],
+    ['an empty or', { or: [] }, undefined],
+    ['startsWith (a prefix: not exact values)', { startsWith: [ev, 'user.'] }, undefined],
+    ['an or with a startsWith branch', { or: [{ '==': [ev, 'a'] }, { startsWith: [ev, 'user.'] }] }, undefined],
     ['two operations in one node', { '==': [ev, 'a'], and: [] }, undefined],
     ['a literal', 'a', undefined],
     ['null', null, undefined],
@@ -86,6 +95,19 @@ describe('jsonlogic: guard values of a rule', () => {
       expect(found === undefined ? undefined : [...found].sort()).to.deep.equal(expected);
     });
   }
+
+  it('gives prefixes for startsWith, alone or in an or, and admits exactly the values the rule could match', () => {
+    const guard = fieldGuard(
+      { or: [{ '==': [ev, 'a.b'] }, { startsWith: [ev, 'user.'] }, { and: [{ startsWith: [ev, 'policy.'] }, { '==': [{ var: 'x' }, 1] }] }] },
+      'eventType',
+    )!;
+    expect([...guard.values]).to.deep.equal(['a.b']);
+    expect(guard.prefixes).to.deep.equal(['user.', 'policy.']);
+    for (const value of ['a.b', 'user.session.start', 'policy.rule.update']) expect(guardAdmits(guard, value), value).to.equal(true);
+    for (const value of ['a.bc', 'User.session.start', 'app.user.add', 'policy']) expect(guardAdmits(guard, value), value).to.equal(false);
+    expect(fieldGuard({ startsWith: [ev, 5] }, 'eventType')).to.equal(undefined);
+    expect(fieldGuard({ startsWith: [{ var: 'other' }, 'user.'] }, 'eventType')).to.equal(undefined);
+  });
 
   it('counts guarded rules, and still loosely matches a non-string field value', () => {
     const rules = [{ '==': [ev, '5'] }, { '===': [ev, '5'] }, { '!!': [1] }, { in: [ev, ['a']] }];

@@ -1,7 +1,7 @@
 import type { AnyValue, AnyValueMap } from '@opentelemetry/api-logs';
 import { z } from 'zod';
 import { millisFromHrTime, OktelError, type LogRecord } from '@oktel/core';
-import { guardValues, truthy } from '@oktel/jsonlogic';
+import { fieldGuard, guardAdmits, truthy, type FieldGuard } from '@oktel/jsonlogic';
 import { isAbsent, logEventOf, oktaResource } from '@oktel/okta-log-event';
 import { EntityCollector, eventEntities, type AlertEntities, type EntityPair } from './alert-record.js';
 import { groupKeyOf, orgOfKey, valuesOfKey, type Fire } from './correlation/item.js';
@@ -79,15 +79,18 @@ const snapshotSchema = z.strictObject({
 });
 export type EngineSnapshot = z.input<typeof snapshotSchema>;
 const MAX_ORGS = 10_000;
+/** Event types whose candidate rules are kept; beyond this, candidates are worked out per event. */
+const MAX_INDEXED_EVENT_TYPES = 4096;
 
 /** Evaluates every rule against a record and decides tags and alerts. Runtime-independent. */
 export class DetectionEngine {
   readonly #options: EngineOptions;
   readonly #suppression: Suppression;
   readonly #stateful = new Map<CompiledRule, StatefulRule>();
-  /** Rules to test per eventType (rules that pin eventType are skipped for other events). */
-  readonly #byEventType = new Map<string, CompiledRule[]>();
-  readonly #unguarded: CompiledRule[] = [];
+  /** What each rule requires of eventType (undefined: nothing), parallel to the rules. */
+  readonly #guards: (FieldGuard | undefined)[];
+  /** Rules to test per eventType, in load order, built at its first event (rules whose guard rules it out are skipped). */
+  readonly #byEventType = new Map<string, readonly CompiledRule[]>();
   readonly #now: () => number;
   readonly #lateness: number;
   readonly #skew: number;
@@ -109,17 +112,7 @@ export class DetectionEngine {
     this.#skew = options.maxClockSkewMs ?? Number.POSITIVE_INFINITY;
     this.#byOrg = options.groupByOrg ?? true;
     if (options.journal) this.#journal = [];
-    const guarded = new Map<string, Set<CompiledRule>>();
-    for (const rule of options.rules) {
-      const values = guardValues(rule.definition.match, 'eventType');
-      if (!values) this.#unguarded.push(rule);
-      else for (const v of values) guarded.set(v, (guarded.get(v) ?? new Set()).add(rule));
-    }
-    for (const [value, rules] of guarded)
-      this.#byEventType.set(
-        value,
-        options.rules.filter((r) => rules.has(r) || this.#unguarded.includes(r)),
-      );
+    this.#guards = options.rules.map((rule) => fieldGuard(rule.definition.match, 'eventType'));
     for (const rule of options.rules) {
       if (!rule.definition.correlate) continue;
       this.#stateful.set(
@@ -185,7 +178,7 @@ export class DetectionEngine {
     const ctx = new RuleContext(event, record.attributes, record.resource.attributes as Record<string, unknown>);
     const matched: CompiledRule[] = [];
     const eventType = (event as { eventType?: unknown }).eventType;
-    const candidates = typeof eventType === 'string' ? (this.#byEventType.get(eventType) ?? this.#unguarded) : this.#options.rules;
+    const candidates = typeof eventType === 'string' ? this.#candidatesFor(eventType) : this.#options.rules;
     for (const rule of candidates) {
       let result: unknown;
       try {
@@ -254,6 +247,23 @@ export class DetectionEngine {
     }
     // Stateful rules speak through their alerts; only single-event matches tag the raw record.
     return { matched: single, tags: single.length > 0 ? tagsFor(single) : {}, alerts };
+  }
+
+  /** Event types whose candidate rules are kept (bounded, for tests). */
+  get indexedEventTypes(): number {
+    return this.#byEventType.size;
+  }
+
+  #candidatesFor(eventType: string): readonly CompiledRule[] {
+    const known = this.#byEventType.get(eventType);
+    if (known) return known;
+    const rules = this.#options.rules.filter((_, i) => {
+      const guard = this.#guards[i];
+      return guard === undefined || guardAdmits(guard, eventType);
+    });
+    // Okta has a few hundred event types; a source that invents them is not allowed to grow this without bound.
+    if (this.#byEventType.size < MAX_INDEXED_EVENT_TYPES) this.#byEventType.set(eventType, rules);
+    return rules;
   }
 
   #alert(rule: CompiledRule, fire: Fire): LogRecord[] {

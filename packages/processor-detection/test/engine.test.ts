@@ -141,7 +141,7 @@ describe('detection engine rule selection', () => {
       const result = engine.evaluate(record);
       return { matched: ids(result.matched), evaluated: [...calls] };
     };
-    return { run };
+    return { run, engine };
   }
   const event = (eventType: string) => okta({ eventType, actor: { type: 'User', alternateId: 'dana' } as never, outcome: { result: 'FAILURE' } as never });
 
@@ -154,6 +154,42 @@ describe('detection engine rule selection', () => {
   it('evaluates only unguarded rules for an eventType no rule pins', () => {
     const { run } = selection();
     expect(run(event('app.user_membership.add'))).to.deep.equal({ matched: ['any-failure'], evaluated: ['any-failure'] });
+  });
+
+  it('skips a rule guarded by an eventType prefix or an or of guards for other types, and tests it for its own', () => {
+    const calls: string[] = [];
+    const rules = [
+      counted(rule(ruleYaml('user-prefix', '{ startsWith: [{ var: eventType }, "user.session."] }')), calls),
+      counted(
+        rule(ruleYaml('either', '{ or: [{ "==": [{ var: eventType }, "policy.rule.update"] }, { startsWith: [{ var: eventType }, "system.log_stream."] }] }')),
+        calls,
+      ),
+      counted(rule(ruleYaml('half-guarded', `{ or: [{ "==": [{ var: eventType }, "policy.rule.update"] }, ${failureYaml}] }`)), calls),
+    ];
+    const engine = engineWith(rules);
+    const run = (eventType: string) => {
+      calls.length = 0;
+      return { matched: ids(engine.evaluate(event(eventType)).matched), evaluated: [...calls] };
+    };
+    expect(run('user.session.start')).to.deep.equal({ matched: ['user-prefix', 'half-guarded'], evaluated: ['user-prefix', 'half-guarded'] });
+    expect(run('policy.rule.update')).to.deep.equal({ matched: ['either', 'half-guarded'], evaluated: ['either', 'half-guarded'] });
+    expect(run('system.log_stream.lifecycle.deactivate')).to.deep.equal({
+      matched: ['either', 'half-guarded'],
+      evaluated: ['either', 'half-guarded'],
+    });
+    // A branch with no eventType guard leaves the rule tested on every event.
+    expect(run('app.user_membership.add')).to.deep.equal({ matched: ['half-guarded'], evaluated: ['half-guarded'] });
+    // The same type again: the same selection, from the list built at its first event.
+    expect(run('user.session.start').evaluated).to.deep.equal(['user-prefix', 'half-guarded']);
+  });
+
+  it('keeps candidate lists for at most 4 096 event types, and still selects correctly for types beyond', () => {
+    const { run, engine } = selection();
+    // A source that invents event types must not grow the index without bound.
+    for (let i = 0; i < 5000; i++) run(event(`invented.type.${i}`));
+    expect(engine.indexedEventTypes).to.equal(4096);
+    expect(run(event('user.session.start'))).to.deep.equal({ matched: ['on-start', 'any-failure'], evaluated: ['on-start', 'any-failure'] });
+    expect(run(event('invented.type.4999')).evaluated).to.deep.equal(['any-failure']);
   });
 
   it('drops a match the site excludes, keeping the other rules', () => {
