@@ -127,29 +127,33 @@ describe('stateful rule reorder buffer', () => {
     expect(fed(rule.addItem(item(101, 'b')))).to.deep.equal(['a']);
   });
 
-  const sized: [string, CorrelationItem, number][] = [
-    ['null facts', item(1, 'e1', 'g'), 96 + 2 * 3 + 16],
-    ['a longer group key and uuid', item(1, 'uuid-0001', 'acme\u0000["dana"]'), 96 + 2 * (13 + 9) + 16],
-    ['string facts', item(1, 'e1', 'g', 'abcde'), 96 + 2 * 3 + 2 * 5],
-    ['array facts', item(1, 'e1', 'g', [0, 2, 5]), 96 + 2 * 3 + 16 + 16 * 3],
-    ['object facts', item(1, 'e1', 'g', { a: 1 }), 96 + 2 * 3 + 16],
+  // Items are built inside each test: an event's entity estimate is computed once and kept on it,
+  // so a fixture shared between runs would carry a value computed by another run.
+  const sized: [string, () => CorrelationItem, number][] = [
+    ['null facts', () => item(1, 'e1', 'g'), 96 + 2 * 3 + 16],
+    ['a longer group key and uuid', () => item(1, 'uuid-0001', 'acme\u0000["dana"]'), 96 + 2 * (13 + 9) + 16],
+    ['string facts', () => item(1, 'e1', 'g', 'abcde'), 96 + 2 * 3 + 2 * 5],
+    ['array facts', () => item(1, 'e1', 'g', [0, 2, 5]), 96 + 2 * 3 + 16 + 16 * 3],
+    ['object facts', () => item(1, 'e1', 'g', { a: 1 }), 96 + 2 * 3 + 16],
     [
       'entities',
-      item(1, 'e1', 'g', 'abcde', [
-        ['user.name', 'dana'],
-        ['source.ip', '10.0.0.1'],
-      ]),
+      () =>
+        item(1, 'e1', 'g', 'abcde', [
+          ['user.name', 'dana'],
+          ['source.ip', '10.0.0.1'],
+        ]),
       96 + 2 * 3 + 2 * 5 + (40 + 2 * (9 + 4)) + (40 + 2 * (9 + 8)),
     ],
   ];
-  for (const [what, one, bytes] of sized)
+  for (const [what, make, bytes] of sized)
     it(`estimates a buffered item with ${what} at ${bytes} bytes against max_buffered_bytes`, () => {
+      const one = make();
       const fits = ruleOf(PROBE, { lateness: 1000, maxBufferedBytes: bytes });
-      fits.rule.addItem({ ...one });
+      fits.rule.addItem(make());
       expect(fits.counts.overflows).to.equal(0);
       expect(fits.rule.bufferedEvents).to.equal(1);
       const over = ruleOf(PROBE, { lateness: 1000, maxBufferedBytes: bytes - 1 });
-      expect(fed(over.rule.addItem({ ...one }))).to.deep.equal([one.uuid]);
+      expect(fed(over.rule.addItem(make()))).to.deep.equal([one.uuid]);
       expect(over.counts.overflows).to.equal(1);
       expect(over.rule.bufferedEvents).to.equal(0);
     });
