@@ -96,6 +96,34 @@ describe('jsonlogic: guard values of a rule', () => {
     });
   }
 
+  // fieldGuard also gives prefixes, which guardValues folds into "no exact guard": each case here
+  // tells a prefix guard from none.
+  const fieldCases: [string, unknown, { values: string[]; prefixes: string[] } | undefined][] = [
+    ['startsWith', { startsWith: [ev, 'user.'] }, { values: [], prefixes: ['user.'] }],
+    ['startsWith with the path second', { startsWith: ['user.', ev] }, undefined],
+    ['startsWith of another path', { startsWith: [{ var: 'other' }, 'user.'] }, undefined],
+    ['startsWith of a number', { startsWith: [ev, 5] }, undefined],
+    ['startsWith with three arguments', { startsWith: [ev, 'user.', 'x'] }, undefined],
+    ['startsWith with arguments not a list', { startsWith: ev }, undefined],
+    ['endsWith', { endsWith: [ev, '.start'] }, undefined],
+    ['!=', { '!=': [ev, 'a'] }, undefined],
+    ['startsWith as a clause of and', { and: [{ '==': [{ var: 'x' }, 1] }, { startsWith: [ev, 'p.'] }] }, { values: [], prefixes: ['p.'] }],
+    ['an or of == and startsWith', { or: [{ '==': [ev, 'a'] }, { startsWith: [ev, 'user.'] }] }, { values: ['a'], prefixes: ['user.'] }],
+    ['an or with an unguarded branch', { or: [{ startsWith: [ev, 'user.'] }, { '==': [{ var: 'x' }, 1] }] }, undefined],
+    ['an empty or', { or: [] }, undefined],
+    ['an or whose arguments are not a list', { or: { '==': [ev, 'a'] } }, undefined],
+    ['a not', { '!': { '==': [ev, 'a'] } }, undefined],
+    ['two operations in one node', { startsWith: [ev, 'a'], or: [] }, undefined],
+    ['null', null, undefined],
+    ['a list', [{ startsWith: [ev, 'a'] }], undefined],
+  ];
+  for (const [name, rule, expected] of fieldCases) {
+    it(`field guard, ${name}: ${expected ? JSON.stringify(expected) : 'none'}`, () => {
+      const found = fieldGuard(rule, 'eventType');
+      expect(found === undefined ? undefined : { values: [...found.values].sort(), prefixes: [...found.prefixes] }).to.deep.equal(expected);
+    });
+  }
+
   it('gives prefixes for startsWith, alone or in an or, and admits exactly the values the rule could match', () => {
     const guard = fieldGuard(
       { or: [{ '==': [ev, 'a.b'] }, { startsWith: [ev, 'user.'] }, { and: [{ startsWith: [ev, 'policy.'] }, { '==': [{ var: 'x' }, 1] }] }] },
