@@ -73,6 +73,10 @@ describe('jsonlogic: guard values of a rule', () => {
     ['in a list with a number', { in: [ev, ['a', 1]] }, undefined],
     ['in a string', { in: [ev, 'abc'] }, undefined],
     ['in with the path second', { in: ['a', ev] }, undefined],
+    ['in with three arguments', { in: [ev, ['a'], 'x'] }, undefined],
+    ['!= with a list', { '!=': [ev, ['a', 'b']] }, undefined],
+    ['a string == another path', { '==': ['a', { var: 'other' }] }, undefined],
+    ['a not of a list holding a guard', { '!': [{ '==': [ev, 'a'] }] }, undefined],
     ['a clause of and', { and: [{ '==': [{ var: 'x' }, 1] }, { '==': [ev, 'a'] }] }, ['a']],
     ['an or whose one branch is guarded', { or: [{ '==': [ev, 'a'] }] }, ['a']],
     [
