@@ -79,8 +79,9 @@ const snapshotSchema = z.strictObject({
 });
 export type EngineSnapshot = z.input<typeof snapshotSchema>;
 const MAX_ORGS = 10_000;
-/** Event types whose candidate rules are kept; beyond this, candidates are worked out per event. */
+/** Event types only a prefix guard admits whose candidate rules are kept; beyond this, worked out per event. */
 const MAX_INDEXED_EVENT_TYPES = 4096;
+const MAX_INDEXED_TYPE_LENGTH = 128;
 
 /** Evaluates every rule against a record and decides tags and alerts. Runtime-independent. */
 export class DetectionEngine {
@@ -89,8 +90,13 @@ export class DetectionEngine {
   readonly #stateful = new Map<CompiledRule, StatefulRule>();
   /** What each rule requires of eventType (undefined: nothing), parallel to the rules. */
   readonly #guards: (FieldGuard | undefined)[];
-  /** Rules to test per eventType, in load order, built at its first event (rules whose guard rules it out are skipped). */
+  /** Rules to test per eventType the rules name exactly, in load order (built at load: bounded by the rules). */
   readonly #byEventType = new Map<string, readonly CompiledRule[]>();
+  /** Rules to test for a type no guard admits: those without a guard. */
+  readonly #unguarded: readonly CompiledRule[];
+  readonly #anyPrefix: boolean;
+  /** Rules to test per other eventType a prefix admits, built at its first event; bounded in count and key length. */
+  readonly #byPrefixedType = new Map<string, readonly CompiledRule[]>();
   readonly #now: () => number;
   readonly #lateness: number;
   readonly #skew: number;
@@ -113,6 +119,10 @@ export class DetectionEngine {
     this.#byOrg = options.groupByOrg ?? true;
     if (options.journal) this.#journal = [];
     this.#guards = options.rules.map((rule) => fieldGuard(rule.definition.match, 'eventType'));
+    this.#unguarded = options.rules.filter((_, i) => this.#guards[i] === undefined);
+    this.#anyPrefix = this.#guards.some((g) => g !== undefined && g.prefixes.length > 0);
+    for (const guard of this.#guards)
+      for (const value of guard?.values ?? []) if (!this.#byEventType.has(value)) this.#byEventType.set(value, this.#admitted(value));
     for (const rule of options.rules) {
       if (!rule.definition.correlate) continue;
       this.#stateful.set(
@@ -249,20 +259,29 @@ export class DetectionEngine {
     return { matched: single, tags: single.length > 0 ? tagsFor(single) : {}, alerts };
   }
 
-  /** Event types whose candidate rules are kept (bounded, for tests). */
+  /** Event types that only a prefix guard admits whose candidate rules are kept (bounded, for tests). */
   get indexedEventTypes(): number {
-    return this.#byEventType.size;
+    return this.#byPrefixedType.size;
   }
 
-  #candidatesFor(eventType: string): readonly CompiledRule[] {
-    const known = this.#byEventType.get(eventType);
-    if (known) return known;
-    const rules = this.#options.rules.filter((_, i) => {
+  #admitted(eventType: string): readonly CompiledRule[] {
+    return this.#options.rules.filter((_, i) => {
       const guard = this.#guards[i];
       return guard === undefined || guardAdmits(guard, eventType);
     });
-    // Okta has a few hundred event types; a source that invents them is not allowed to grow this without bound.
-    if (this.#byEventType.size < MAX_INDEXED_EVENT_TYPES) this.#byEventType.set(eventType, rules);
+  }
+
+  #candidatesFor(eventType: string): readonly CompiledRule[] {
+    const exact = this.#byEventType.get(eventType);
+    if (exact) return exact;
+    if (!this.#anyPrefix) return this.#unguarded;
+    const known = this.#byPrefixedType.get(eventType);
+    if (known) return known;
+    const rules = this.#admitted(eventType);
+    if (rules.length === this.#unguarded.length) return this.#unguarded;
+    // Okta's event types are a few hundred names of under 100 characters. A source that invents
+    // them (or sends long ones) must not grow this: only short names are kept, and only so many.
+    if (eventType.length <= MAX_INDEXED_TYPE_LENGTH && this.#byPrefixedType.size < MAX_INDEXED_EVENT_TYPES) this.#byPrefixedType.set(eventType, rules);
     return rules;
   }
 

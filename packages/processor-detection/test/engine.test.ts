@@ -141,7 +141,7 @@ describe('detection engine rule selection', () => {
       const result = engine.evaluate(record);
       return { matched: ids(result.matched), evaluated: [...calls] };
     };
-    return { run, engine };
+    return { run };
   }
   const event = (eventType: string) => okta({ eventType, actor: { type: 'User', alternateId: 'dana' } as never, outcome: { result: 'FAILURE' } as never });
 
@@ -183,13 +183,28 @@ describe('detection engine rule selection', () => {
     expect(run('user.session.start').evaluated).to.deep.equal(['user-prefix', 'half-guarded']);
   });
 
-  it('keeps candidate lists for at most 4 096 event types, and still selects correctly for types beyond', () => {
-    const { run, engine } = selection();
-    // A source that invents event types must not grow the index without bound.
-    for (let i = 0; i < 5000; i++) run(event(`invented.type.${i}`));
+  it('keeps candidate lists only for short event types a prefix admits, at most 4 096, and selects correctly beyond', () => {
+    const calls: string[] = [];
+    const engine = engineWith([
+      counted(rule(ruleYaml('user-prefix', '{ startsWith: [{ var: eventType }, "user."] }')), calls),
+      counted(rule(ruleYaml('on-start', startYaml)), calls),
+      counted(rule(ruleYaml('any-failure', failureYaml)), calls),
+    ]);
+    const run = (eventType: string) => {
+      calls.length = 0;
+      engine.evaluate(event(eventType));
+      return [...calls];
+    };
+    // A source that invents event types, or sends long ones, must not grow the index.
+    for (let i = 0; i < 100; i++) expect(run(`invented.${i}`)).to.deep.equal(['any-failure']);
+    run(`invented.${'x'.repeat(100_000)}`);
+    expect(run(`user.${'x'.repeat(200)}`)).to.deep.equal(['user-prefix', 'any-failure']);
+    expect(engine.indexedEventTypes).to.equal(0);
+    for (let i = 0; i < 5000; i++) run(`user.invented.${i}`);
     expect(engine.indexedEventTypes).to.equal(4096);
-    expect(run(event('user.session.start'))).to.deep.equal({ matched: ['on-start', 'any-failure'], evaluated: ['on-start', 'any-failure'] });
-    expect(run(event('invented.type.4999')).evaluated).to.deep.equal(['any-failure']);
+    expect(run('user.invented.4999')).to.deep.equal(['user-prefix', 'any-failure']);
+    expect(run('user.session.start')).to.deep.equal(['user-prefix', 'on-start', 'any-failure']);
+    expect(run('invented.1')).to.deep.equal(['any-failure']);
   });
 
   it('drops a match the site excludes, keeping the other rules', () => {
