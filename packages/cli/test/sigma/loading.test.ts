@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { loadConfig, type LogRecord } from '@oktel/core';
 import { builtinComponents } from '../../src/components.js';
-import { DetectionEngine, loadRules, runRuleTests, type CompiledRule } from '@oktel/processor-detection';
+import { DetectionEngine, loadDetectionSet, loadRules, runRuleTests, type CompiledRule } from '@oktel/processor-detection';
 import { logEventToRecord, oktaResource, type OktaLogEvent } from '@oktel/okta-log-event';
 import { compileSigmaFiles, toNativeYaml } from '@oktel/sigma';
 import { ATTACK, okta, sigma } from './helpers.js';
@@ -188,6 +188,22 @@ correlation:
       const fired = alerts(rules, [grant('dana'), fail('dana')]);
       expect(fired.map((a) => a.attributes['security_rule.name'])).to.deep.equal(['The correlation']);
       expect(alerts(rules, [grant('dana'), fail('boss')]).length).to.equal(0);
+    });
+    it('keeps an aliased correlation firing, with its Sigma attributes, when a tuning override changes its severity', () => {
+      const rulesDir = dir({
+        'rules.yml': correlation(
+          '  type: temporal_ordered\n  rules: [admin_grant, failed_login]\n  group-by: [user]\n  timespan: 10m\n  aliases:\n    user:\n      admin_grant: target.alternateId\n      failed_login: actor.alternateId\n',
+        ),
+      });
+      const id = loadRules([rulesDir]).loaded!.rules.find((r) => r.definition.name === 'The correlation')!.definition.id;
+      const tuning = join(dir({ 'tuning.yaml': `overrides:\n  ${id}: { severity: critical }\n` }), 'tuning.yaml');
+      const { set, issues } = loadDetectionSet({ rules: [rulesDir], tuning });
+      expect(issues).to.deep.equal([]);
+      const grant = (to: string) => ({ eventType: 'user.account.privilege.grant', actor: { alternateId: 'boss' }, target: [{ alternateId: to }] });
+      const fired = alerts(set!.rules, [grant('dana'), fail('dana')]);
+      expect(
+        fired.map((a) => [a.attributes['security_rule.name'], a.attributes['security_rule.severity'], a.attributes['security_rule.ruleset']]),
+      ).to.deep.equal([['The correlation', 'critical', 'sigma']]);
     });
     it('refuses a correlation naming a rule that is not loaded, and still loads the rest', () => {
       const { loaded } = loadRules([

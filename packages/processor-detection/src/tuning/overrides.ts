@@ -1,4 +1,5 @@
 import { compileRule, type CompiledRule } from '../rules/compiled-rule.js';
+import { SIGMA_RULES } from '../rules/load-sigma.js';
 import type { RuleDefinition } from '../rules/rule-schema.js';
 import type { OverrideSpec } from './tuning-schema.js';
 
@@ -43,7 +44,25 @@ export function applyOverride(rule: CompiledRule, override: OverrideSpec, proble
     }
     definition.correlate = next;
   }
-  return compileRule(definition, rule.file);
+  return withLoaderAdditions(compileRule(definition, rule.file), rule);
+}
+
+/**
+ * An override changes neither `match` nor `group_by`, so what the loader added beyond the
+ * definition stays: a Sigma correlation's alias readers (its group-by values come from a different
+ * field per referenced rule) and its Sigma tag attributes. Without them an aliased correlation
+ * read its alias name as an event path, found nothing, and never fired.
+ */
+function withLoaderAdditions(compiled: CompiledRule, original: CompiledRule): CompiledRule {
+  const added = Object.entries(original.tagAttributes).filter(([key]) => !Object.hasOwn(compiled.tagAttributes, key));
+  const rule: CompiledRule = {
+    ...compiled,
+    groupBy: original.groupBy,
+    groupBySignature: original.groupBySignature,
+    tagAttributes: { ...compiled.tagAttributes, ...Object.fromEntries(added) },
+  };
+  if (SIGMA_RULES.has(original)) SIGMA_RULES.add(rule);
+  return rule;
 }
 
 /**
