@@ -35,8 +35,9 @@ export interface FieldGuard {
  * What a rule requires of `path` to match at all, or undefined when it requires nothing that can
  * be told without evaluating it. Only exact cases count: a top-level `==`/`===` of the path with
  * a string, an `in` of the path in a list of strings, a `startsWith` of the path with a string
- * (the Okta operation: false for a value that is not a string), one of those as a clause of a
- * top-level `and`, or an `or` whose every branch has one (their union).
+ * (the Okta operation), one of those as a clause of a top-level `and`, or an `or` whose every
+ * branch has one (their union). Exact for string values of `path` only: `==` is loose, and
+ * `startsWith` turns numbers and booleans into text, so callers skip rules only for strings.
  */
 export function fieldGuard(rule: unknown, path: string): FieldGuard | undefined {
   if (typeof rule !== 'object' || rule === null || Array.isArray(rule)) return undefined;

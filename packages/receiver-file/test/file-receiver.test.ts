@@ -141,17 +141,21 @@ describe('file receiver', () => {
     };
     const receiver = fileReceiverFactory.create(testSettings('receiver', 'file'), fileReceiverConfigSchema.parse({ path, batch_size: 1 }), consumer);
     await receiver.start(testHost());
-    await waitUntil(
-      () => receiver.progress!()!.done > 64 * 1024,
-      5000,
-      () => `a second chunk read while the first batch is held (read ${receiver.progress!()!.done} bytes)`,
-      5,
-    );
-    expect(batches).to.equal(1);
-    release();
-    await receiver.whenDone!();
-    await receiver.shutdown();
-    expect(batches).to.equal(200);
+    try {
+      await waitUntil(
+        () => receiver.progress!()!.done > 64 * 1024,
+        5000,
+        () => `a second chunk read while the first batch is held (read ${receiver.progress!()!.done} bytes)`,
+        5,
+      );
+      expect(batches).to.equal(1);
+      release();
+      await receiver.whenDone!();
+      expect(batches).to.equal(200);
+    } finally {
+      release();
+      await receiver.shutdown();
+    }
   });
 
   it('follows a file for appended lines and new files until shut down', async () => {
