@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { millisFromHrTime, OktelError, type LogRecord } from '@oktel/core';
 import { fieldGuard, guardAdmits, truthy, type FieldGuard } from '@oktel/jsonlogic';
 import { isAbsent, logEventOf, oktaResource } from '@oktel/okta-log-event';
-import { EntityCollector, eventEntities, type AlertEntities, type EntityPair } from './alert-record.js';
+import { EntityCollector, eventEntities, type AlertEntities } from './alert-record.js';
 import { groupKeyOf, orgOfKey, valuesOfKey, type Fire } from './correlation/item.js';
 import { eventEntitiesOf, type EventEntities } from './correlation/group-entities.js';
 import type { CompiledRule } from './rules/compiled-rule.js';
@@ -209,7 +209,6 @@ export class DetectionEngine {
     }
     const alerts: LogRecord[] = [];
     const single: CompiledRule[] = [];
-    let pairs: EntityPair[] | undefined;
     let shared: EventEntities | undefined;
     let entities: AlertEntities | undefined;
     // Most rules group by the same paths (the actor): their values and group key are built once
@@ -230,7 +229,7 @@ export class DetectionEngine {
           continue;
         }
         const key = (group.key ??= groupKeyOf(org, values));
-        shared ??= eventEntitiesOf((pairs ??= eventEntities(event)));
+        shared ??= eventEntitiesOf(eventEntities(event));
         const item = stateful.item(ctx, eventMs, event.uuid, key, shared);
         this.#journal?.push([rule.definition.id, item.ms, item.uuid, item.groupKey, item.facts ?? null]);
         for (const fire of stateful.addItem(item)) alerts.push(...this.#alert(rule, fire));
@@ -247,7 +246,7 @@ export class DetectionEngine {
         if (absent) this.#options.onGroupByAbsent?.(rule);
         if (!entities) {
           const collector = new EntityCollector(ENTITY_CAP, ENTITY_OVERFLOW);
-          collector.addPairs((pairs ??= eventEntities(event)));
+          collector.addPairs((shared ??= eventEntitiesOf(eventEntities(event))).pairs);
           entities = collector.result();
         }
         alerts.push(

@@ -14,6 +14,9 @@ const HOUR = 3_600_000;
 
 /** Every event fed to the correlator fires at once: the fires tell what was fed, and in which order. */
 const PROBE = 'type: threshold\nwindow: 10m\ncount: 1';
+const DISTINCT_ADDRESSES = 'type: value_count\nwindow: 10m\nfield: client.ipAddress\ndistinct: 2';
+const DENIED_THEN_SUCCESS =
+  'type: sequence\nwindow: 10m\nsteps:\n  - { name: denied, match: { "==": [{ var: outcome.result }, "FAILURE"] } }\n  - { name: success, match: { "==": [{ var: outcome.result }, "SUCCESS"] } }';
 const AGGREGATE = 'type: aggregate\nwindow: 10m\naggregates: { n: { count: {} } }\ncondition: { ">=": [{ var: n }, 1] }';
 
 interface Counters {
@@ -256,7 +259,7 @@ describe('stateful rule alert entities', () => {
   });
 
   it('names the entities of every event of a value_count window', () => {
-    const { rule } = ruleOf('type: value_count\nwindow: 10m\nfield: client.ipAddress\ndistinct: 2');
+    const { rule } = ruleOf(DISTINCT_ADDRESSES);
     rule.addItem(item(1, 'e1', 'g', '10.0.0.1', dana('10.0.0.1')));
     expect(rule.addItem(item(2, 'e2', 'g', '10.0.0.2', dana('10.0.0.2')))[0]!.entities).to.deep.equal({
       'user.name': { values: ['dana'], omitted: 0 },
@@ -265,9 +268,7 @@ describe('stateful rule alert entities', () => {
   });
 
   it('names the entities of every step of a sequence', () => {
-    const { rule } = ruleOf(
-      'type: sequence\nwindow: 10m\nsteps:\n  - { name: denied, match: { "==": [{ var: outcome.result }, "FAILURE"] } }\n  - { name: success, match: { "==": [{ var: outcome.result }, "SUCCESS"] } }',
-    );
+    const { rule } = ruleOf(DENIED_THEN_SUCCESS);
     rule.addItem(item(1, 'e1', 'g', [0], dana('10.0.0.1')));
     expect(rule.addItem(item(2, 'e2', 'g', [1], dana('10.0.0.2')))[0]!.entities).to.deep.equal({
       'user.name': { values: ['dana'], omitted: 0 },
@@ -306,7 +307,7 @@ describe('stateful rule alert entities', () => {
   });
 
   it('names no entity of a value_count event that had no value (it was not counted)', () => {
-    const { rule } = ruleOf('type: value_count\nwindow: 10m\nfield: client.ipAddress\ndistinct: 2');
+    const { rule } = ruleOf(DISTINCT_ADDRESSES);
     rule.addItem(item(1, 'e1', 'g', '10.0.0.1', dana('10.0.0.1')));
     rule.addItem(item(2, 'n1', 'g', null, [['user.name', 'mallory']]));
     expect(rule.addItem(item(3, 'e2', 'g', '10.0.0.2', dana('10.0.0.2')))[0]!.entities).to.deep.equal({
@@ -316,9 +317,7 @@ describe('stateful rule alert entities', () => {
   });
 
   it('names no entity of a partial sequence that expired before the one that completed', () => {
-    const { rule } = ruleOf(
-      'type: sequence\nwindow: 10m\nsteps:\n  - { name: denied, match: { "==": [{ var: outcome.result }, "FAILURE"] } }\n  - { name: success, match: { "==": [{ var: outcome.result }, "SUCCESS"] } }',
-    );
+    const { rule } = ruleOf(DENIED_THEN_SUCCESS);
     rule.addItem(item(0, 's1', 'g', [0], [['user.name', 'old']]));
     rule.addItem(item(20 * MIN, 's2', 'g', [0], dana('10.0.0.2')));
     const fires = rule.addItem(item(21 * MIN, 's3', 'g', [1], dana('10.0.0.3')));
@@ -471,7 +470,7 @@ describe('stateful rule facts', () => {
   });
 
   it('keeps the field value for value_count, null when absent', () => {
-    const { rule } = ruleOf('type: value_count\nwindow: 10m\nfield: client.ipAddress\ndistinct: 2');
+    const { rule } = ruleOf(DISTINCT_ADDRESSES);
     expect(rule.item(ctxOf(FAILURE), 5, 'u', 'g').facts).to.equal('10.0.0.1');
     expect(rule.item(ctxOf({ eventType: 'x' }), 5, 'u', 'g').facts).to.equal(null);
   });
